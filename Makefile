@@ -1,0 +1,99 @@
+# promise-run: build, test, install.  See README.md.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+# Kept apart from CFLAGS so that overriding CFLAGS never drops a warning.
+WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wvla
+STD      = -std=c11 -D_GNU_SOURCE
+
+# Libraries through pkg-config; --as-needed keeps a library off the binary
+# until a module really calls it, so the runner starts as fast as it can.
+LIBS       = $(shell $(PKG_CONFIG) --libs libcurl inih 2>/dev/null)
+LIBS_CHECK = $(shell $(PKG_CONFIG) --libs check)
+CFLAGS_LIBS = $(shell $(PKG_CONFIG) --cflags libcurl inih 2>/dev/null)
+CFLAGS_CHECK = $(shell $(PKG_CONFIG) --cflags check)
+
+BUILD ?= build
+ifeq ($(SANITIZE),1)
+SANITIZERS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+ALL_CFLAGS  = $(STD) $(WARNINGS) $(CFLAGS) $(SANITIZERS) -Iinclude $(CFLAGS_LIBS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANITIZERS) -Wl,--as-needed
+
+MODULES = cli value scan capture utf8 spawn reaper runner result env \
+          monotime report_text
+OBJS      = $(MODULES:%=$(BUILD)/src/%.o)
+MAIN_OBJ  = $(BUILD)/src/main.o
+BIN       = $(BUILD)/promise-run
+
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BIN  = $(BUILD)/tests/unit/check_all
+
+.DELETE_ON_ERROR:
+.PHONY: all check unit e2e sanitize valgrind test example bench install uninstall clean
+
+all: $(BIN)
+
+$(BIN): $(OBJS) $(MAIN_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CFLAGS_CHECK) -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_OBJS) $(OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CHECK) $(LIBS)
+
+# The whole suite: Check unit tests, then end-to-end tests on the real binary.
+check: unit e2e
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+e2e: $(BIN)
+	PROMISE_RUN=$(abspath $(BIN)) tests/e2e/run
+
+# The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize:
+	$(MAKE) BUILD=build/sanitize SANITIZE=1 check
+
+# Runs of the binary under valgrind: no leak, no error, no descriptor left open.
+valgrind: $(BIN)
+	PROMISE_RUN=$(abspath $(BIN)) tests/valgrind
+
+# Everything CI runs.
+test: check sanitize valgrind
+
+# Runs promise-run on the example instance that ships in etc/.
+example: $(BIN)
+	-$(BIN) etc/example-instance
+
+bench: $(BIN)
+	bench/run
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/promise-run
+	install -m 0644 man/promise-run.1 $(DESTDIR)$(MANDIR)/man1/promise-run.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/promise-run $(DESTDIR)$(MANDIR)/man1/promise-run.1
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)

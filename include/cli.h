@@ -1,0 +1,42 @@
+/*
+ * cli: the command line, from argv to struct cli_options.
+ *
+ * cli_parse never prints: on a bad option or value it returns -1 with a
+ * one-line reason in the caller's buffer, and main prints it.
+ */
+#ifndef PROMISE_RUN_CLI_H
+#define PROMISE_RUN_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CLI_DEFAULT_TIMEOUT 20.0
+#define CLI_DEFAULT_KILL_AFTER 1.0
+
+enum cli_action { CLI_RUN, CLI_LIST, CLI_HELP, CLI_VERSION };
+enum cli_verbosity { CLI_QUIET, CLI_NORMAL, CLI_VERBOSE };
+enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+
+struct cli_options {
+	enum cli_action action;
+	double timeout;
+	double kill_after;
+	unsigned jobs;
+	const char *promise_dir;    /* NULL: INSTANCE_HOME/etc/promise */
+	enum cli_verbosity verbosity;
+	enum cli_color color;
+	char **homes;               /* points into argv */
+	size_t home_count;          /* 0: the current directory */
+};
+
+/* Parses argv; 0, or -1 with the reason in `error`. */
+int cli_parse(int argc, char **argv, struct cli_options *options,
+              char *error, size_t error_size);
+
+/* The default of --jobs: twice the online processors, at least 4. */
+unsigned cli_default_jobs(void);
+
+/* The text of --help. */
+const char *cli_usage(void);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * spawn: starting one promise process, and learning whether it could be
+ * executed at all.
+ *
+ * The child gets a session (and so a process group) of its own, the working
+ * folder asked for, /dev/null as standard input, one pipe as both standard
+ * output and standard error, no other descriptor, default signal
+ * dispositions and an empty signal mask.  Whatever fails between fork and
+ * exec is sent back through a close-on-exec pipe, so that an exec failure is
+ * told apart from a promise that exits 127.
+ *
+ * Lifecycle: spawn_start; read child->output_fd until EOF and wait for the
+ * pid; after the child has exited, spawn_collect_failure once; close both
+ * descriptors.
+ */
+#ifndef PROMISE_RUN_SPAWN_H
+#define PROMISE_RUN_SPAWN_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+struct spawn_request {
+	const char *path;           /* executed, and given as argv[0] */
+	const char *workdir;
+	char *const *envp;
+	int stdin_fd;               /* becomes the child's standard input */
+	const sigset_t *ignored;    /* signals to reset from SIG_IGN */
+};
+
+struct spawn_child {
+	pid_t pid;                  /* also the id of its process group */
+	int output_fd;              /* read end of its output, non-blocking */
+	int failure_fd;             /* read end of the failure report */
+};
+
+/* The step of the child's set-up that failed. */
+enum spawn_stage {
+	SPAWN_STAGE_SESSION,
+	SPAWN_STAGE_WORKDIR,
+	SPAWN_STAGE_DESCRIPTORS,
+	SPAWN_STAGE_SIGNALS,
+	SPAWN_STAGE_EXEC,
+};
+
+struct spawn_failure {
+	enum spawn_stage stage;
+	int error;                  /* errno in the child */
+};
+
+/* Starts the child; 0, or -1 with errno (EMFILE, EAGAIN, ...). */
+int spawn_start(const struct spawn_request *request, struct spawn_child *child);
+
+/*
+ * Reads the failure report of a child that has exited.  Returns 1 and fills
+ * *failure if its set-up or exec failed, 0 if it was executed (or is still
+ * running, when it is given up on).
+ */
+int spawn_collect_failure(int failure_fd, struct spawn_failure *failure);
+
+/*
+ * The message for a failure of the promise at `path`, malloc'd:
+ * "cannot execute: Exec format error", or for a missing interpreter
+ * "cannot execute: bad interpreter '/usr/bin/python4': No such file or
+ * directory".  NULL with errno ENOMEM.
+ */
+char *spawn_describe_failure(const char *path,
+                             const struct spawn_failure *failure);
+
+/* Fills *set with the signals this process ignores, which exec keeps. */
+void spawn_ignored_signals(sigset_t *set);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * value: the parsing of option and configuration values, shared by the
+ * command line and the configuration file so both accept exactly the same
+ * spellings.  Pure functions; they never print.
+ */
+#ifndef PROMISE_RUN_VALUE_H
+#define PROMISE_RUN_VALUE_H
+
+/* The longest duration promise-run accepts: 31 days, in seconds. */
+#define VALUE_MAX_SECONDS 2678400.0
+
+/* The most promises promise-run runs at once. */
+#define VALUE_MAX_JOBS 4096
+
+/*
+ * Parses a decimal number of seconds ("20", "0.5") into *seconds.
+ * Returns 0, or -1 when `text` is not a finite number from 0 to
+ * VALUE_MAX_SECONDS with nothing after it.
+ */
+int value_parse_seconds(const char *text, double *seconds);
+
+/* Parses a whole number of jobs from 1 to VALUE_MAX_JOBS; 0 or -1. */
+int value_parse_jobs(const char *text, unsigned *jobs);
+
+#endif

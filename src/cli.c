@@ -1,0 +1,185 @@
+/* cli: the command line, from argv to struct cli_options. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "value.h"
+
+enum { OPTION_COLOR = 256 };
+
+static const char short_options[] = ":t:k:j:d:qvlhV";
+
+static const struct option long_options[] = {
+	{ "timeout",         required_argument, NULL, 't' },
+	{ "promise-timeout", required_argument, NULL, 't' },
+	{ "kill-after",      required_argument, NULL, 'k' },
+	{ "jobs",            required_argument, NULL, 'j' },
+	{ "promise-dir",     required_argument, NULL, 'd' },
+	{ "quiet",           no_argument,       NULL, 'q' },
+	{ "verbose",         no_argument,       NULL, 'v' },
+	{ "list",            no_argument,       NULL, 'l' },
+	{ "color",           optional_argument, NULL, OPTION_COLOR },
+	{ "help",            no_argument,       NULL, 'h' },
+	{ "version",         no_argument,       NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage[] =
+	"Usage: promise-run [OPTION]... [INSTANCE_HOME]...\n"
+	"Run the promises of each instance home and tell whether it works.\n"
+	"\n"
+	"  -t, --timeout=SECONDS    stop a promise after SECONDS (default 20;\n"
+	"                           alias --promise-timeout; decimals allowed)\n"
+	"  -k, --kill-after=SECONDS SIGKILL a promise SECONDS after SIGTERM\n"
+	"                           (default 1)\n"
+	"  -j, --jobs=N             run at most N promises at once (default:\n"
+	"                           twice the online processors, at least 4)\n"
+	"  -d, --promise-dir=DIR    promise folder (default etc/promise; a\n"
+	"                           relative DIR is taken in each INSTANCE_HOME)\n"
+	"  -q, --quiet              print nothing when everything works\n"
+	"  -v, --verbose            also print every output and skipped file\n"
+	"  -l, --list               print what would run, run nothing\n"
+	"      --color[=WHEN]       colour: auto (default), always, never\n"
+	"  -h, --help               print this help and exit\n"
+	"  -V, --version            print the version and exit\n"
+	"\n"
+	"INSTANCE_HOME defaults to the current directory.\n"
+	"Exit status: 0 all promises work, 2 some promise does not work,\n"
+	"1 promise-run could not do its job, 128+N stopped by signal N.\n";
+
+const char *cli_usage(void)
+{
+	return usage;
+}
+
+unsigned cli_default_jobs(void)
+{
+	long processors = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned jobs = processors > 0 ? 2 * (unsigned)processors : 4;
+
+	if (jobs < 4)
+		jobs = 4;
+	return jobs > VALUE_MAX_JOBS ? VALUE_MAX_JOBS : jobs;
+}
+
+static int fail(char *error, size_t error_size, const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	vsnprintf(error, error_size, format, arguments);
+	va_end(arguments);
+	return -1;
+}
+
+/* The option as the user wrote it, for messages: "--timeout" or "-t". */
+static const char *option_spelling(int long_index, int short_name,
+                                   char *buffer, size_t size)
+{
+	if (long_index >= 0)
+		snprintf(buffer, size, "--%s", long_options[long_index].name);
+	else
+		snprintf(buffer, size, "-%c", short_name);
+	return buffer;
+}
+
+int cli_parse(int argc, char **argv, struct cli_options *options,
+              char *error, size_t error_size)
+{
+	char spelling[64];
+	int option, long_index = -1;
+
+	*options = (struct cli_options){
+		.action = CLI_RUN,
+		.timeout = CLI_DEFAULT_TIMEOUT,
+		.kill_after = CLI_DEFAULT_KILL_AFTER,
+		.jobs = cli_default_jobs(),
+		.verbosity = CLI_NORMAL,
+		.color = CLI_COLOR_AUTO,
+	};
+	optind = 0;         /* glibc: start afresh, so tests can parse again */
+	opterr = 0;         /* messages are ours, one line each */
+	while ((option = getopt_long(argc, argv, short_options, long_options,
+				     &long_index)) != -1) {
+		const char *name = option_spelling(long_index, option, spelling,
+						   sizeof spelling);
+
+		long_index = -1;
+
+		switch (option) {
+		case 't':
+			if (value_parse_seconds(optarg, &options->timeout) < 0 ||
+			    options->timeout <= 0)
+				return fail(error, error_size,
+					    "option '%s' expects a number of seconds above 0, not '%s'",
+					    name, optarg);
+			break;
+		case 'k':
+			if (value_parse_seconds(optarg, &options->kill_after) < 0)
+				return fail(error, error_size,
+					    "option '%s' expects a number of seconds, not '%s'",
+					    name, optarg);
+			break;
+		case 'j':
+			if (value_parse_jobs(optarg, &options->jobs) < 0)
+				return fail(error, error_size,
+					    "option '%s' expects a whole number from 1 to %d, not '%s'",
+					    name, VALUE_MAX_JOBS, optarg);
+			break;
+		case 'd':
+			if (!*optarg)
+				return fail(error, error_size,
+					    "option '%s' expects a folder", name);
+			options->promise_dir = optarg;
+			break;
+		case 'q':
+			options->verbosity = CLI_QUIET;
+			break;
+		case 'v':
+			options->verbosity = CLI_VERBOSE;
+			break;
+		case 'l':
+			options->action = CLI_LIST;
+			break;
+		case OPTION_COLOR:
+			if (!optarg || strcmp(optarg, "always") == 0)
+				options->color = CLI_COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				options->color = CLI_COLOR_NEVER;
+			else if (strcmp(optarg, "auto") == 0)
+				options->color = CLI_COLOR_AUTO;
+			else
+				return fail(error, error_size,
+					    "option '--color' expects auto, always or never, not '%s'",
+					    optarg);
+			break;
+		case 'h':
+			options->action = CLI_HELP;
+			return 0;
+		case 'V':
+			options->action = CLI_VERSION;
+			return 0;
+		case ':':
+			/* The option word is the last one getopt looked at. */
+			return fail(error, error_size,
+				    "option '%s' requires a value",
+				    strncmp(argv[optind - 1], "--", 2) == 0
+					    ? argv[optind - 1]
+					    : option_spelling(-1, optopt, spelling,
+							      sizeof spelling));
+		default:
+			if (optopt)
+				return fail(error, error_size,
+					    "unknown option '-%c'", optopt);
+			return fail(error, error_size, "unknown option '%s'",
+				    argv[optind - 1]);
+		}
+	}
+	options->homes = argv + optind;
+	options->home_count = (size_t)(argc - optind);
+	return 0;
+}

@@ -1,0 +1,204 @@
+/* spawn: one promise process, from fork to exec. */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Closes `fd`, keeping errno: for clean-up paths that report another error. */
+static void close_quietly(int fd)
+{
+	int saved = errno;
+
+	close(fd);
+	errno = saved;
+}
+
+/* In the child: tells the parent what failed, then dies.  Signal-safe. */
+static _Noreturn void child_fail(int failure_fd, enum spawn_stage stage)
+{
+	struct spawn_failure failure = { .stage = stage, .error = errno };
+
+	/* A pipe write this small is atomic; nothing to do if it fails. */
+	(void)!write(failure_fd, &failure, sizeof failure);
+	_exit(127);
+}
+
+/* Closes every descriptor from `low` up, except `keep`.  Signal-safe. */
+static int child_close_from(unsigned low, int keep)
+{
+	unsigned kept = (unsigned)keep;
+
+	if (kept >= low && close_range(low, kept - 1, 0) < 0)
+		return -1;
+	return close_range(kept >= low ? kept + 1 : low, ~0U, 0);
+}
+
+/*
+ * Everything between fork and exec.  Only async-signal-safe calls: the
+ * child of a fork may not touch locks or the heap.
+ */
+static _Noreturn void child_exec(const struct spawn_request *request,
+                                 int output_fd, int failure_fd)
+{
+	char *const argv[] = { (char *)request->path, NULL };
+	struct sigaction default_action = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	if (setsid() < 0)
+		child_fail(failure_fd, SPAWN_STAGE_SESSION);
+	if (chdir(request->workdir) < 0)
+		child_fail(failure_fd, SPAWN_STAGE_WORKDIR);
+	/* dup2 clears close-on-exec on 0, 1 and 2, and only there. */
+	if (dup2(request->stdin_fd, STDIN_FILENO) < 0 ||
+	    dup2(output_fd, STDOUT_FILENO) < 0 ||
+	    dup2(output_fd, STDERR_FILENO) < 0 ||
+	    child_close_from(3, failure_fd) < 0)
+		child_fail(failure_fd, SPAWN_STAGE_DESCRIPTORS);
+	/*
+	 * exec resets caught signals but keeps ignored ones (SIGPIPE, and what
+	 * promise-run's own parent ignored), and keeps the mask.
+	 */
+	for (int signo = 1; signo < NSIG; signo++)
+		if (sigismember(request->ignored, signo) == 1 &&
+		    sigaction(signo, &default_action, NULL) < 0)
+			child_fail(failure_fd, SPAWN_STAGE_SIGNALS);
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		child_fail(failure_fd, SPAWN_STAGE_SIGNALS);
+	execve(request->path, argv, request->envp);
+	child_fail(failure_fd, SPAWN_STAGE_EXEC);
+}
+
+int spawn_start(const struct spawn_request *request, struct spawn_child *child)
+{
+	int output[2], failure[2];
+	pid_t pid;
+
+	if (pipe2(output, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(failure, O_CLOEXEC) < 0) {
+		close_quietly(output[0]);
+		close_quietly(output[1]);
+		return -1;
+	}
+	/*
+	 * No fflush(NULL) is needed before fork: the child leaves only
+	 * through execve or _exit, so it never writes promise-run's stdio
+	 * buffers a second time.
+	 */
+	pid = fork();
+	if (pid == 0)
+		child_exec(request, output[1], failure[1]);
+	close_quietly(output[1]);
+	close_quietly(failure[1]);
+	if (pid < 0) {
+		close_quietly(output[0]);
+		close_quietly(failure[0]);
+		return -1;
+	}
+	/*
+	 * Non-blocking on promise-run's ends only: the child's end stays
+	 * blocking, as programs expect of their standard output.
+	 */
+	if (fcntl(output[0], F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(failure[0], F_SETFL, O_NONBLOCK) < 0) {
+		/* Cannot happen on a pipe; still, never leave a child behind. */
+		(void)kill(-pid, SIGKILL);
+		close_quietly(output[0]);
+		close_quietly(failure[0]);
+		return -1;
+	}
+	child->pid = pid;
+	child->output_fd = output[0];
+	child->failure_fd = failure[0];
+	return 0;
+}
+
+int spawn_collect_failure(int failure_fd, struct spawn_failure *failure)
+{
+	ssize_t got;
+
+	do
+		got = read(failure_fd, failure, sizeof *failure);
+	while (got < 0 && errno == EINTR);
+	return got == (ssize_t)sizeof *failure ? 1 : 0;
+}
+
+void spawn_ignored_signals(sigset_t *set)
+{
+	struct sigaction current;
+
+	sigemptyset(set);
+	for (int signo = 1; signo < NSIG; signo++)
+		if (sigaction(signo, NULL, &current) == 0 &&
+		    current.sa_handler == SIG_IGN)
+			sigaddset(set, signo);
+}
+
+/*
+ * The interpreter named by the "#!" line of `path`, into `name`; false
+ * when the file has none.  Explains the ENOENT of a script whose
+ * interpreter is missing, which the kernel reports as if the script were.
+ */
+static bool read_interpreter(const char *path, char *name, size_t size)
+{
+	char line[256];
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return false;
+	do
+		got = read(fd, line, sizeof line - 1);
+	while (got < 0 && errno == EINTR);
+	close(fd);
+	if (got < 3 || line[0] != '#' || line[1] != '!')
+		return false;
+	line[got] = '\0';
+	const char *start = line + 2 + strspn(line + 2, " \t");
+	size_t length = strcspn(start, " \t\r\n");
+
+	if (length == 0 || length >= size)
+		return false;
+	memcpy(name, start, length);
+	name[length] = '\0';
+	return true;
+}
+
+char *spawn_describe_failure(const char *path,
+                             const struct spawn_failure *failure)
+{
+	const char *reason = strerror(failure->error);
+	char interpreter[256];
+	char *message;
+	int length;
+
+	switch (failure->stage) {
+	case SPAWN_STAGE_EXEC:
+		if (failure->error == ENOENT &&
+		    read_interpreter(path, interpreter, sizeof interpreter))
+			length = asprintf(&message,
+					  "cannot execute: bad interpreter '%s': %s",
+					  interpreter, reason);
+		else
+			length = asprintf(&message, "cannot execute: %s", reason);
+		break;
+	case SPAWN_STAGE_WORKDIR:
+		length = asprintf(&message, "cannot enter the instance home: %s",
+				  reason);
+		break;
+	default:
+		length = asprintf(&message, "cannot set up the promise: %s",
+				  reason);
+		break;
+	}
+	if (length < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return message;
+}
