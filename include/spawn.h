@@ -16,7 +16,7 @@
 #ifndef PROMISE_RUN_SPAWN_H
 #define PROMISE_RUN_SPAWN_H
 
-#include <signal.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct spawn_request {
@@ -24,7 +24,7 @@ struct spawn_request {
 	const char *workdir;
 	char *const *envp;
 	int stdin_fd;               /* becomes the child's standard input */
-	const sigset_t *ignored;    /* signals to reset from SIG_IGN */
+	uint64_t ignored;           /* bit N-1: signal N to reset from SIG_IGN */
 };
 
 struct spawn_child {
@@ -66,7 +66,10 @@ int spawn_collect_failure(int failure_fd, struct spawn_failure *failure);
 char *spawn_describe_failure(const char *path,
                              const struct spawn_failure *failure);
 
-/* Fills *set with the signals this process ignores, which exec keeps. */
-void spawn_ignored_signals(sigset_t *set);
+/*
+ * The signals this process ignores, which exec keeps: bit N-1 for signal
+ * N, glibc's reserved real-time signals included.
+ */
+uint64_t spawn_ignored_signals(void);
 
 #endif

@@ -49,7 +49,7 @@ struct runner {
 	int signal_fd;
 	int null_fd;                /* /dev/null, every promise's stdin */
 	sigset_t handled;           /* the signals read from signal_fd */
-	sigset_t ignored;           /* reset to default in each child */
+	uint64_t ignored;           /* reset to default in each child */
 	unsigned char *read_buffer;
 };
 
@@ -86,7 +86,7 @@ struct runner *runner_create(void)
 	 */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		goto fail;
-	spawn_ignored_signals(&runner->ignored);
+	runner->ignored = spawn_ignored_signals();
 	sigemptyset(&runner->handled);
 	sigaddset(&runner->handled, SIGCHLD);
 	sigaddset(&runner->handled, SIGINT);
@@ -401,7 +401,7 @@ static void start_jobs(struct run *run)
 			.workdir = run->instance->home,
 			.envp = run->instance->envp,
 			.stdin_fd = run->runner->null_fd,
-			.ignored = &run->runner->ignored,
+			.ignored = run->runner->ignored,
 		};
 		struct timespec started = monotime_now();
 		int started_ok = spawn_start(&request, &child);
@@ -553,14 +553,15 @@ int runner_run(struct runner *runner, const struct runner_settings *settings,
 	/* A signal that came between two instances stops the run at once. */
 	handle_signals(&run);
 	for (;;) {
-		start_jobs(&run);
-		if (run.running == 0) {
+		/*
+		 * With no promise running, every child is an orphan: kill them
+		 * now, before the next promise starts (at once with -j 1).
+		 */
+		if (run.running == 0)
 			sweep_orphans(&run);
-			if (run.next >= instance->promises->count ||
-			    run.interrupt_signal || run.failed)
-				break;
-			continue;
-		}
+		start_jobs(&run);
+		if (run.running == 0)
+			break;  /* all done, interrupted, or out of memory */
 		if (wait_for_events(&run) < 0) {
 			/* ppoll cannot fail on valid arguments: stop hard. */
 			abandon_jobs(&run);

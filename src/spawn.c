@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Closes `fd`, keeping errno: for clean-up paths that report another error. */
@@ -27,6 +29,25 @@ static _Noreturn void child_fail(int failure_fd, enum spawn_stage stage)
 	_exit(127);
 }
 
+/*
+ * The kernel's own sigaction, through the raw system call: glibc's wrapper
+ * refuses its reserved real-time signals (32, 33), which a parent may still
+ * have left ignored.  This is the generic layout (x86-64, arm64, ...).
+ */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+static int raw_sigaction(int signo, const struct kernel_sigaction *action,
+                         struct kernel_sigaction *old)
+{
+	return (int)syscall(SYS_rt_sigaction, signo, action, old,
+			    sizeof action->mask);
+}
+
 /* Closes every descriptor from `low` up, except `keep`.  Signal-safe. */
 static int child_close_from(unsigned low, int keep)
 {
@@ -45,7 +66,7 @@ static _Noreturn void child_exec(const struct spawn_request *request,
                                  int output_fd, int failure_fd)
 {
 	char *const argv[] = { (char *)request->path, NULL };
-	struct sigaction default_action = { .sa_handler = SIG_DFL };
+	const struct kernel_sigaction default_action = { .handler = SIG_DFL };
 	sigset_t none;
 
 	if (setsid() < 0)
@@ -62,9 +83,9 @@ static _Noreturn void child_exec(const struct spawn_request *request,
 	 * exec resets caught signals but keeps ignored ones (SIGPIPE, and what
 	 * promise-run's own parent ignored), and keeps the mask.
 	 */
-	for (int signo = 1; signo < NSIG; signo++)
-		if (sigismember(request->ignored, signo) == 1 &&
-		    sigaction(signo, &default_action, NULL) < 0)
+	for (int signo = 1; signo <= 64; signo++)
+		if ((request->ignored >> (signo - 1) & 1) &&
+		    raw_sigaction(signo, &default_action, NULL) < 0)
 			child_fail(failure_fd, SPAWN_STAGE_SIGNALS);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
@@ -128,15 +149,16 @@ int spawn_collect_failure(int failure_fd, struct spawn_failure *failure)
 	return got == (ssize_t)sizeof *failure ? 1 : 0;
 }
 
-void spawn_ignored_signals(sigset_t *set)
+uint64_t spawn_ignored_signals(void)
 {
-	struct sigaction current;
+	struct kernel_sigaction current;
+	uint64_t ignored = 0;
 
-	sigemptyset(set);
-	for (int signo = 1; signo < NSIG; signo++)
-		if (sigaction(signo, NULL, &current) == 0 &&
-		    current.sa_handler == SIG_IGN)
-			sigaddset(set, signo);
+	for (int signo = 1; signo <= 64; signo++)
+		if (raw_sigaction(signo, NULL, &current) == 0 &&
+		    current.handler == SIG_IGN)
+			ignored |= UINT64_C(1) << (signo - 1);
+	return ignored;
 }
 
 /*

@@ -1,0 +1,93 @@
+# Helpers for the end-to-end tests.  Each test runs in its own folder $WORK,
+# with $TEST_TAG set; promise-run is always started with PROMISE_RUN_TEST_TAG
+# in its environment, which every promise and descendant inherits, so that
+# anything left behind can be found in /proc afterwards.
+
+# The pids of live processes whose environment holds the tag.
+processes_tagged() {
+	local environ pid
+	for environ in /proc/[0-9]*/environ; do
+		pid=${environ#/proc/}; pid=${pid%/environ}
+		[[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
+		if grep -qaF "PROMISE_RUN_TEST_TAG=$1" "$environ" 2>/dev/null; then
+			printf '%s ' "$pid"
+		fi
+	done
+}
+
+# make_instance HOME: an instance home with an empty promise folder.
+make_instance() {
+	mkdir -p "$1/etc/promise"
+}
+
+# promise HOME NAME BODY: an executable /bin/sh promise.
+promise() {
+	printf '#!/bin/sh\n%s\n' "$3" >"$1/etc/promise/$2"
+	chmod +x "$1/etc/promise/$2"
+}
+
+# run_pr ARGS...: runs promise-run, sets $out, $err and $status.  A hung
+# promise-run is stopped after 20 s, which fails the test (status 124).
+run_pr() {
+	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG timeout -s KILL 20 \
+		"$PROMISE_RUN" --color=never "$@" 2>"$WORK.stderr")
+	status=$?
+	err=$(cat "$WORK.stderr")
+	rm -f "$WORK.stderr"
+}
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- status: ${status-}"
+	echo "--- stdout:"; printf '%s\n' "${out-}"
+	echo "--- stderr:"; printf '%s\n' "${err-}"
+	exit 1
+}
+
+expect_status() {
+	[[ $status == "$1" ]] || fail "expected exit status $1, got $status"
+}
+
+# expect_line REGEX: some line of stdout matches (extended regex).
+expect_line() {
+	grep -qE -- "$1" <<<"$out" || fail "no line of stdout matches: $1"
+}
+
+expect_no_line() {
+	! grep -qE -- "$1" <<<"$out" || fail "a line of stdout matches: $1"
+}
+
+expect_err() {
+	grep -qE -- "$1" <<<"$err" || fail "no line of stderr matches: $1"
+}
+
+# wait_for_file PATH: waits up to 5 s, in short steps, for PATH to appear.
+wait_for_file() {
+	local tries=0
+	while [[ ! -e $1 ]]; do
+		((tries++ < 500)) || fail "$1 never appeared"
+		sleep 0.01
+	done
+}
+
+# start_pr ARGS...: starts promise-run in the background ($pr_pid); its
+# output goes to $WORK.out and $WORK.err.
+start_pr() {
+	PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --color=never "$@" \
+		>"$WORK.out" 2>"$WORK.err" &
+	pr_pid=$!
+}
+
+# finish_pr: waits for the background promise-run (at most 20 s) and sets
+# $out, $err and $status like run_pr.
+finish_pr() {
+	local tries=0
+	while kill -0 "$pr_pid" 2>/dev/null && ((tries++ < 2000)); do
+		sleep 0.01
+	done
+	kill -KILL "$pr_pid" 2>/dev/null
+	wait "$pr_pid"
+	status=$?
+	out=$(cat "$WORK.out"); err=$(cat "$WORK.err")
+	rm -f "$WORK.out" "$WORK.err"
+}

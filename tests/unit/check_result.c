@@ -1,0 +1,135 @@
+/* result, env and monotime: the small pure modules. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "monotime.h"
+#include "result.h"
+#include "suites.h"
+
+/* The wait status of a child that runs `how` (0..255: exit; <0: signal). */
+static int wait_status_of(int how)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (how < 0) {
+			signal(-how, SIG_DFL);
+			raise(-how);
+		}
+		_exit(how < 0 ? 0 : how);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+START_TEST(test_result_decodes_exit_codes)
+{
+	struct promise_result result = { 0 };
+
+	result_set_wait_status(&result, wait_status_of(0));
+	ck_assert_int_eq(result.exit_code, 0);
+	ck_assert_int_eq(result.signal, 0);
+	result_set_wait_status(&result, wait_status_of(127));
+	ck_assert_int_eq(result.exit_code, 127);
+	result_set_wait_status(&result, wait_status_of(255));
+	ck_assert_int_eq(result.exit_code, 255);
+}
+END_TEST
+
+START_TEST(test_result_decodes_killing_signals)
+{
+	struct promise_result result = { 0 };
+
+	result_set_wait_status(&result, wait_status_of(-SIGKILL));
+	ck_assert_int_eq(result.exit_code, RESULT_NO_EXIT_CODE);
+	ck_assert_int_eq(result.signal, SIGKILL);
+	result_set_wait_status(&result, wait_status_of(-SIGTERM));
+	ck_assert_int_eq(result.signal, SIGTERM);
+}
+END_TEST
+
+START_TEST(test_result_status_names_are_the_spec_words)
+{
+	ck_assert_str_eq(result_status_name(PROMISE_OK), "ok");
+	ck_assert_str_eq(result_status_name(PROMISE_FAILED), "failed");
+	ck_assert_str_eq(result_status_name(PROMISE_TIMEOUT), "timeout");
+	ck_assert_str_eq(result_status_name(PROMISE_ERROR), "error");
+}
+END_TEST
+
+START_TEST(test_env_sets_instance_home_once)
+{
+	char *base[] = { "A=1", "INSTANCE_HOME=/old", "B=2",
+			 "INSTANCE_HOMEX=keep", NULL };
+	char **envp = env_with_home(base, "/srv/home");
+	size_t homes = 0, count = 0;
+
+	for (; envp[count]; count++)
+		if (strncmp(envp[count], "INSTANCE_HOME=", 14) == 0) {
+			homes++;
+			ck_assert_str_eq(envp[count], "INSTANCE_HOME=/srv/home");
+		}
+	ck_assert_uint_eq(homes, 1);
+	ck_assert_uint_eq(count, 4);
+	env_free(envp);
+}
+END_TEST
+
+START_TEST(test_monotime_adds_and_compares)
+{
+	struct timespec start = { .tv_sec = 10, .tv_nsec = 900000000 };
+	struct timespec later = monotime_add(start, 0.2);
+
+	ck_assert_int_eq(later.tv_sec, 11);
+	ck_assert_int_eq(later.tv_nsec, 100000000);
+	ck_assert(monotime_before(start, later));
+	ck_assert(!monotime_before(later, start));
+	ck_assert(!monotime_before(start, start));
+	ck_assert_double_eq_tol(monotime_seconds(start, later), 0.2, 1e-9);
+	struct timespec left = monotime_until(start, later);
+
+	ck_assert_int_eq(left.tv_sec, 0);
+	ck_assert_int_eq(left.tv_nsec, 200000000);
+	left = monotime_until(later, start);
+	ck_assert_int_eq(left.tv_sec, 0);
+	ck_assert_int_eq(left.tv_nsec, 0);
+}
+END_TEST
+
+Suite *result_suite(void)
+{
+	Suite *suite = suite_create("result");
+	TCase *cases = tcase_create("wait status");
+
+	tcase_add_test(cases, test_result_decodes_exit_codes);
+	tcase_add_test(cases, test_result_decodes_killing_signals);
+	tcase_add_test(cases, test_result_status_names_are_the_spec_words);
+	suite_add_tcase(suite, cases);
+	return suite;
+}
+
+Suite *env_suite(void)
+{
+	Suite *suite = suite_create("env");
+	TCase *cases = tcase_create("environment");
+
+	tcase_add_test(cases, test_env_sets_instance_home_once);
+	suite_add_tcase(suite, cases);
+	return suite;
+}
+
+Suite *monotime_suite(void)
+{
+	Suite *suite = suite_create("monotime");
+	TCase *cases = tcase_create("arithmetic");
+
+	tcase_add_test(cases, test_monotime_adds_and_compares);
+	suite_add_tcase(suite, cases);
+	return suite;
+}

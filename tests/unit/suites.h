@@ -1,0 +1,16 @@
+/* The Check suites of promise-run's modules, one per module. */
+#ifndef PROMISE_RUN_TEST_SUITES_H
+#define PROMISE_RUN_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *capture_suite(void);
+Suite *utf8_suite(void);
+Suite *scan_suite(void);
+Suite *cli_suite(void);
+Suite *value_suite(void);
+Suite *result_suite(void);
+Suite *env_suite(void);
+Suite *monotime_suite(void);
+
+#endif
