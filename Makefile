@@ -80,7 +80,8 @@ test: check sanitize valgrind
 
 # Runs promise-run on the example instance that ships in etc/.
 example: $(BIN)
-	-$(BIN) etc/example-instance
+	@$(BIN) --verbose etc/example-instance; \
+	echo "(exit status $$?: 0 working, 2 not working, 1 error)"
 
 bench: $(BIN)
 	bench/run

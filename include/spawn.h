@@ -5,13 +5,18 @@
  * The child gets a session (and so a process group) of its own, the working
  * folder asked for, /dev/null as standard input, one pipe as both standard
  * output and standard error, no other descriptor, default signal
- * dispositions and an empty signal mask.  Whatever fails between fork and
- * exec is sent back through a close-on-exec pipe, so that an exec failure is
- * told apart from a promise that exits 127.
+ * dispositions and an empty signal mask.
  *
- * Lifecycle: spawn_start; read child->output_fd until EOF and wait for the
- * pid; after the child has exited, spawn_collect_failure once; close both
- * descriptors.
+ * The child shares promise-run's memory until it calls execve, and
+ * promise-run waits meanwhile (clone with CLONE_VM | CLONE_VFORK, as glibc's
+ * posix_spawn does): no page table is copied and no copy-on-write fault
+ * follows, which makes a spawn as cheap as the kernel allows.  The shared
+ * memory also carries back whatever failed before exec, so an exec failure
+ * is told apart from a promise that exits 127, with no extra pipe.
+ *
+ * Lifecycle: spawn_start; read child->output_fd until EOF, wait for the
+ * pid, close the descriptor.  A child whose exec failed has already exited:
+ * it is only to be reaped.
  */
 #ifndef PROMISE_RUN_SPAWN_H
 #define PROMISE_RUN_SPAWN_H
@@ -30,7 +35,6 @@ struct spawn_request {
 struct spawn_child {
 	pid_t pid;                  /* also the id of its process group */
 	int output_fd;              /* read end of its output, non-blocking */
-	int failure_fd;             /* read end of the failure report */
 };
 
 /* The step of the child's set-up that failed. */
@@ -47,15 +51,14 @@ struct spawn_failure {
 	int error;                  /* errno in the child */
 };
 
-/* Starts the child; 0, or -1 with errno (EMFILE, EAGAIN, ...). */
-int spawn_start(const struct spawn_request *request, struct spawn_child *child);
-
 /*
- * Reads the failure report of a child that has exited.  Returns 1 and fills
- * *failure if its set-up or exec failed, 0 if it was executed (or is still
- * running, when it is given up on).
+ * Starts the child.  Returns 0 with *child filled when the promise was
+ * executed; 1 with *failure filled when its set-up or exec failed (the
+ * child has exited and is still to be reaped); -1 with errno when no child
+ * could be started (EMFILE, EAGAIN, ...).
  */
-int spawn_collect_failure(int failure_fd, struct spawn_failure *failure);
+int spawn_start(const struct spawn_request *request, struct spawn_child *child,
+                struct spawn_failure *failure);
 
 /*
  * The message for a failure of the promise at `path`, malloc'd:

@@ -36,7 +36,6 @@ struct job {
 	size_t index;               /* of the promise in the instance */
 	pid_t pid;                  /* also its process group */
 	int output_fd;              /* -1 after EOF */
-	int failure_fd;
 	bool exited;                /* reaped, wait_status valid */
 	int wait_status;
 	bool timed_out;
@@ -167,23 +166,12 @@ static char *promise_path(const struct run *run, size_t index)
 static int record_result(struct run *run, struct job *job)
 {
 	struct promise_result *result = &run->instance->results[job->index];
-	struct spawn_failure failure;
-	char *path;
-
 	result->execution_time = monotime_seconds(job->started, job->ended);
 	result->exit_code = RESULT_NO_EXIT_CODE;
 	result->signal = 0;
 	if (job->exited)
 		result_set_wait_status(result, job->wait_status);
-	if (spawn_collect_failure(job->failure_fd, &failure)) {
-		capture_release(&job->capture);
-		result->status = PROMISE_ERROR;
-		result->exit_code = RESULT_NO_EXIT_CODE;
-		path = promise_path(run, job->index);
-		result->message = path ? spawn_describe_failure(path, &failure)
-				       : NULL;
-		free(path);
-	} else if (job->timed_out) {
+	if (job->timed_out) {
 		capture_release(&job->capture);
 		result->status = PROMISE_TIMEOUT;
 		if (asprintf(&result->message,
@@ -217,7 +205,6 @@ static void finish_job(struct run *run, struct job *job, struct timespec now)
 	} else if (run->on_done) {
 		run->on_done(run->context, job->index);
 	}
-	close(job->failure_fd);
 	job->state = JOB_FREE;
 	run->running--;
 	if (run->start_limit < run->settings->jobs)
@@ -362,16 +349,21 @@ static void handle_deadlines(struct run *run, struct timespec now)
 	}
 }
 
-/* Records a promise that could not even be started. */
-static void record_start_failure(struct run *run, size_t index, int error)
+/*
+ * Records a promise that could not be executed: `message` (malloc'd) says
+ * why, NULL meaning that memory ran out.
+ */
+static void record_error(struct run *run, size_t index, char *message,
+                         double execution_time)
 {
 	struct promise_result *result = &run->instance->results[index];
 
 	result->status = PROMISE_ERROR;
 	result->exit_code = RESULT_NO_EXIT_CODE;
-	if (asprintf(&result->message, "cannot start: %s",
-		     strerror(error)) < 0) {
-		result->message = NULL;
+	result->signal = 0;
+	result->execution_time = execution_time;
+	result->message = message;
+	if (!message) {
 		run->failed = true;
 		return;
 	}
@@ -403,12 +395,20 @@ static void start_jobs(struct run *run)
 			.stdin_fd = run->runner->null_fd,
 			.ignored = run->runner->ignored,
 		};
+		struct spawn_failure failure;
 		struct timespec started = monotime_now();
-		int started_ok = spawn_start(&request, &child);
+		int outcome = spawn_start(&request, &child, &failure);
 		int error = errno;
 
+		if (outcome == 1) {
+			record_error(run, run->next++,
+				     spawn_describe_failure(path, &failure),
+				     monotime_seconds(started, monotime_now()));
+			free(path);
+			continue;
+		}
 		free(path);
-		if (started_ok < 0) {
+		if (outcome < 0) {
 			bool resources = error == EMFILE || error == ENFILE ||
 					 error == EAGAIN || error == ENOMEM;
 
@@ -417,7 +417,12 @@ static void start_jobs(struct run *run)
 				run->start_limit = run->running;
 				return;
 			}
-			record_start_failure(run, run->next++, error);
+			char *message;
+
+			if (asprintf(&message, "cannot start: %s",
+				     strerror(error)) < 0)
+				message = NULL;
+			record_error(run, run->next++, message, 0);
 			continue;
 		}
 		memset(job, 0, sizeof *job);
@@ -425,7 +430,6 @@ static void start_jobs(struct run *run)
 		job->index = run->next++;
 		job->pid = child.pid;
 		job->output_fd = child.output_fd;
-		job->failure_fd = child.failure_fd;
 		job->started = started;
 		job->deadline = monotime_add(started, run->settings->timeout);
 		capture_init(&job->capture);
@@ -519,7 +523,6 @@ static void abandon_jobs(struct run *run)
 			;
 		if (job->output_fd >= 0)
 			close(job->output_fd);
-		close(job->failure_fd);
 		capture_release(&job->capture);
 		job->state = JOB_FREE;
 	}

@@ -205,10 +205,13 @@ int scan_dir(const char *dir, struct promise_list *list)
 	list->skipped = skipped.items;
 	list->skipped_count = skipped.count;
 	if (saved_errno == 0) {
-		qsort(list->promises, list->count, sizeof *list->promises,
-		      compare_promises);
-		qsort(list->skipped, list->skipped_count,
-		      sizeof *list->skipped, compare_skipped);
+		/* qsort may not be given the NULL of an empty list. */
+		if (list->count)
+			qsort(list->promises, list->count,
+			      sizeof *list->promises, compare_promises);
+		if (list->skipped_count)
+			qsort(list->skipped, list->skipped_count,
+			      sizeof *list->skipped, compare_skipped);
 		/* After sorting: "same title as" points to an earlier name. */
 		if (mark_same_titles(list) < 0)
 			saved_errno = ENOMEM;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,16 +18,6 @@ static void close_quietly(int fd)
 
 	close(fd);
 	errno = saved;
-}
-
-/* In the child: tells the parent what failed, then dies.  Signal-safe. */
-static _Noreturn void child_fail(int failure_fd, enum spawn_stage stage)
-{
-	struct spawn_failure failure = { .stage = stage, .error = errno };
-
-	/* A pipe write this small is atomic; nothing to do if it fails. */
-	(void)!write(failure_fd, &failure, sizeof failure);
-	_exit(127);
 }
 
 /*
@@ -48,37 +39,52 @@ static int raw_sigaction(int signo, const struct kernel_sigaction *action,
 			    sizeof action->mask);
 }
 
-/* Closes every descriptor from `low` up, except `keep`.  Signal-safe. */
-static int child_close_from(unsigned low, int keep)
-{
-	unsigned kept = (unsigned)keep;
+/* The child's own stack: the parent waits, so one serves every spawn. */
+#define CHILD_STACK_SIZE (256 * 1024)
+static _Alignas(64) unsigned char child_stack[CHILD_STACK_SIZE];
 
-	if (kept >= low && close_range(low, kept - 1, 0) < 0)
-		return -1;
-	return close_range(kept >= low ? kept + 1 : low, ~0U, 0);
+/* What the parent shares with the child until exec. */
+struct child_context {
+	const struct spawn_request *request;
+	int output_fd;                  /* write end of the output pipe */
+	bool failed;
+	struct spawn_failure failure;
+};
+
+/* In the child: records what failed for the parent, then dies. */
+static _Noreturn void child_fail(struct child_context *context,
+                                 enum spawn_stage stage)
+{
+	context->failure.stage = stage;
+	context->failure.error = errno;
+	context->failed = true;
+	_exit(127);
 }
 
 /*
- * Everything between fork and exec.  Only async-signal-safe calls: the
- * child of a fork may not touch locks or the heap.
+ * Everything between clone and exec.  Only async-signal-safe calls: the
+ * child runs in promise-run's memory, on its own stack, and may not take
+ * locks or touch the heap.  Its descriptor table and signal dispositions
+ * are its own (no CLONE_FILES, no CLONE_SIGHAND).
  */
-static _Noreturn void child_exec(const struct spawn_request *request,
-                                 int output_fd, int failure_fd)
+static int child_exec(void *argument)
 {
+	struct child_context *context = argument;
+	const struct spawn_request *request = context->request;
 	char *const argv[] = { (char *)request->path, NULL };
 	const struct kernel_sigaction default_action = { .handler = SIG_DFL };
 	sigset_t none;
 
 	if (setsid() < 0)
-		child_fail(failure_fd, SPAWN_STAGE_SESSION);
+		child_fail(context, SPAWN_STAGE_SESSION);
 	if (chdir(request->workdir) < 0)
-		child_fail(failure_fd, SPAWN_STAGE_WORKDIR);
+		child_fail(context, SPAWN_STAGE_WORKDIR);
 	/* dup2 clears close-on-exec on 0, 1 and 2, and only there. */
 	if (dup2(request->stdin_fd, STDIN_FILENO) < 0 ||
-	    dup2(output_fd, STDOUT_FILENO) < 0 ||
-	    dup2(output_fd, STDERR_FILENO) < 0 ||
-	    child_close_from(3, failure_fd) < 0)
-		child_fail(failure_fd, SPAWN_STAGE_DESCRIPTORS);
+	    dup2(context->output_fd, STDOUT_FILENO) < 0 ||
+	    dup2(context->output_fd, STDERR_FILENO) < 0 ||
+	    close_range(3, ~0U, 0) < 0)
+		child_fail(context, SPAWN_STAGE_DESCRIPTORS);
 	/*
 	 * exec resets caught signals but keeps ignored ones (SIGPIPE, and what
 	 * promise-run's own parent ignored), and keeps the mask.
@@ -86,67 +92,56 @@ static _Noreturn void child_exec(const struct spawn_request *request,
 	for (int signo = 1; signo <= 64; signo++)
 		if ((request->ignored >> (signo - 1) & 1) &&
 		    raw_sigaction(signo, &default_action, NULL) < 0)
-			child_fail(failure_fd, SPAWN_STAGE_SIGNALS);
+			child_fail(context, SPAWN_STAGE_SIGNALS);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		child_fail(failure_fd, SPAWN_STAGE_SIGNALS);
+		child_fail(context, SPAWN_STAGE_SIGNALS);
 	execve(request->path, argv, request->envp);
-	child_fail(failure_fd, SPAWN_STAGE_EXEC);
+	child_fail(context, SPAWN_STAGE_EXEC);
 }
 
-int spawn_start(const struct spawn_request *request, struct spawn_child *child)
+int spawn_start(const struct spawn_request *request, struct spawn_child *child,
+                struct spawn_failure *failure)
 {
-	int output[2], failure[2];
+	struct child_context context = { .request = request };
+	int output[2];
 	pid_t pid;
 
 	if (pipe2(output, O_CLOEXEC) < 0)
 		return -1;
-	if (pipe2(failure, O_CLOEXEC) < 0) {
-		close_quietly(output[0]);
-		close_quietly(output[1]);
-		return -1;
-	}
+	context.output_fd = output[1];
 	/*
-	 * No fflush(NULL) is needed before fork: the child leaves only
-	 * through execve or _exit, so it never writes promise-run's stdio
-	 * buffers a second time.
+	 * No fflush(NULL) is needed: the child leaves only through execve or
+	 * _exit, so it never writes promise-run's stdio buffers.  The signals
+	 * promise-run handles stay blocked for good (signalfd), so no handler
+	 * can run in the child on the shared memory.
 	 */
-	pid = fork();
-	if (pid == 0)
-		child_exec(request, output[1], failure[1]);
+	pid = clone(child_exec, child_stack + CHILD_STACK_SIZE,
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, &context);
 	close_quietly(output[1]);
-	close_quietly(failure[1]);
 	if (pid < 0) {
 		close_quietly(output[0]);
-		close_quietly(failure[0]);
 		return -1;
 	}
+	if (context.failed) {
+		close_quietly(output[0]);
+		*failure = context.failure;
+		return 1;
+	}
 	/*
-	 * Non-blocking on promise-run's ends only: the child's end stays
-	 * blocking, as programs expect of their standard output.
+	 * Non-blocking on promise-run's end only: the child's end stays
+	 * blocking, as programs expect of their standard output.  F_SETFL
+	 * cannot fail on a pipe; if it did, the child is killed (and reaped
+	 * later, like any orphan).
 	 */
-	if (fcntl(output[0], F_SETFL, O_NONBLOCK) < 0 ||
-	    fcntl(failure[0], F_SETFL, O_NONBLOCK) < 0) {
-		/* Cannot happen on a pipe; still, never leave a child behind. */
+	if (fcntl(output[0], F_SETFL, O_NONBLOCK) < 0) {
 		(void)kill(-pid, SIGKILL);
 		close_quietly(output[0]);
-		close_quietly(failure[0]);
 		return -1;
 	}
 	child->pid = pid;
 	child->output_fd = output[0];
-	child->failure_fd = failure[0];
 	return 0;
-}
-
-int spawn_collect_failure(int failure_fd, struct spawn_failure *failure)
-{
-	ssize_t got;
-
-	do
-		got = read(failure_fd, failure, sizeof *failure);
-	while (got < 0 && errno == EINTR);
-	return got == (ssize_t)sizeof *failure ? 1 : 0;
 }
 
 uint64_t spawn_ignored_signals(void)
