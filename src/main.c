@@ -284,8 +284,7 @@ int main(int argc, char **argv)
 	if (ensure_standard_fds() < 0)
 		return EXIT_BROKEN;
 	if (cli_parse(argc, argv, &options, error, sizeof error) < 0) {
-		complain("%s", error);
-		fputs("Try 'promise-run --help' for more information.\n", stderr);
+		complain("%s (see --help)", error);
 		return EXIT_BROKEN;
 	}
 	if (options.action == CLI_HELP) {

@@ -13,13 +13,13 @@ test_help_and_version_exit_0() {
 test_a_bad_option_or_value_exits_1_with_one_line() {
 	run_pr --timeout=soon
 	expect_status 1
-	expect_err "^promise-run: option '--timeout' expects a number of seconds above 0, not 'soon'$"
+	expect_err "^promise-run: option '--timeout' expects a number of seconds above 0, not 'soon' \(see --help\)$"
 	run_pr --jobs 0
 	expect_status 1
 	expect_err "option '--jobs' expects a whole number"
 	run_pr --frobnicate
 	expect_status 1
-	expect_err "^promise-run: unknown option '--frobnicate'$"
+	expect_err "^promise-run: unknown option '--frobnicate' \(see --help\)$"
 	[[ -z $out ]] || fail "stdout not empty"
 }
 
@@ -108,4 +108,10 @@ test_color_only_when_asked_and_never_with_no_color() {
 	[[ $out == *$'\e[32m'* ]] || fail "no colour with --color=always"
 	out=$(NO_COLOR=1 PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --color=always home)
 	[[ $out != *$'\e['* ]] || fail "colour despite NO_COLOR"
+}
+
+test_an_error_is_exactly_one_line() {
+	run_pr --kill-after=never
+	expect_status 1
+	[[ $(wc -l <<<"$err") == 1 ]] || fail "more than one line on stderr"
 }
