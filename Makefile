@@ -30,7 +30,8 @@ ALL_CFLAGS  = $(STD) $(WARNINGS) $(CFLAGS) $(SANITIZERS) -Iinclude $(CFLAGS_LIBS
 ALL_LDFLAGS = $(LDFLAGS) $(SANITIZERS) -Wl,--as-needed
 
 MODULES = cli value scan capture utf8 spawn reaper runner result env \
-          monotime report_text
+          monotime report report_text report_json report_tap report_junit \
+          report_prometheus escape atomic_file state
 OBJS      = $(MODULES:%=$(BUILD)/src/%.o)
 MAIN_OBJ  = $(BUILD)/src/main.o
 BIN       = $(BUILD)/promise-run

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "report.h"
+
 #define CLI_DEFAULT_TIMEOUT 20.0
 #define CLI_DEFAULT_KILL_AFTER 1.0
 
@@ -25,6 +27,10 @@ struct cli_options {
 	const char *promise_dir;    /* NULL: INSTANCE_HOME/etc/promise */
 	enum cli_verbosity verbosity;
 	enum cli_color color;
+	enum report_format format;
+	const char *output;         /* NULL: standard output */
+	bool state;                 /* write result files, take the lock */
+	bool wait;                  /* wait for a locked instance */
 	char **homes;               /* points into argv */
 	size_t home_count;          /* 0: the current directory */
 };

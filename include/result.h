@@ -6,6 +6,7 @@
 #define PROMISE_RUN_RESULT_H
 
 #include <stdbool.h>
+#include <time.h>
 
 enum promise_status {
 	PROMISE_OK,         /* exited 0 */
@@ -22,6 +23,7 @@ struct promise_result {
 	int exit_code;              /* 0..255, or RESULT_NO_EXIT_CODE */
 	int signal;                 /* the killing signal, or 0 */
 	double execution_time;      /* seconds */
+	time_t ended;               /* wall clock, when the result was known */
 	char *message;              /* UTF-8 text, never NULL once done */
 };
 

@@ -65,6 +65,12 @@ int runner_run(struct runner *runner, const struct runner_settings *settings,
                struct runner_instance *instance,
                runner_done_fn *on_done, void *context);
 
+/*
+ * The signalfd on which SIGINT, SIGTERM, SIGHUP and SIGCHLD arrive, for
+ * waits outside runner_run (the instance lock).
+ */
+int runner_signal_fd(const struct runner *runner);
+
 void runner_destroy(struct runner *runner);
 
 #endif

@@ -9,9 +9,9 @@
 
 #include "value.h"
 
-enum { OPTION_COLOR = 256 };
+enum { OPTION_COLOR = 256, OPTION_NO_STATE, OPTION_WAIT };
 
-static const char short_options[] = ":t:k:j:d:qvlhV";
+static const char short_options[] = ":t:k:j:d:f:o:qvlhV";
 
 static const struct option long_options[] = {
 	{ "timeout",         required_argument, NULL, 't' },
@@ -19,6 +19,10 @@ static const struct option long_options[] = {
 	{ "kill-after",      required_argument, NULL, 'k' },
 	{ "jobs",            required_argument, NULL, 'j' },
 	{ "promise-dir",     required_argument, NULL, 'd' },
+	{ "format",          required_argument, NULL, 'f' },
+	{ "output",          required_argument, NULL, 'o' },
+	{ "no-state",        no_argument,       NULL, OPTION_NO_STATE },
+	{ "wait",            no_argument,       NULL, OPTION_WAIT },
 	{ "quiet",           no_argument,       NULL, 'q' },
 	{ "verbose",         no_argument,       NULL, 'v' },
 	{ "list",            no_argument,       NULL, 'l' },
@@ -40,6 +44,10 @@ static const char usage[] =
 	"                           twice the online processors, at least 4)\n"
 	"  -d, --promise-dir=DIR    promise folder (default etc/promise; a\n"
 	"                           relative DIR is taken in each INSTANCE_HOME)\n"
+	"  -f, --format=FORMAT      text (default), json, tap, junit, prometheus\n"
+	"  -o, --output=FILE        write the report to FILE, atomically\n"
+	"      --no-state           write no result file, take no lock\n"
+	"      --wait               wait while another run checks an instance\n"
 	"  -q, --quiet              print nothing when everything works\n"
 	"  -v, --verbose            also print every output and skipped file\n"
 	"  -l, --list               print what would run, run nothing\n"
@@ -100,6 +108,8 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 		.jobs = cli_default_jobs(),
 		.verbosity = CLI_NORMAL,
 		.color = CLI_COLOR_AUTO,
+		.format = REPORT_TEXT,
+		.state = true,
 	};
 	optind = 0;         /* glibc: start afresh, so tests can parse again */
 	opterr = 0;         /* messages are ours, one line each */
@@ -135,6 +145,24 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 				return fail(error, error_size,
 					    "option '%s' expects a folder", name);
 			options->promise_dir = optarg;
+			break;
+		case 'f':
+			if (report_parse_format(optarg, &options->format) < 0)
+				return fail(error, error_size,
+					    "option '%s' expects text, json, tap, junit or prometheus, not '%s'",
+					    name, optarg);
+			break;
+		case 'o':
+			if (!*optarg)
+				return fail(error, error_size,
+					    "option '%s' expects a file", name);
+			options->output = optarg;
+			break;
+		case OPTION_NO_STATE:
+			options->state = false;
+			break;
+		case OPTION_WAIT:
+			options->wait = true;
 			break;
 		case 'q':
 			options->verbosity = CLI_QUIET;

@@ -14,10 +14,13 @@
 
 #include "cli.h"
 #include "env.h"
+#include "atomic_file.h"
+#include "report.h"
 #include "report_text.h"
 #include "result.h"
 #include "runner.h"
 #include "scan.h"
+#include "state.h"
 
 #define PROMISE_RUN_VERSION "0.1.0"
 
@@ -69,33 +72,35 @@ static int ensure_standard_fds(void)
 struct session {
 	const struct cli_options *options;
 	struct runner *runner;
+	FILE *out;                  /* standard output, or the --output file */
 	bool color;
 	bool broken;                /* some error: exit 1 */
 	int interrupt_signal;
 	size_t instances, not_working_instances;
+	struct run_report report;   /* kept for the one-document formats */
 };
 
-/* Streams results in promise order as they complete in any order. */
+/* Streams text results in promise order as they complete in any order. */
 struct stream {
-	struct text_report report;
-	const struct promise_list *list;
-	const struct promise_result *results;
+	struct text_report text;
+	const struct instance_report *instance;
 	size_t next_to_print;
 };
 
 static void on_promise_done(void *context, size_t index)
 {
 	struct stream *stream = context;
+	const struct instance_report *instance = stream->instance;
 
 	(void)index;
-	while (stream->next_to_print < stream->list->count &&
-	       stream->results[stream->next_to_print].done) {
-		text_report_promise(&stream->report,
-				    &stream->list->promises[stream->next_to_print],
-				    &stream->results[stream->next_to_print]);
+	while (stream->next_to_print < instance->list.count &&
+	       instance->results[stream->next_to_print].done) {
+		text_report_promise(&stream->text,
+				    &instance->list.promises[stream->next_to_print],
+				    &instance->results[stream->next_to_print]);
 		stream->next_to_print++;
 	}
-	fflush(stream->report.out);
+	fflush(stream->text.out);
 }
 
 /* The promise folder of `home`, malloc'd. */
@@ -119,9 +124,37 @@ static void warn_same_titles(const struct promise_list *list)
 				 list->promises[i].name, list->promises[i].title);
 }
 
-/* Runs and reports the promises of one instance home. */
-static void check_instance(struct session *session, const char *home,
-                           const char *dir, const struct promise_list *list)
+/* Takes the instance's lock; false (with the reason said) when it cannot. */
+static bool lock_instance(struct session *session, struct state *state,
+                          const char *home)
+{
+	int signo;
+
+	if (state_open(state, home) < 0) {
+		complain("cannot write the state of '%s': %s", home,
+			 strerror(errno));
+		session->broken = true;
+		return false;
+	}
+	if (state_lock(state, session->options->wait,
+		       runner_signal_fd(session->runner), &signo) == 0)
+		return true;
+	if (signo)
+		session->interrupt_signal = signo;
+	else if (errno == EWOULDBLOCK)
+		complain("'%s' is locked by another run: '%s' is held (use --wait to wait)",
+			 home, state->lock_path);
+	else
+		complain("cannot lock '%s': %s", state->lock_path,
+			 strerror(errno));
+	session->broken = !signo;
+	state_close(state);
+	return false;
+}
+
+/* Runs the promises of one instance, streaming the text report. */
+static void run_instance(struct session *session,
+                         struct instance_report *instance)
 {
 	const struct cli_options *options = session->options;
 	struct runner_settings settings = {
@@ -129,80 +162,159 @@ static void check_instance(struct session *session, const char *home,
 		.kill_after = options->kill_after,
 		.jobs = options->jobs,
 	};
-	struct promise_result *results = calloc(list->count ? list->count : 1,
-						sizeof *results);
-	char **envp = env_with_home(environ, home);
-	struct stream stream = { .list = list, .results = results };
+	const struct promise_list *list = &instance->list;
+	char **envp = env_with_home(environ, instance->home);
+	struct stream stream = { .instance = instance };
+	bool text = options->format == REPORT_TEXT;
 	int status;
 
-	if (!results || !envp) {
+	if (!envp) {
 		complain("out of memory");
 		session->broken = true;
-		goto out;
+		return;
 	}
-	struct runner_instance instance = {
-		.home = home,
-		.promise_dir = dir,
+	struct runner_instance run = {
+		.home = instance->home,
+		.promise_dir = instance->promise_dir,
 		.envp = envp,
 		.promises = list,
-		.results = results,
+		.results = instance->results,
 	};
-	text_report_begin(&stream.report, stdout, session->color,
-			  options->verbosity, home);
-	status = runner_run(session->runner, &settings, &instance,
-			    on_promise_done, &stream);
-	/* Interrupted promises leave gaps: print what finished after them. */
-	for (size_t i = stream.next_to_print; i < list->count; i++)
-		if (results[i].done)
-			text_report_promise(&stream.report, &list->promises[i],
-					    &results[i]);
+	if (text)
+		text_report_begin(&stream.text, session->out, session->color,
+				  options->verbosity, instance->home);
+	status = runner_run(session->runner, &settings, &run,
+			    text ? on_promise_done : NULL, &stream);
+	env_free(envp);
+	clock_gettime(CLOCK_REALTIME, &instance->finished);
 	if (status < 0) {
-		complain("cannot run the promises of '%s': %s", home,
+		complain("cannot run the promises of '%s': %s", instance->home,
 			 strerror(errno));
 		session->broken = true;
 	} else if (status > 0) {
 		session->interrupt_signal = status;
 	}
-	text_report_skipped(&stream.report, list);
 	if (status == 0) {
-		text_report_end(&stream.report);
 		session->instances++;
-		if (stream.report.not_working)
+		if (!report_instance_works(instance))
 			session->not_working_instances++;
-	} else if (stream.report.not_working) {
-		session->not_working_instances++;
 	}
-out:
-	for (size_t i = 0; results && i < list->count; i++)
-		result_free(&results[i]);
-	free(results);
-	env_free(envp);
+	if (!text)
+		return;
+	/* Interrupted promises leave gaps: print what finished after them. */
+	for (size_t i = stream.next_to_print; i < list->count; i++)
+		if (instance->results[i].done)
+			text_report_promise(&stream.text, &list->promises[i],
+					    &instance->results[i]);
+	text_report_skipped(&stream.text, list);
+	if (status == 0)
+		text_report_end(&stream.text);
 }
 
-/* Scans one instance home, then lists or runs its promises. */
-static void visit_instance(struct session *session, const char *home)
+/*
+ * Locks, runs and records one instance whose promises are scanned; false
+ * when it could not be run at all (its lock is held).
+ */
+static bool check_instance(struct session *session,
+                           struct instance_report *instance)
 {
-	char *dir = promise_dir_of(home, session->options->promise_dir);
-	struct promise_list list;
+	struct state state;
+	bool stateful = session->options->state;
 
-	if (!dir) {
-		complain("out of memory");
+	if (stateful && !lock_instance(session, &state, instance->home))
+		return false;
+	run_instance(session, instance);
+	if (stateful) {
+		if (state_write(&state, instance) < 0) {
+			complain("cannot write the results of '%s': %s",
+				 instance->home, strerror(errno));
+			session->broken = true;
+		}
+		state_close(&state);
+	}
+	return true;
+}
+
+/* Keeps a checked instance for the one-document formats; false on ENOMEM. */
+static bool keep_instance(struct session *session,
+                          struct instance_report *instance)
+{
+	struct run_report *report = &session->report;
+	struct instance_report *grown = reallocarray(
+		report->instances, report->count + 1, sizeof *grown);
+
+	if (!grown)
+		return false;
+	report->instances = grown;
+	report->instances[report->count++] = *instance;
+	return true;
+}
+
+/* Scans one instance home, then lists or checks its promises. */
+static void visit_instance(struct session *session, char *home)
+{
+	const struct cli_options *options = session->options;
+	struct instance_report instance = {
+		.home = home,
+		.promise_dir = promise_dir_of(home, options->promise_dir),
+	};
+
+	if (!instance.promise_dir)
+		goto out_of_memory;
+	if (scan_dir(instance.promise_dir, &instance.list) < 0) {
+		complain("cannot read '%s': %s", instance.promise_dir,
+			 strerror(errno));
 		session->broken = true;
+		report_instance_free(&instance);
 		return;
 	}
-	if (scan_dir(dir, &list) < 0) {
-		complain("cannot read '%s': %s", dir, strerror(errno));
-		session->broken = true;
-		free(dir);
+	warn_same_titles(&instance.list);
+	if (options->action == CLI_LIST) {
+		text_report_list(session->out, home, &instance.list,
+				 options->timeout);
+		report_instance_free(&instance);
 		return;
 	}
-	warn_same_titles(&list);
-	if (session->options->action == CLI_LIST)
-		text_report_list(stdout, home, &list, session->options->timeout);
-	else
-		check_instance(session, home, dir, &list);
-	scan_free(&list);
-	free(dir);
+	instance.results = calloc(instance.list.count ? instance.list.count : 1,
+				  sizeof *instance.results);
+	if (!instance.results)
+		goto out_of_memory;
+	/* What finished is reported, even after an interruption. */
+	if (check_instance(session, &instance) &&
+	    options->format != REPORT_TEXT) {
+		if (!keep_instance(session, &instance))
+			goto out_of_memory;
+		return;
+	}
+	report_instance_free(&instance);
+	return;
+out_of_memory:
+	complain("out of memory");
+	session->broken = true;
+	report_instance_free(&instance);
+}
+
+/* Writes the one-document formats, once every instance is checked. */
+static int render_document(struct session *session)
+{
+	const struct run_report *report = &session->report;
+
+	/* --quiet: the cron convention holds for every format. */
+	if (session->options->verbosity == CLI_QUIET && report_run_works(report))
+		return 0;
+	switch (session->options->format) {
+	case REPORT_JSON:
+		return report_json(session->out, report);
+	case REPORT_TAP:
+		return report_tap(session->out, report);
+	case REPORT_JUNIT:
+		return report_junit(session->out, report);
+	case REPORT_PROMETHEUS:
+		return report_prometheus(session->out, report);
+	case REPORT_TEXT:
+		break;
+	}
+	return 0;
 }
 
 /*
@@ -276,7 +388,8 @@ static int exit_status(const struct session *session)
 int main(int argc, char **argv)
 {
 	struct cli_options options;
-	struct session session = { .options = &options };
+	struct session session = { .options = &options, .out = stdout };
+	struct atomic_file output = { 0 };
 	char error[256];
 	char **homes;
 	size_t home_count;
@@ -295,31 +408,61 @@ int main(int argc, char **argv)
 		puts("promise-run " PROMISE_RUN_VERSION);
 		return finish_output() < 0 ? EXIT_BROKEN : EXIT_WORKING;
 	}
+	/* --list shows and runs nothing: it writes nothing in the instance. */
+	if (options.action == CLI_LIST)
+		options.state = false;
 	homes = resolve_homes(&options, &home_count);
 	if (!homes)
 		return EXIT_BROKEN;
-	session.color = use_color(options.color);
-	session.runner = runner_create();
-	if (!session.runner) {
+	/* An output file that cannot be written fails before anything runs. */
+	if (options.output) {
+		if (atomic_file_open(&output, options.output) < 0) {
+			complain("cannot write '%s': %s", options.output,
+				 strerror(errno));
+			session.broken = true;
+		}
+		session.out = output.stream;
+	}
+	session.color = !options.output && use_color(options.color);
+	session.runner = session.broken ? NULL : runner_create();
+	if (!session.runner && !session.broken) {
 		complain("cannot prepare to run promises: %s", strerror(errno));
 		session.broken = true;
 	}
 	for (size_t i = 0; session.runner && i < home_count; i++) {
 		visit_instance(&session, homes[i]);
+		homes[i] = NULL;        /* the instance report owned it */
 		if (session.interrupt_signal) {
 			complain("interrupted by SIG%s: promises stopped",
 				 sigabbrev_np(session.interrupt_signal));
 			break;
 		}
 	}
-	if (options.action == CLI_RUN && home_count > 1 &&
-	    !session.interrupt_signal && !session.broken)
-		text_report_verdict(stdout, session.color, options.verbosity,
-				    session.instances,
+	if (options.action == CLI_RUN && options.format == REPORT_TEXT &&
+	    home_count > 1 && !session.interrupt_signal && !session.broken)
+		text_report_verdict(session.out, session.color,
+				    options.verbosity, session.instances,
 				    session.not_working_instances);
+	if (session.runner && options.format != REPORT_TEXT &&
+	    render_document(&session) < 0) {
+		complain("cannot build the report: %s", strerror(errno));
+		session.broken = true;
+	}
+	if (options.output && output.stream) {
+		if (atomic_file_close(&output, true) < 0 ||
+		    atomic_file_commit(&output) < 0) {
+			complain("cannot write '%s': %s", options.output,
+				 strerror(errno));
+			session.broken = true;
+		}
+		atomic_file_discard(&output);
+	}
 	if (finish_output() < 0)
 		session.broken = true;
 	runner_destroy(session.runner);
+	for (size_t i = 0; i < session.report.count; i++)
+		report_instance_free(&session.report.instances[i]);
+	free(session.report.instances);
 	for (size_t i = 0; i < home_count; i++)
 		free(homes[i]);
 	free(homes);

@@ -109,6 +109,11 @@ fail:
 	return NULL;
 }
 
+int runner_signal_fd(const struct runner *runner)
+{
+	return runner->signal_fd;
+}
+
 void runner_destroy(struct runner *runner)
 {
 	int saved = errno;
@@ -185,6 +190,7 @@ static int record_result(struct run *run, struct job *job)
 	}
 	if (!result->message)
 		return -1;
+	result->ended = time(NULL);
 	result->done = true;
 	return 0;
 }
@@ -362,6 +368,7 @@ static void record_error(struct run *run, size_t index, char *message,
 	result->exit_code = RESULT_NO_EXIT_CODE;
 	result->signal = 0;
 	result->execution_time = execution_time;
+	result->ended = time(NULL);
 	result->message = message;
 	if (!message) {
 		run->failed = true;

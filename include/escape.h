@@ -1,0 +1,29 @@
+/*
+ * escape: writing any string into each report format.  Every function
+ * first replaces ill-formed UTF-8 with U+FFFD, so that a file name of any
+ * bytes gives a valid document.  They return 0, or -1 with errno ENOMEM.
+ */
+#ifndef PROMISE_RUN_ESCAPE_H
+#define PROMISE_RUN_ESCAPE_H
+
+#include <stdio.h>
+
+/* A JSON string, quotes included. */
+int escape_json(FILE *out, const char *text);
+
+/*
+ * XML character data, or an attribute value (quotes not included) when
+ * `attribute` is set; characters XML 1.0 forbids are dropped.
+ */
+int escape_xml(FILE *out, const char *text, int attribute);
+
+/* A Prometheus label value, quotes not included. */
+int escape_prometheus_label(FILE *out, const char *text);
+
+/* A YAML double-quoted scalar that TAP::Parser's YAMLish reads back. */
+int escape_yaml(FILE *out, const char *text);
+
+/* A TAP test point description: one line, no directive-starting '#'. */
+int escape_tap_description(FILE *out, const char *text);
+
+#endif

@@ -1,0 +1,159 @@
+/* escape: any string, written safely into each report format. */
+#include "escape.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/*
+ * Writes the byte at `c` (and maybe those after it) escaped; returns how
+ * many bytes it consumed.
+ */
+typedef size_t write_byte_fn(FILE *out, const unsigned char *c, void *context);
+
+/* Calls `write_byte` along the sanitized `text`. */
+static int each_byte(FILE *out, const char *text, write_byte_fn *write_byte,
+                     void *context)
+{
+	char *clean = utf8_sanitize((const unsigned char *)text, strlen(text),
+				    NULL);
+
+	if (!clean)
+		return -1;
+	for (const unsigned char *c = (const unsigned char *)clean; *c;)
+		c += write_byte(out, c, context);
+	free(clean);
+	return 0;
+}
+
+static size_t json_byte(FILE *out, const unsigned char *c, void *context)
+{
+	(void)context;
+	switch (*c) {
+	case '"':  fputs("\\\"", out); break;
+	case '\\': fputs("\\\\", out); break;
+	case '\n': fputs("\\n", out); break;
+	case '\r': fputs("\\r", out); break;
+	case '\t': fputs("\\t", out); break;
+	case '\b': fputs("\\b", out); break;
+	case '\f': fputs("\\f", out); break;
+	default:
+		if (*c < 0x20)
+			fprintf(out, "\\u%04x", *c);
+		else
+			fputc(*c, out);
+	}
+	return 1;
+}
+
+int escape_json(FILE *out, const char *text)
+{
+	fputc('"', out);
+	if (each_byte(out, text, json_byte, NULL) < 0)
+		return -1;
+	fputc('"', out);
+	return 0;
+}
+
+/* U+FFFE and U+FFFF, which XML 1.0 forbids, as UTF-8 after their EF BF. */
+static int is_xml_nonchar(const unsigned char *c)
+{
+	return c[0] == 0xEF && c[1] == 0xBF && (c[2] == 0xBE || c[2] == 0xBF);
+}
+
+static size_t xml_byte(FILE *out, const unsigned char *c, void *context)
+{
+	int attribute = *(int *)context;
+
+	if (is_xml_nonchar(c))
+		return 3;               /* forbidden in XML 1.0: dropped */
+	switch (*c) {
+	case '&': fputs("&amp;", out); break;
+	case '<': fputs("&lt;", out); break;
+	case '>': fputs("&gt;", out); break;
+	case '"': fputs(attribute ? "&quot;" : "\"", out); break;
+	case '\'': fputs(attribute ? "&apos;" : "'", out); break;
+	case '\t': case '\n': case '\r':
+		/* In attributes they would be normalised to spaces. */
+		if (attribute)
+			fprintf(out, "&#%d;", *c);
+		else
+			fputc(*c, out);
+		break;
+	default:
+		if (*c >= 0x20)         /* the rest below is forbidden: dropped */
+			fputc(*c, out);
+	}
+	return 1;
+}
+
+int escape_xml(FILE *out, const char *text, int attribute)
+{
+	return each_byte(out, text, xml_byte, &attribute);
+}
+
+static size_t prometheus_byte(FILE *out, const unsigned char *c, void *context)
+{
+	(void)context;
+	if (*c == '\\')
+		fputs("\\\\", out);
+	else if (*c == '"')
+		fputs("\\\"", out);
+	else if (*c == '\n')
+		fputs("\\n", out);
+	else
+		fputc(*c, out);
+	return 1;
+}
+
+int escape_prometheus_label(FILE *out, const char *text)
+{
+	return each_byte(out, text, prometheus_byte, NULL);
+}
+
+static size_t yaml_byte(FILE *out, const unsigned char *c, void *context)
+{
+	(void)context;
+	if (*c == '"')
+		fputs("\\\"", out);
+	else if (*c == '\\')
+		fputs("\\\\", out);
+	else if (*c == '\n')
+		fputs("\\n", out);
+	else if (*c == '\t')
+		fputs("\\t", out);
+	else if (*c < 0x20 || *c == 0x7f)
+		fprintf(out, "\\x%02x", *c);    /* YAMLish reads \xHH, not \u */
+	else
+		fputc(*c, out);
+	return 1;
+}
+
+int escape_yaml(FILE *out, const char *text)
+{
+	fputc('"', out);
+	if (each_byte(out, text, yaml_byte, NULL) < 0)
+		return -1;
+	fputc('"', out);
+	return 0;
+}
+
+static size_t tap_byte(FILE *out, const unsigned char *c, void *context)
+{
+	(void)context;
+	if (*c == '#')
+		fputs("\\#", out);
+	else if (*c == '\\')
+		fputs("\\\\", out);
+	else if (*c < 0x20 || *c == 0x7f)
+		fputc(' ', out);
+	else
+		fputc(*c, out);
+	return 1;
+}
+
+int escape_tap_description(FILE *out, const char *text)
+{
+	return each_byte(out, text, tap_byte, NULL);
+}

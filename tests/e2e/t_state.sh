@@ -1,0 +1,153 @@
+# slapgrid's result files and logs, and the instance lock.
+
+result_of() { printf '%s' "$WORK/home/.slapgrid/promise/result/$1.status.json"; }
+log_of() { printf '%s' "$WORK/home/.slapgrid/promise/log/$1.log"; }
+
+test_result_files_have_slapgrids_keys_types_and_date() {
+	make_instance home
+	promise home check.sh 'echo fine'
+	promise home broken 'echo "it is broken"; exit 1'
+	run_pr home
+	expect_status 2
+	jq -e --arg path "$WORK/home/etc/promise/check.sh" '
+		(keys == ["execution-time", "name", "path", "result", "title"]) and
+		.title == "check" and .name == "check.sh" and .path == $path and
+		(."execution-time" | type) == "number" and
+		(.result | keys == ["date", "failed", "message", "type"]) and
+		.result.type == "Test Result" and .result.failed == false and
+		.result.message == "fine" and
+		(.result.date | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\+0000$"))
+	' "$(result_of check)" >/dev/null || fail "result of check: $(cat "$(result_of check)")"
+	jq -e '.result.failed == true and .result.message == "it is broken"' \
+		"$(result_of broken)" >/dev/null || fail "result of broken"
+	for folder in .slapgrid .slapgrid/promise .slapgrid/promise/result .slapgrid/promise/log; do
+		[[ $(stat -c %a "home/$folder") == 700 ]] || fail "mode of $folder"
+	done
+	[[ -z $(ls -A home/.slapgrid/promise/result | grep -v '\.status\.json$') ]] ||
+		fail "stray files: $(ls -A home/.slapgrid/promise/result)"
+}
+
+test_log_lines_are_appended_in_slapgrids_format() {
+	make_instance home
+	promise home check.sh 'echo fine'
+	promise home broken 'echo "it is broken"; exit 1'
+	run_pr home
+	run_pr home
+	line='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} - %s - [0-9]{10}-[1-9][0-9]{2} - %s$'
+	[[ $(grep -cE "$(printf "$line" INFO fine)" "$(log_of check)") == 2 ]] ||
+		fail "log of check: $(cat "$(log_of check)")"
+	[[ $(grep -cE "$(printf "$line" ERROR 'it is broken')" "$(log_of broken)") == 2 ]] ||
+		fail "log of broken: $(cat "$(log_of broken)")"
+}
+
+test_result_message_is_cut_and_cleaned() {
+	make_instance home
+	promise home long 'head -c 7000 /dev/zero | tr "\\0" a; printf "\377end"'
+	run_pr home
+	expect_status 0
+	jq -e '.result.message | startswith("...") and endswith("a\ufffdend") and length == 5003' \
+		"$(result_of long)" >/dev/null || fail "message: $(jq .result.message "$(result_of long)" | head -c 100)"
+}
+
+test_no_state_and_list_write_nothing_in_the_instance() {
+	make_instance home
+	promise home a 'exit 0'
+	run_pr --no-state home
+	expect_status 0
+	run_pr --list home
+	expect_status 0
+	[[ ! -e home/.slapgrid ]] || fail "something was written"
+}
+
+test_a_locked_instance_fails_at_once_naming_the_lock() {
+	make_instance home
+	promise home a 'exit 0'
+	run_pr home
+	lock=$WORK/home/.slapgrid/promise/promise-run.lock
+	exec 8>"$lock"
+	flock 8
+	run_pr home
+	expect_status 1
+	expect_err "^promise-run: '$WORK/home' is locked by another run: '$lock' is held \(use --wait to wait\)$"
+	# --no-state and --list take no lock: they run beside a locked run.
+	run_pr --no-state home
+	expect_status 0
+	exec 8>&-
+	run_pr home
+	expect_status 0
+}
+
+test_wait_waits_for_the_lock_to_be_released() {
+	make_instance home
+	promise home a 'exit 0'
+	run_pr home
+	lock=$WORK/home/.slapgrid/promise/promise-run.lock
+	exec 8>"$lock"
+	flock 8
+	# Not inherited: promise-run would then hold the lock itself.
+	start_pr --wait home 8>&-
+	sleep 0.1
+	kill -0 "$pr_pid" || fail "promise-run did not wait"
+	exec 8>&-
+	finish_pr
+	expect_status 0
+	expect_line 'working \(1 promise\)'
+}
+
+test_sigint_while_waiting_for_the_lock_exits_130() {
+	make_instance home
+	promise home a "touch $WORK/ran"
+	mkdir -p home/.slapgrid/promise
+	exec 8>"home/.slapgrid/promise/promise-run.lock"
+	flock 8
+	start_pr --wait home 8>&-
+	sleep 0.1
+	kill -INT "$pr_pid"
+	finish_pr
+	exec 8>&-
+	expect_status 130
+	[[ ! -e $WORK/ran ]] || fail "a promise ran"
+}
+
+test_a_crashed_holder_never_leaves_a_stale_lock() {
+	make_instance home
+	promise home a 'exit 0'
+	mkdir -p home/.slapgrid/promise
+	setsid bash -c "exec 8>home/.slapgrid/promise/promise-run.lock; flock 8; touch $WORK/held; exec sleep 30" &
+	holder=$!
+	wait_for_file "$WORK/held"
+	kill -KILL "$holder"
+	wait "$holder" 2>/dev/null
+	run_pr home
+	expect_status 0
+}
+
+test_sigkill_mid_write_leaves_only_complete_result_files() {
+	make_instance home
+	for i in $(seq -w 1 200); do
+		printf '#!/bin/sh\necho "run $1"\n' >"home/etc/promise/p$i"
+	done
+	chmod +x home/etc/promise/*
+	run_pr home
+	expect_status 0
+	for delay in 0.01 0.02 0.04 0.06 0.08 0.1 0.15; do
+		PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" home >/dev/null 2>&1 &
+		sleep "$delay"
+		kill -KILL $! 2>/dev/null
+		wait $! 2>/dev/null
+		for file in home/.slapgrid/promise/result/*.status.json; do
+			jq -e '.result.failed == false' "$file" >/dev/null ||
+				fail "incomplete after SIGKILL at $delay s: $file"
+		done
+	done
+	# The promises orphaned by SIGKILL exit at once; wait for them.
+	for _ in $(seq 200); do
+		[[ -z $(processes_tagged "$TEST_TAG") ]] && break
+		sleep 0.01
+	done
+	run_pr home
+	expect_status 0
+	stray=$(ls -A home/.slapgrid/promise/result | grep -v '\.status\.json$')
+	[[ -z $stray ]] || fail "temporary files left: $stray"
+	[[ $(ls home/.slapgrid/promise/result | wc -l) == 200 ]] || fail "count"
+}
