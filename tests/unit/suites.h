@@ -12,5 +12,7 @@ Suite *value_suite(void);
 Suite *result_suite(void);
 Suite *env_suite(void);
 Suite *monotime_suite(void);
+Suite *escape_suite(void);
+Suite *report_suite(void);
 
 #endif
