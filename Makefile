@@ -31,7 +31,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANITIZERS) -Wl,--as-needed
 
 MODULES = cli value scan capture utf8 spawn reaper runner result env \
           monotime report report_text report_json report_tap report_junit \
-          report_prometheus escape atomic_file state
+          report_prometheus escape atomic_file state config credentials settings
 OBJS      = $(MODULES:%=$(BUILD)/src/%.o)
 MAIN_OBJ  = $(BUILD)/src/main.o
 BIN       = $(BUILD)/promise-run

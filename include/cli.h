@@ -31,6 +31,12 @@ struct cli_options {
 	const char *output;         /* NULL: standard output */
 	bool state;                 /* write result files, take the lock */
 	bool wait;                  /* wait for a locked instance */
+	const char *config;         /* --config FILE, or NULL */
+	const char *user;           /* --user NAME, or NULL */
+	bool clean_env;
+	/* Which settings the command line gave: they win over the file. */
+	bool timeout_given, kill_after_given, jobs_given, format_given,
+	     state_given;
 	char **homes;               /* points into argv */
 	size_t home_count;          /* 0: the current directory */
 };

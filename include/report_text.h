@@ -46,8 +46,14 @@ void text_report_end(struct text_report *report);
 void text_report_verdict(FILE *out, bool color, enum cli_verbosity verbosity,
                          size_t instances, size_t not_working);
 
-/* What --list shows of one instance. */
+/*
+ * What --list shows of one instance: each promise with its timeout and
+ * where that comes from (`sources`: "default", "config", "command line"),
+ * or why it will not run (a result already done: disabled or refused).
+ */
 void text_report_list(FILE *out, const char *home,
-                      const struct promise_list *list, double timeout);
+                      const struct promise_list *list, const double *timeouts,
+                      const char *const *sources,
+                      const struct promise_result *results);
 
 #endif

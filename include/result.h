@@ -19,6 +19,7 @@ enum promise_status {
 
 struct promise_result {
 	bool done;                  /* false if never run, or interrupted */
+	bool disabled;              /* not run: skip = yes in the config */
 	enum promise_status status;
 	int exit_code;              /* 0..255, or RESULT_NO_EXIT_CODE */
 	int signal;                 /* the killing signal, or 0 */

@@ -31,8 +31,9 @@
 /* How long output is still read after a promise's process exited. */
 #define RUNNER_DRAIN_SECONDS 0.1
 
+struct credentials;
+
 struct runner_settings {
-	double timeout;             /* seconds before SIGTERM */
 	double kill_after;          /* seconds from SIGTERM to SIGKILL */
 	unsigned jobs;              /* promises running at once, >= 1 */
 };
@@ -42,7 +43,12 @@ struct runner_instance {
 	const char *promise_dir;    /* absolute */
 	char *const *envp;
 	const struct promise_list *promises;
-	/* Filled in by runner_run, one per promise, in the same order. */
+	const double *timeouts;     /* seconds before SIGTERM, per promise */
+	const struct credentials *credentials;  /* NULL: promise-run's own */
+	/*
+	 * One per promise, in the same order, filled in by runner_run; a
+	 * result already `done` (refused, disabled) is not run.
+	 */
 	struct promise_result *results;
 };
 

@@ -8,6 +8,9 @@
 #define PROMISE_RUN_SCAN_H
 
 #include <stddef.h>
+#include <sys/stat.h>
+
+struct credentials;
 
 /* No promise has the same title as this one. */
 #define SCAN_TITLE_UNIQUE ((size_t)-1)
@@ -16,6 +19,7 @@ struct promise {
 	char *name;             /* file name in the promise folder */
 	char *title;            /* name without its last extension */
 	size_t same_title_as;   /* index of an earlier promise of that title */
+	struct stat status;     /* of the file (links followed) */
 };
 
 enum skip_reason {
@@ -38,11 +42,15 @@ struct promise_list {
 };
 
 /*
- * Lists the promise folder `dir`.  A folder that does not exist gives an
- * empty list.  Returns 0, or -1 with errno when the folder cannot be read
- * (ENOTDIR, EACCES, ENOMEM, ...); the list is then empty.
+ * Lists the promise folder `dir`.  Whether a file is executable is asked
+ * of the kernel for promise-run's own user, or decided by the mode bits
+ * for `runner`, the other user the promises will run as (NULL: none).  A
+ * folder that does not exist gives an empty list.  Returns 0, or -1 with
+ * errno when the folder cannot be read (ENOTDIR, EACCES, ENOMEM, ...); the
+ * list is then empty.
  */
-int scan_dir(const char *dir, struct promise_list *list);
+int scan_dir(const char *dir, const struct credentials *runner,
+             struct promise_list *list);
 
 void scan_free(struct promise_list *list);
 

@@ -24,12 +24,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct credentials;
+
 struct spawn_request {
 	const char *path;           /* executed, and given as argv[0] */
 	const char *workdir;
 	char *const *envp;
 	int stdin_fd;               /* becomes the child's standard input */
 	uint64_t ignored;           /* bit N-1: signal N to reset from SIG_IGN */
+	const struct credentials *credentials;  /* NULL: keep promise-run's */
 };
 
 struct spawn_child {
@@ -40,6 +43,7 @@ struct spawn_child {
 /* The step of the child's set-up that failed. */
 enum spawn_stage {
 	SPAWN_STAGE_SESSION,
+	SPAWN_STAGE_CREDENTIALS,
 	SPAWN_STAGE_WORKDIR,
 	SPAWN_STAGE_DESCRIPTORS,
 	SPAWN_STAGE_SIGNALS,

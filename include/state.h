@@ -16,17 +16,26 @@
 #define PROMISE_RUN_STATE_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "report.h"
+
+struct credentials;
 
 struct state {
 	char *base;         /* INSTANCE_HOME/.slapgrid/promise */
 	char *lock_path;
 	int lock_fd;
+	uid_t owner;        /* of what it creates, or (uid_t)-1 to keep */
+	gid_t group;
 };
 
-/* Creates the folders and opens the lock file; 0, or -1 with errno. */
-int state_open(struct state *state, const char *home);
+/*
+ * Creates the folders and opens the lock file; 0, or -1 with errno.  What
+ * it creates belongs to `user` when not NULL (promise-run as root).
+ */
+int state_open(struct state *state, const char *home,
+               const struct credentials *user);
 
 /*
  * Takes the instance lock.  Without `wait`, fails at once with errno

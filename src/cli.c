@@ -9,9 +9,15 @@
 
 #include "value.h"
 
-enum { OPTION_COLOR = 256, OPTION_NO_STATE, OPTION_WAIT };
+enum {
+	OPTION_COLOR = 256,
+	OPTION_NO_STATE,
+	OPTION_WAIT,
+	OPTION_CLEAN_ENV,
+	OPTION_USER,
+};
 
-static const char short_options[] = ":t:k:j:d:f:o:qvlhV";
+static const char short_options[] = ":t:k:j:d:f:o:c:qvlhV";
 
 static const struct option long_options[] = {
 	{ "timeout",         required_argument, NULL, 't' },
@@ -23,6 +29,9 @@ static const struct option long_options[] = {
 	{ "output",          required_argument, NULL, 'o' },
 	{ "no-state",        no_argument,       NULL, OPTION_NO_STATE },
 	{ "wait",            no_argument,       NULL, OPTION_WAIT },
+	{ "config",          required_argument, NULL, 'c' },
+	{ "clean-env",       no_argument,       NULL, OPTION_CLEAN_ENV },
+	{ "user",            required_argument, NULL, OPTION_USER },
 	{ "quiet",           no_argument,       NULL, 'q' },
 	{ "verbose",         no_argument,       NULL, 'v' },
 	{ "list",            no_argument,       NULL, 'l' },
@@ -48,6 +57,11 @@ static const char usage[] =
 	"  -o, --output=FILE        write the report to FILE, atomically\n"
 	"      --no-state           write no result file, take no lock\n"
 	"      --wait               wait while another run checks an instance\n"
+	"  -c, --config=FILE        configuration file (default, if it exists:\n"
+	"                           INSTANCE_HOME/etc/promise-run.conf)\n"
+	"      --clean-env          run promises with a minimal environment\n"
+	"      --user=NAME          as root, run promises as NAME (default: the\n"
+	"                           owner of each INSTANCE_HOME)\n"
 	"  -q, --quiet              print nothing when everything works\n"
 	"  -v, --verbose            also print every output and skipped file\n"
 	"  -l, --list               print what would run, run nothing\n"
@@ -127,18 +141,21 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 				return fail(error, error_size,
 					    "option '%s' expects a number of seconds above 0, not '%s'",
 					    name, optarg);
+			options->timeout_given = true;
 			break;
 		case 'k':
 			if (value_parse_seconds(optarg, &options->kill_after) < 0)
 				return fail(error, error_size,
 					    "option '%s' expects a number of seconds, not '%s'",
 					    name, optarg);
+			options->kill_after_given = true;
 			break;
 		case 'j':
 			if (value_parse_jobs(optarg, &options->jobs) < 0)
 				return fail(error, error_size,
 					    "option '%s' expects a whole number from 1 to %d, not '%s'",
 					    name, VALUE_MAX_JOBS, optarg);
+			options->jobs_given = true;
 			break;
 		case 'd':
 			if (!*optarg)
@@ -151,6 +168,7 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 				return fail(error, error_size,
 					    "option '%s' expects text, json, tap, junit or prometheus, not '%s'",
 					    name, optarg);
+			options->format_given = true;
 			break;
 		case 'o':
 			if (!*optarg)
@@ -160,6 +178,22 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 			break;
 		case OPTION_NO_STATE:
 			options->state = false;
+			options->state_given = true;
+			break;
+		case 'c':
+			if (!*optarg)
+				return fail(error, error_size,
+					    "option '%s' expects a file", name);
+			options->config = optarg;
+			break;
+		case OPTION_CLEAN_ENV:
+			options->clean_env = true;
+			break;
+		case OPTION_USER:
+			if (!*optarg)
+				return fail(error, error_size,
+					    "option '%s' expects a user name", name);
+			options->user = optarg;
 			break;
 		case OPTION_WAIT:
 			options->wait = true;

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
+#include "credentials.h"
 #include "env.h"
 #include "atomic_file.h"
 #include "report.h"
@@ -20,6 +22,7 @@
 #include "result.h"
 #include "runner.h"
 #include "scan.h"
+#include "settings.h"
 #include "state.h"
 
 #define PROMISE_RUN_VERSION "0.1.0"
@@ -126,11 +129,11 @@ static void warn_same_titles(const struct promise_list *list)
 
 /* Takes the instance's lock; false (with the reason said) when it cannot. */
 static bool lock_instance(struct session *session, struct state *state,
-                          const char *home)
+                          const char *home, const struct credentials *user)
 {
 	int signo;
 
-	if (state_open(state, home) < 0) {
+	if (state_open(state, home, user) < 0) {
 		complain("cannot write the state of '%s': %s", home,
 			 strerror(errno));
 		session->broken = true;
@@ -152,18 +155,27 @@ static bool lock_instance(struct session *session, struct state *state,
 	return false;
 }
 
+/* Everything one instance runs with, decided before it runs. */
+struct plan {
+	struct instance_settings settings;
+	struct credentials user;
+	double *timeouts;           /* per promise */
+	const char **sources;       /* where each timeout comes from */
+};
+
 /* Runs the promises of one instance, streaming the text report. */
 static void run_instance(struct session *session,
-                         struct instance_report *instance)
+                         struct instance_report *instance,
+                         const struct plan *plan)
 {
 	const struct cli_options *options = session->options;
 	struct runner_settings settings = {
-		.timeout = options->timeout,
-		.kill_after = options->kill_after,
-		.jobs = options->jobs,
+		.kill_after = plan->settings.kill_after,
+		.jobs = plan->settings.jobs,
 	};
 	const struct promise_list *list = &instance->list;
-	char **envp = env_with_home(environ, instance->home);
+	char **envp = env_build(environ, instance->home,
+				plan->settings.clean_env, &plan->user);
 	struct stream stream = { .instance = instance };
 	bool text = options->format == REPORT_TEXT;
 	int status;
@@ -178,6 +190,8 @@ static void run_instance(struct session *session,
 		.promise_dir = instance->promise_dir,
 		.envp = envp,
 		.promises = list,
+		.timeouts = plan->timeouts,
+		.credentials = plan->user.change ? &plan->user : NULL,
 		.results = instance->results,
 	};
 	if (text)
@@ -212,18 +226,20 @@ static void run_instance(struct session *session,
 }
 
 /*
- * Locks, runs and records one instance whose promises are scanned; false
+ * Locks, runs and records one instance whose promises are planned; false
  * when it could not be run at all (its lock is held).
  */
 static bool check_instance(struct session *session,
-                           struct instance_report *instance)
+                           struct instance_report *instance,
+                           const struct plan *plan)
 {
 	struct state state;
-	bool stateful = session->options->state;
+	bool stateful = plan->settings.state;
 
-	if (stateful && !lock_instance(session, &state, instance->home))
+	if (stateful && !lock_instance(session, &state, instance->home,
+				       plan->user.change ? &plan->user : NULL))
 		return false;
-	run_instance(session, instance);
+	run_instance(session, instance, plan);
 	if (stateful) {
 		if (state_write(&state, instance) < 0) {
 			complain("cannot write the results of '%s': %s",
@@ -250,48 +266,192 @@ static bool keep_instance(struct session *session,
 	return true;
 }
 
+/* Warns of each [promise:NAME] section that names no promise. */
+static void warn_unknown_promises(const struct config *config,
+                                  const struct instance_report *instance)
+{
+	for (size_t i = 0; config && i < config->promise_count; i++) {
+		const struct promise_config *promise = &config->promises[i];
+		bool found = false;
+
+		for (size_t p = 0; p < instance->list.count && !found; p++)
+			found = strcmp(instance->list.promises[p].name,
+				       promise->name) == 0;
+		if (!found)
+			complain("warning: %s:%d: [promise:%s] names no promise in '%s'",
+				 config->path, promise->line, promise->name,
+				 instance->promise_dir);
+	}
+}
+
+/*
+ * Decides each promise's timeout, and which will not run: those the file
+ * disables, and, as root, files someone else could have written.  Those
+ * get their result now.  False when memory ran out.
+ */
+static bool plan_promises(const struct cli_options *options,
+                          const struct config *config,
+                          struct instance_report *instance, struct plan *plan)
+{
+	size_t count = instance->list.count ? instance->list.count : 1;
+	bool root = geteuid() == 0;
+
+	plan->timeouts = calloc(count, sizeof *plan->timeouts);
+	plan->sources = calloc(count, sizeof *plan->sources);
+	instance->results = calloc(count, sizeof *instance->results);
+	if (!plan->timeouts || !plan->sources || !instance->results)
+		return false;
+	for (size_t i = 0; i < instance->list.count; i++) {
+		const struct promise *promise = &instance->list.promises[i];
+		struct promise_result *result = &instance->results[i];
+		enum setting_source source;
+		char why[256];
+
+		plan->timeouts[i] = settings_promise_timeout(
+			options, config, promise->name, &source);
+		plan->sources[i] = settings_source_name(source);
+		if (settings_promise_disabled(config, promise->name)) {
+			result->done = result->disabled = true;
+			result->status = PROMISE_OK;
+			result->exit_code = RESULT_NO_EXIT_CODE;
+			result->message = strdup("disabled in config");
+		} else if (root && credentials_check_file(&plan->user,
+							  &promise->status, why,
+							  sizeof why) < 0) {
+			result->done = true;
+			result->status = PROMISE_ERROR;
+			result->exit_code = RESULT_NO_EXIT_CODE;
+			result->ended = time(NULL);
+			if (asprintf(&result->message, "refused: %s", why) < 0)
+				result->message = NULL;
+		} else {
+			continue;
+		}
+		if (!result->message)
+			return false;
+	}
+	return true;
+}
+
+static void plan_free(struct plan *plan)
+{
+	credentials_free(&plan->user);
+	free(plan->timeouts);
+	free(plan->sources);
+}
+
 /* Scans one instance home, then lists or checks its promises. */
-static void visit_instance(struct session *session, char *home)
+static void visit_instance(struct session *session, char *home,
+                           const struct config *config)
 {
 	const struct cli_options *options = session->options;
 	struct instance_report instance = {
 		.home = home,
 		.promise_dir = promise_dir_of(home, options->promise_dir),
 	};
+	struct plan plan = { 0 };
+	char error[512];
 
 	if (!instance.promise_dir)
 		goto out_of_memory;
-	if (scan_dir(instance.promise_dir, &instance.list) < 0) {
+	settings_for_instance(options, config, &plan.settings);
+	if (credentials_for_instance(home, options->user, &plan.user, error,
+				     sizeof error) < 0) {
+		complain("%s", error);
+		session->broken = true;
+		goto out;
+	}
+	if (scan_dir(instance.promise_dir, plan.user.change ? &plan.user : NULL,
+		     &instance.list) < 0) {
 		complain("cannot read '%s': %s", instance.promise_dir,
 			 strerror(errno));
 		session->broken = true;
-		report_instance_free(&instance);
-		return;
+		goto out;
 	}
 	warn_same_titles(&instance.list);
+	warn_unknown_promises(config, &instance);
+	if (!plan_promises(options, config, &instance, &plan))
+		goto out_of_memory;
 	if (options->action == CLI_LIST) {
 		text_report_list(session->out, home, &instance.list,
-				 options->timeout);
-		report_instance_free(&instance);
-		return;
+				 plan.timeouts, plan.sources, instance.results);
+		goto out;
 	}
-	instance.results = calloc(instance.list.count ? instance.list.count : 1,
-				  sizeof *instance.results);
-	if (!instance.results)
-		goto out_of_memory;
 	/* What finished is reported, even after an interruption. */
-	if (check_instance(session, &instance) &&
+	if (check_instance(session, &instance, &plan) &&
 	    options->format != REPORT_TEXT) {
 		if (!keep_instance(session, &instance))
 			goto out_of_memory;
+		plan_free(&plan);
 		return;
 	}
-	report_instance_free(&instance);
-	return;
+	goto out;
 out_of_memory:
 	complain("out of memory");
 	session->broken = true;
+out:
+	plan_free(&plan);
 	report_instance_free(&instance);
+}
+
+/*
+ * Loads the configuration of every home before anything runs: --config
+ * for all, or each home's etc/promise-run.conf when it exists.  A bad file
+ * stops everything.  Also settles the format, which is one for the run.
+ * NULL (with the reason said) on error.
+ */
+static struct config *load_configs(struct cli_options *options, char **homes,
+                                   size_t home_count, bool **loaded)
+{
+	struct config *configs = calloc(home_count, sizeof *configs);
+	const char *format_from = NULL;
+	char error[512];
+
+	*loaded = calloc(home_count, sizeof **loaded);
+	if (!configs || !*loaded) {
+		complain("out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < home_count; i++) {
+		char *path = NULL;
+
+		if (!options->config) {
+			if (asprintf(&path, "%s/etc/promise-run.conf",
+				     homes[i]) < 0) {
+				complain("out of memory");
+				goto fail;
+			}
+			if (access(path, F_OK) < 0 && errno == ENOENT) {
+				free(path);
+				continue;
+			}
+		}
+		if (config_load_file(path ? path : options->config, &configs[i],
+				     error, sizeof error) < 0) {
+			complain("%s", error);
+			free(path);
+			goto fail;
+		}
+		free(path);
+		(*loaded)[i] = true;
+		if (options->format_given || !configs[i].has_format)
+			continue;
+		if (format_from && configs[i].format != options->format) {
+			complain("%s and %s ask for different formats: give --format",
+				 format_from, configs[i].path);
+			goto fail;
+		}
+		options->format = configs[i].format;
+		format_from = configs[i].path;
+	}
+	return configs;
+fail:
+	for (size_t i = 0; configs && i < home_count; i++)
+		config_free(&configs[i]);
+	free(configs);
+	free(*loaded);
+	*loaded = NULL;
+	return NULL;
 }
 
 /* Writes the one-document formats, once every instance is checked. */
@@ -355,6 +515,13 @@ static char **resolve_homes(const struct cli_options *options, size_t *count)
 	return homes;
 }
 
+static void free_homes(char **homes, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(homes[i]);
+	free(homes);
+}
+
 static bool use_color(enum cli_color mode)
 {
 	const char *no_color = getenv("NO_COLOR");
@@ -390,6 +557,8 @@ int main(int argc, char **argv)
 	struct cli_options options;
 	struct session session = { .options = &options, .out = stdout };
 	struct atomic_file output = { 0 };
+	struct config *configs;
+	bool *loaded;
 	char error[256];
 	char **homes;
 	size_t home_count;
@@ -414,6 +583,11 @@ int main(int argc, char **argv)
 	homes = resolve_homes(&options, &home_count);
 	if (!homes)
 		return EXIT_BROKEN;
+	configs = load_configs(&options, homes, home_count, &loaded);
+	if (!configs) {
+		free_homes(homes, home_count);
+		return EXIT_BROKEN;
+	}
 	/* An output file that cannot be written fails before anything runs. */
 	if (options.output) {
 		if (atomic_file_open(&output, options.output) < 0) {
@@ -430,7 +604,8 @@ int main(int argc, char **argv)
 		session.broken = true;
 	}
 	for (size_t i = 0; session.runner && i < home_count; i++) {
-		visit_instance(&session, homes[i]);
+		visit_instance(&session, homes[i],
+			       loaded[i] ? &configs[i] : NULL);
 		homes[i] = NULL;        /* the instance report owned it */
 		if (session.interrupt_signal) {
 			complain("interrupted by SIG%s: promises stopped",
@@ -464,7 +639,9 @@ int main(int argc, char **argv)
 		report_instance_free(&session.report.instances[i]);
 	free(session.report.instances);
 	for (size_t i = 0; i < home_count; i++)
-		free(homes[i]);
-	free(homes);
+		config_free(&configs[i]);
+	free(configs);
+	free(loaded);
+	free_homes(homes, home_count);
 	return exit_status(&session);
 }

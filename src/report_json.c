@@ -53,6 +53,17 @@ out:
 	return status;
 }
 
+static int write_skipped(FILE *out, bool *first, const char *name,
+                         const char *reason)
+{
+	fputs(*first ? "\n   {\"name\": " : ",\n   {\"name\": ", out);
+	*first = false;
+	if (escape_json(out, name) < 0)
+		return -1;
+	fprintf(out, ", \"reason\": \"%s\"}", reason);
+	return 0;
+}
+
 static int write_instance(FILE *out, const struct instance_report *instance)
 {
 	bool first = true;
@@ -63,7 +74,7 @@ static int write_instance(FILE *out, const struct instance_report *instance)
 	fprintf(out, ", \"verdict\": %s, \"promises\": [",
 		verdict(report_instance_works(instance)));
 	for (size_t i = 0; i < instance->list.count; i++) {
-		if (!instance->results[i].done)
+		if (!instance->results[i].done || instance->results[i].disabled)
 			continue;
 		fputs(first ? "\n   " : ",\n   ", out);
 		first = false;
@@ -71,14 +82,18 @@ static int write_instance(FILE *out, const struct instance_report *instance)
 			return -1;
 	}
 	fputs("],\n  \"skipped\": [", out);
+	first = true;
+	for (size_t i = 0; i < instance->list.count; i++)
+		if (instance->results[i].disabled &&
+		    write_skipped(out, &first, instance->list.promises[i].name,
+				  "disabled in config") < 0)
+			return -1;
 	for (size_t i = 0; i < instance->list.skipped_count; i++) {
 		const struct skipped_entry *entry = &instance->list.skipped[i];
 
-		fputs(i ? ",\n   {\"name\": " : "\n   {\"name\": ", out);
-		if (escape_json(out, entry->name) < 0)
+		if (write_skipped(out, &first, entry->name,
+				  scan_skip_reason_text(entry->reason)) < 0)
 			return -1;
-		fprintf(out, ", \"reason\": \"%s\"}",
-			scan_skip_reason_text(entry->reason));
 	}
 	fputs("]}", out);
 	return 0;

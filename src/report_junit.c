@@ -8,7 +8,7 @@
 #include "report.h"
 
 struct counts {
-	size_t tests, failures, errors;
+	size_t tests, failures, errors, skipped;
 	double time;
 };
 
@@ -22,6 +22,7 @@ static struct counts count(const struct instance_report *instance)
 		if (!result->done)
 			continue;
 		counts.tests++;
+		counts.skipped += result->disabled;
 		counts.time += result->execution_time;
 		if (result->status == PROMISE_ERROR)
 			counts.errors++;
@@ -56,6 +57,11 @@ static int write_testcase(FILE *out, const struct instance_report *instance,
 	if (escape_xml(out, instance->home, 1) < 0)
 		return -1;
 	fprintf(out, "\" time=\"%.6f\"", result->execution_time);
+	if (result->disabled) {
+		fputs(">\n      <skipped message=\"disabled in config\"/>\n    </testcase>\n",
+		      out);
+		return 0;
+	}
 	if (result_works(result)) {
 		fputs("/>\n", out);
 		return 0;
@@ -83,8 +89,9 @@ static int write_suite(FILE *out, const struct instance_report *instance)
 	if (escape_xml(out, instance->home, 1) < 0)
 		return -1;
 	fprintf(out,
-		"\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" time=\"%.6f\">\n",
-		counts.tests, counts.failures, counts.errors, counts.time);
+		"\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.6f\">\n",
+		counts.tests, counts.failures, counts.errors, counts.skipped,
+		counts.time);
 	for (size_t i = 0; i < instance->list.count; i++)
 		if (instance->results[i].done &&
 		    write_testcase(out, instance, i) < 0)

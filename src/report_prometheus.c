@@ -33,7 +33,7 @@ static int write_promise_family(FILE *out, const struct run_report *report,
 			const struct promise_result *result =
 				&instance->results[p];
 
-			if (!result->done)
+			if (!result->done || result->disabled)
 				continue;
 			fputs(name, out);
 			if (write_labels(out, instance->home,

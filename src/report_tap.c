@@ -51,7 +51,8 @@ int report_tap(FILE *out, const struct run_report *report)
 			if (escape_tap_description(
 				    out, instance->list.promises[p].name) < 0)
 				return -1;
-			fputc('\n', out);
+			fputs(result->disabled ? " # SKIP disabled in config\n"
+					       : "\n", out);
 			if (!result_works(result) &&
 			    write_yaml_block(out, result) < 0)
 				return -1;

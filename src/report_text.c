@@ -86,6 +86,16 @@ void text_report_promise(struct text_report *report,
 	bool works = result_works(result);
 	FILE *out = report->out;
 
+	if (result->disabled) {
+		if (report->verbosity == CLI_QUIET)
+			return;
+		put_header(report);
+		put_colored(out, report->color, COLOR_DIM, "disabled",
+			    (int)sizeof message_indent - 1);
+		put_name(out, promise->name);
+		fputs(": disabled in config\n", out);
+		return;
+	}
 	report->promises++;
 	if (!works)
 		report->not_working++;
@@ -161,26 +171,44 @@ void text_report_verdict(FILE *out, bool color, enum cli_verbosity verbosity,
 }
 
 void text_report_list(FILE *out, const char *home,
-                      const struct promise_list *list, double timeout)
+                      const struct promise_list *list, const double *timeouts,
+                      const char *const *sources,
+                      const struct promise_result *results)
 {
+	size_t runnable = 0;
+
 	fputs("== ", out);
 	put_name(out, home);
 	fputc('\n', out);
-	char limit[32];
-
-	snprintf(limit, sizeof limit, "%gs", timeout);
 	for (size_t i = 0; i < list->count; i++) {
-		fprintf(out, "promise  timeout %-8s  ", limit);
+		char limit[64];
+
+		if (results[i].disabled) {
+			fputs("disabled                          ", out);
+			put_name(out, list->promises[i].name);
+			fputs(": disabled in config\n", out);
+			continue;
+		}
+		if (results[i].done) {
+			fputs("refused                           ", out);
+			put_name(out, list->promises[i].name);
+			fprintf(out, ": %s\n", results[i].message);
+			continue;
+		}
+		runnable++;
+		snprintf(limit, sizeof limit, "%gs (%s)", timeouts[i],
+			 sources[i]);
+		fprintf(out, "promise  timeout %-24s  ", limit);
 		put_name(out, list->promises[i].name);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < list->skipped_count; i++) {
-		fprintf(out, "%-*s", (int)strlen("promise  timeout ") + 10,
-			"skipped");
+		fprintf(out, "%-34s", "skipped");
 		put_name(out, list->skipped[i].name);
 		fprintf(out, ": %s\n",
 			scan_skip_reason_text(list->skipped[i].reason));
 	}
-	fprintf(out, "%zu promise%s, %zu skipped\n", list->count,
-		list->count == 1 ? "" : "s", list->skipped_count);
+	fprintf(out, "%zu promise%s to run, %zu not run, %zu skipped\n",
+		runnable, runnable == 1 ? "" : "s", list->count - runnable,
+		list->skipped_count);
 }

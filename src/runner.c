@@ -39,6 +39,7 @@ struct job {
 	bool exited;                /* reaped, wait_status valid */
 	int wait_status;
 	bool timed_out;
+	double timeout;             /* seconds, this promise's */
 	bool interrupted;           /* stopped because promise-run was */
 	struct timespec started, ended, deadline;
 	struct capture capture;
@@ -181,7 +182,7 @@ static int record_result(struct run *run, struct job *job)
 		result->status = PROMISE_TIMEOUT;
 		if (asprintf(&result->message,
 			     "Error: Promise timed out after %g seconds",
-			     run->settings->timeout) < 0)
+			     job->timeout) < 0)
 			result->message = NULL;
 	} else {
 		result->status = result->exit_code == 0 ? PROMISE_OK
@@ -385,6 +386,10 @@ static void start_jobs(struct run *run)
 	while (run->next < run->instance->promises->count &&
 	       run->running < run->start_limit && !run->interrupt_signal &&
 	       !run->failed) {
+		if (run->instance->results[run->next].done) {
+			run->next++;    /* refused or disabled: not run */
+			continue;
+		}
 		struct job *job = run->jobs;
 		struct spawn_child child;
 		char *path = promise_path(run, run->next);
@@ -401,6 +406,7 @@ static void start_jobs(struct run *run)
 			.envp = run->instance->envp,
 			.stdin_fd = run->runner->null_fd,
 			.ignored = run->runner->ignored,
+			.credentials = run->instance->credentials,
 		};
 		struct spawn_failure failure;
 		struct timespec started = monotime_now();
@@ -438,7 +444,8 @@ static void start_jobs(struct run *run)
 		job->pid = child.pid;
 		job->output_fd = child.output_fd;
 		job->started = started;
-		job->deadline = monotime_add(started, run->settings->timeout);
+		job->timeout = run->instance->timeouts[job->index];
+		job->deadline = monotime_add(started, job->timeout);
 		capture_init(&job->capture);
 		run->running++;
 	}

@@ -1,6 +1,8 @@
 /* scan: a promise folder to its sorted promises and skipped entries. */
 #include "scan.h"
 
+#include "credentials.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -62,11 +64,13 @@ const char *scan_skip_reason_text(enum skip_reason reason)
  * *reason set when it is skipped, 0 when it is a promise, -1 when it
  * vanished since it was listed.
  */
-static int classify(int dir_fd, const char *name, enum skip_reason *reason)
+static int classify(int dir_fd, const char *name,
+                    const struct credentials *runner, struct stat *target,
+                    enum skip_reason *reason)
 {
-	struct stat target, link;
+	struct stat link;
 
-	if (fstatat(dir_fd, name, &target, 0) < 0) {
+	if (fstatat(dir_fd, name, target, 0) < 0) {
 		if (errno == ENOENT || errno == ELOOP) {
 			if (fstatat(dir_fd, name, &link, AT_SYMLINK_NOFOLLOW) < 0)
 				return -1;
@@ -77,12 +81,13 @@ static int classify(int dir_fd, const char *name, enum skip_reason *reason)
 		*reason = SKIP_UNREADABLE;
 		return 1;
 	}
-	if (!S_ISREG(target.st_mode)) {
+	if (!S_ISREG(target->st_mode)) {
 		*reason = SKIP_NOT_REGULAR_FILE;
 		return 1;
 	}
 	/* AT_EACCESS: the effective ids are the ones exec will check. */
-	if (faccessat(dir_fd, name, X_OK, AT_EACCESS) < 0) {
+	if (runner ? !credentials_may_execute(runner, target)
+		   : faccessat(dir_fd, name, X_OK, AT_EACCESS) < 0) {
 		*reason = SKIP_NOT_EXECUTABLE;
 		return 1;
 	}
@@ -139,11 +144,13 @@ static int mark_same_titles(struct promise_list *list)
 }
 
 /* Adds `name` to the promises or to the skipped entries. */
-static int add_entry(int dir_fd, const char *name, struct growing *promises,
-                     struct growing *skipped)
+static int add_entry(int dir_fd, const char *name,
+                     const struct credentials *runner,
+                     struct growing *promises, struct growing *skipped)
 {
 	enum skip_reason reason;
-	int kind = classify(dir_fd, name, &reason);
+	struct stat status;
+	int kind = classify(dir_fd, name, runner, &status, &reason);
 
 	if (kind < 0)
 		return 0;
@@ -155,6 +162,7 @@ static int add_entry(int dir_fd, const char *name, struct growing *promises,
 		promise->name = strdup(name);
 		promise->title = scan_title(name);
 		promise->same_title_as = SCAN_TITLE_UNIQUE;
+		promise->status = status;
 		return promise->name && promise->title ? 0 : -1;
 	}
 	struct skipped_entry *entry = growing_push(skipped);
@@ -166,7 +174,8 @@ static int add_entry(int dir_fd, const char *name, struct growing *promises,
 	return entry->name ? 0 : -1;
 }
 
-int scan_dir(const char *dir, struct promise_list *list)
+int scan_dir(const char *dir, const struct credentials *runner,
+             struct promise_list *list)
 {
 	struct growing promises = { .item_size = sizeof(struct promise) };
 	struct growing skipped = { .item_size = sizeof(struct skipped_entry) };
@@ -193,7 +202,8 @@ int scan_dir(const char *dir, struct promise_list *list)
 		if (strcmp(entry->d_name, ".") == 0 ||
 		    strcmp(entry->d_name, "..") == 0)
 			continue;
-		if (add_entry(dir_fd, entry->d_name, &promises, &skipped) < 0) {
+		if (add_entry(dir_fd, entry->d_name, runner, &promises,
+			      &skipped) < 0) {
 			errno = ENOMEM;
 			break;
 		}

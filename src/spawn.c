@@ -1,6 +1,8 @@
 /* spawn: one promise process, from fork to exec. */
 #include "spawn.h"
 
+#include "credentials.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -62,6 +64,28 @@ static _Noreturn void child_fail(struct child_context *context,
 }
 
 /*
+ * Becomes the promise's user: groups first, then gid, then uid, through
+ * raw system calls (the child must not run glibc's multi-thread set*id
+ * machinery).  Then checks that the drop cannot be undone.
+ */
+static void child_drop_privileges(struct child_context *context,
+                                  const struct credentials *credentials)
+{
+	uid_t uid = credentials->uid;
+	gid_t gid = credentials->gid;
+
+	if (syscall(SYS_setgroups, credentials->group_count,
+		    credentials->groups) < 0 ||
+	    syscall(SYS_setresgid, gid, gid, gid) < 0 ||
+	    syscall(SYS_setresuid, uid, uid, uid) < 0)
+		child_fail(context, SPAWN_STAGE_CREDENTIALS);
+	if (uid != 0 && syscall(SYS_setuid, 0) == 0) {
+		errno = EPERM;
+		child_fail(context, SPAWN_STAGE_CREDENTIALS);
+	}
+}
+
+/*
  * Everything between clone and exec.  Only async-signal-safe calls: the
  * child runs in promise-run's memory, on its own stack, and may not take
  * locks or touch the heap.  Its descriptor table and signal dispositions
@@ -77,6 +101,9 @@ static int child_exec(void *argument)
 
 	if (setsid() < 0)
 		child_fail(context, SPAWN_STAGE_SESSION);
+	if (request->credentials && request->credentials->change)
+		child_drop_privileges(context, request->credentials);
+	/* After the drop: the user must be able to enter its own home. */
 	if (chdir(request->workdir) < 0)
 		child_fail(context, SPAWN_STAGE_WORKDIR);
 	/* dup2 clears close-on-exec on 0, 1 and 2, and only there. */
@@ -203,6 +230,10 @@ char *spawn_describe_failure(const char *path,
 					  interpreter, reason);
 		else
 			length = asprintf(&message, "cannot execute: %s", reason);
+		break;
+	case SPAWN_STAGE_CREDENTIALS:
+		length = asprintf(&message, "cannot become the promise's user: %s",
+				  reason);
 		break;
 	case SPAWN_STAGE_WORKDIR:
 		length = asprintf(&message, "cannot enter the instance home: %s",

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "credentials.h"
 #include "escape.h"
 
 static const char *const state_folders[] = {
@@ -33,7 +34,24 @@ static void close_keeping_errno(int fd)
 	errno = saved;
 }
 
-int state_open(struct state *state, const char *home)
+/* Gives a file promise-run (as root) created to the promises' user. */
+static int give_file(const struct state *state, int fd)
+{
+	if (state->owner == (uid_t)-1)
+		return 0;
+	return fchown(fd, state->owner, state->group);
+}
+
+/* The same for a folder it just created. */
+static int give_folder(const struct state *state, const char *path)
+{
+	if (state->owner == (uid_t)-1)
+		return 0;
+	return lchown(path, state->owner, state->group);
+}
+
+int state_open(struct state *state, const char *home,
+               const struct credentials *user)
 {
 	static bool seeded;
 	char path[PATH_MAX];
@@ -45,6 +63,8 @@ int state_open(struct state *state, const char *home)
 	}
 	memset(state, 0, sizeof *state);
 	state->lock_fd = -1;
+	state->owner = user ? user->uid : (uid_t)-1;
+	state->group = user ? user->gid : (gid_t)-1;
 	for (size_t i = 0; i < sizeof state_folders / sizeof *state_folders;
 	     i++) {
 		if (snprintf(path, sizeof path, "%s%s", home,
@@ -52,8 +72,12 @@ int state_open(struct state *state, const char *home)
 			errno = ENAMETOOLONG;
 			return -1;
 		}
-		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		if (mkdir(path, 0700) == 0) {
+			if (give_folder(state, path) < 0)
+				return -1;
+		} else if (errno != EEXIST) {
 			return -1;
+		}
 	}
 	if (asprintf(&state->base, "%s/.slapgrid/promise", home) < 0 ||
 	    asprintf(&state->lock_path, "%s/promise-run.lock",
@@ -65,7 +89,7 @@ int state_open(struct state *state, const char *home)
 	/* Opened for writing: its close wakes a --wait run (IN_CLOSE_WRITE). */
 	state->lock_fd = open(state->lock_path,
 			      O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (state->lock_fd < 0) {
+	if (state->lock_fd < 0 || give_file(state, state->lock_fd) < 0) {
 		int saved = errno;
 
 		state_close(state);
@@ -216,7 +240,8 @@ static int prepare_result(const struct state *state,
 		return -1;
 	}
 	if (atomic_file_open(file, result_path) == 0) {
-		if (write_result_file(file->stream, instance, index, path) < 0)
+		if (give_file(state, fileno(file->stream)) < 0 ||
+		    write_result_file(file->stream, instance, index, path) < 0)
 			atomic_file_discard(file);
 		else if (atomic_file_close(file, false) < 0)
 			atomic_file_discard(file);
@@ -256,7 +281,9 @@ static int append_log(const struct state *state,
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 		  0666);
 	free(path);
-	if (fd < 0) {
+	if (fd < 0 || give_file(state, fd) < 0) {
+		if (fd >= 0)
+			close_keeping_errno(fd);
 		free(line);
 		return -1;
 	}
@@ -284,7 +311,7 @@ int state_write(struct state *state, const struct instance_report *instance)
 	if (!files)
 		return -1;
 	for (size_t i = 0; i < instance->list.count; i++) {
-		if (!instance->results[i].done)
+		if (!instance->results[i].done || instance->results[i].disabled)
 			continue;
 		if (prepare_result(state, instance, i, &files[prepared]) < 0)
 			goto out;

@@ -65,9 +65,9 @@ test_list_shows_what_would_run_and_runs_nothing() {
 	printf 'x\n' >home/etc/promise/notes
 	run_pr --list -t 3 home
 	expect_status 0
-	expect_line '^promise +timeout 3s +toucher$'
+	expect_line '^promise +timeout 3s \(command line\) +toucher$'
 	expect_line '^skipped +notes: not executable$'
-	expect_line '^1 promise, 1 skipped$'
+	expect_line '^1 promise to run, 0 not run, 1 skipped$'
 	[[ ! -e $WORK/ran ]] || fail "--list ran a promise"
 }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "credentials.h"
 #include "env.h"
 #include "monotime.h"
 #include "result.h"
@@ -67,7 +68,7 @@ START_TEST(test_env_sets_instance_home_once)
 {
 	char *base[] = { "A=1", "INSTANCE_HOME=/old", "B=2",
 			 "INSTANCE_HOMEX=keep", NULL };
-	char **envp = env_with_home(base, "/srv/home");
+	char **envp = env_build(base, "/srv/home", false, NULL);
 	size_t homes = 0, count = 0;
 
 	for (; envp[count]; count++)
@@ -77,6 +78,43 @@ START_TEST(test_env_sets_instance_home_once)
 		}
 	ck_assert_uint_eq(homes, 1);
 	ck_assert_uint_eq(count, 4);
+	env_free(envp);
+}
+END_TEST
+
+START_TEST(test_env_clean_keeps_only_the_list)
+{
+	char *base[] = { "A=1", "PATH=/p", "TZ=UTC", "HOME=/root", NULL };
+	struct credentials user = { .change = true, .uid = 1000, .gid = 1000,
+				    .user = "alice", .home = "/home/alice",
+				    .shell = "/bin/bash" };
+	char **envp = env_build(base, "/srv/h", true, &user);
+	const char *expected[] = { "INSTANCE_HOME=/srv/h", "HOME=/home/alice",
+				   "USER=alice", "LOGNAME=alice",
+				   "SHELL=/bin/bash", "PATH=/p", "TZ=UTC", NULL };
+
+	for (size_t i = 0; expected[i]; i++)
+		ck_assert_str_eq(envp[i], expected[i]);
+	ck_assert_ptr_null(envp[7]);
+	env_free(envp);
+}
+END_TEST
+
+START_TEST(test_env_for_another_user_replaces_its_variables)
+{
+	char *base[] = { "A=1", "HOME=/root", "USER=root", NULL };
+	struct credentials user = { .change = true, .uid = 1000, .gid = 1000,
+				    .user = "alice", .home = "/home/alice",
+				    .shell = "/bin/sh" };
+	char **envp = env_build(base, "/srv/h", false, &user);
+	size_t count = 0, homes = 0;
+
+	for (; envp[count]; count++)
+		homes += strncmp(envp[count], "HOME=", 5) == 0;
+	ck_assert_uint_eq(homes, 1);
+	ck_assert_str_eq(envp[1], "HOME=/home/alice");
+	ck_assert_str_eq(envp[5], "A=1");
+	ck_assert_uint_eq(count, 6);
 	env_free(envp);
 }
 END_TEST
@@ -120,6 +158,8 @@ Suite *env_suite(void)
 	TCase *cases = tcase_create("environment");
 
 	tcase_add_test(cases, test_env_sets_instance_home_once);
+	tcase_add_test(cases, test_env_clean_keeps_only_the_list);
+	tcase_add_test(cases, test_env_for_another_user_replaces_its_variables);
 	suite_add_tcase(suite, cases);
 	return suite;
 }

@@ -56,7 +56,7 @@ START_TEST(test_scan_lists_executables_in_byte_order)
 	make_file("a.sh", 0700);
 	make_file("\xc3\xa9", 0755);
 	make_file(".hidden", 0755);
-	ck_assert_int_eq(scan_dir(folder, &list), 0);
+	ck_assert_int_eq(scan_dir(folder, NULL, &list), 0);
 	ck_assert_uint_eq(list.count, 5);
 	ck_assert_str_eq(list.promises[0].name, ".hidden");
 	ck_assert_str_eq(list.promises[1].name, "B");
@@ -80,7 +80,7 @@ START_TEST(test_scan_skips_what_is_not_a_promise_with_its_reason)
 	make_link("loop", "loop");
 	snprintf(path, sizeof path, "%s/folder", folder);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
-	ck_assert_int_eq(scan_dir(folder, &list), 0);
+	ck_assert_int_eq(scan_dir(folder, NULL, &list), 0);
 	ck_assert_uint_eq(list.count, 2);
 	ck_assert_str_eq(list.promises[0].name, "good-link");
 	ck_assert_str_eq(list.promises[1].name, "target");
@@ -103,7 +103,7 @@ START_TEST(test_scan_of_a_missing_folder_is_empty)
 	char path[512];
 
 	snprintf(path, sizeof path, "%s/none", folder);
-	ck_assert_int_eq(scan_dir(path, &list), 0);
+	ck_assert_int_eq(scan_dir(path, NULL, &list), 0);
 	ck_assert_uint_eq(list.count, 0);
 	ck_assert_uint_eq(list.skipped_count, 0);
 	scan_free(&list);
@@ -117,7 +117,7 @@ START_TEST(test_scan_of_a_file_instead_of_a_folder_fails)
 
 	make_file("file", 0755);
 	snprintf(path, sizeof path, "%s/file", folder);
-	ck_assert_int_eq(scan_dir(path, &list), -1);
+	ck_assert_int_eq(scan_dir(path, NULL, &list), -1);
 	ck_assert_int_eq(errno, ENOTDIR);
 }
 END_TEST
@@ -130,7 +130,7 @@ START_TEST(test_scan_links_promises_with_the_same_title)
 	make_file("check.py", 0755);
 	make_file("check-x", 0755);
 	make_file("check", 0755);
-	ck_assert_int_eq(scan_dir(folder, &list), 0);
+	ck_assert_int_eq(scan_dir(folder, NULL, &list), 0);
 	ck_assert_uint_eq(list.count, 4);
 	ck_assert_str_eq(list.promises[0].name, "check");
 	ck_assert_uint_eq(list.promises[0].same_title_as, SCAN_TITLE_UNIQUE);

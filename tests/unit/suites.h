@@ -14,5 +14,6 @@ Suite *env_suite(void);
 Suite *monotime_suite(void);
 Suite *escape_suite(void);
 Suite *report_suite(void);
+Suite *config_suite(void);
 
 #endif

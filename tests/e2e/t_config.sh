@@ -1,0 +1,231 @@
+# The configuration file, the environment, and running as root.
+
+conf() { mkdir -p home/etc; printf '%s\n' "$@" >home/etc/promise-run.conf; }
+
+test_config_timeout_applies() {
+	make_instance home
+	promise home hang 'sleep 30'
+	conf '[run]' 'timeout = 0.2' 'kill-after = 0.1'
+	run_pr home
+	expect_status 2
+	expect_line '^ +Error: Promise timed out after 0\.2 seconds$'
+}
+
+test_per_promise_timeout_wins_over_run_and_command_line_over_all() {
+	make_instance home
+	promise home hang 'sleep 30'
+	promise home other 'sleep 30'
+	conf '[run]' 'timeout = 0.3' 'kill-after = 0.1' '[promise:hang]' 'timeout = 0.2'
+	run_pr --list home
+	expect_line '^promise +timeout 0\.2s \(config\) +hang$'
+	expect_line '^promise +timeout 0\.3s \(config\) +other$'
+	run_pr home
+	expect_status 2
+	expect_line 'timed out after 0\.2 seconds'
+	expect_line 'timed out after 0\.3 seconds'
+	run_pr -t 0.25 home
+	[[ $(grep -c 'timed out after 0\.25 seconds' <<<"$out") == 2 ]] || fail "command line did not win"
+	rm home/etc/promise-run.conf
+	run_pr --list home
+	expect_line '^promise +timeout 20s \(default\) +hang$'
+}
+
+test_a_skipped_promise_does_not_run() {
+	make_instance home
+	promise home old "touch $WORK/ran; exit 1"
+	promise home good 'exit 0'
+	conf '[promise:old]' 'skip = yes'
+	run_pr home
+	expect_status 0
+	expect_line '^disabled +old: disabled in config$'
+	[[ ! -e $WORK/ran ]] || fail "a disabled promise ran"
+	run_pr -f tap home
+	expect_line '^ok [0-9]+ - old # SKIP disabled in config$'
+	run_pr -f json home
+	jq -e '.instances[0].skipped == [{"name": "old", "reason": "disabled in config"}] and (.instances[0].promises | length) == 1' \
+		>/dev/null <<<"$out" || fail "json"
+	run_pr -f junit home
+	printf '%s\n' "$out" >"$WORK/r.xml"
+	[[ $(xmllint --xpath 'count(//testcase[@name="old"]/skipped)' "$WORK/r.xml") == 1 ]] || fail "junit"
+}
+
+test_config_settings_for_jobs_state_and_format() {
+	make_instance home
+	promise home a 'exit 0'
+	conf '[run]' 'jobs = 1' 'state = no' 'format = json'
+	run_pr home
+	expect_status 0
+	jq -e '.verdict == "working"' >/dev/null <<<"$out" || fail "format from config"
+	[[ ! -e home/.slapgrid ]] || fail "state = no wrote state"
+	run_pr -f tap home
+	expect_line '^TAP version 13$'
+}
+
+test_an_unknown_key_names_file_and_line_and_nothing_runs() {
+	make_instance home
+	promise home toucher "touch $WORK/ran"
+	conf '[run]' 'timeout = 3' 'timout = 4'
+	run_pr home
+	expect_status 1
+	expect_err "^promise-run: $WORK/home/etc/promise-run.conf:3: unknown key 'timout' in \[run\] \(expected timeout, kill-after, jobs, format, clean-env or state\)$"
+	[[ ! -e $WORK/ran ]] || fail "a promise ran"
+}
+
+test_a_bad_config_in_any_home_stops_every_home() {
+	make_instance one; promise one toucher "touch $WORK/ran"
+	make_instance two
+	printf '[run]\njobs = many\n' >two/etc/promise-run.conf
+	run_pr one two
+	expect_status 1
+	expect_err "two/etc/promise-run.conf:2: bad value 'many' for 'jobs'"
+	[[ ! -e $WORK/ran ]] || fail "a promise ran"
+}
+
+test_the_shipped_example_config_is_valid() {
+	make_instance home
+	promise home check-frontend-listening 'exit 0'
+	run_pr --config "$REPO/etc/promise-run.conf" --list home
+	expect_status 0
+	expect_line '^promise +timeout 20s \(config\) +check-frontend-listening$'
+	[[ -z $err ]] || fail "warnings: $err"
+}
+
+test_config_option_and_its_errors() {
+	make_instance home
+	promise home hang 'sleep 30'
+	printf '[run]\ntimeout = 0.2\n' >"$WORK/my.conf"
+	run_pr --config "$WORK/my.conf" -k 0.1 home
+	expect_status 2
+	expect_line 'timed out after 0\.2 seconds'
+	run_pr --config "$WORK/missing.conf" home
+	expect_status 1
+	expect_err "^promise-run: cannot read '$WORK/missing.conf': No such file or directory$"
+	printf 'garbage\n' >"$WORK/bad.conf"
+	run_pr -c "$WORK/bad.conf" home
+	expect_status 1
+	expect_err "^promise-run: $WORK/bad.conf:1: syntax error"
+}
+
+test_a_section_for_no_promise_is_a_warning() {
+	make_instance home
+	promise home a 'exit 0'
+	conf '[promise:gone.sh]' 'skip = yes'
+	run_pr home
+	expect_status 0
+	# The line is that of the section's first key: inih does not report
+	# a section header by itself.
+	expect_err "warning: $WORK/home/etc/promise-run.conf:2: \[promise:gone.sh\] names no promise"
+}
+
+test_clean_env_leaves_only_the_documented_variables() {
+	make_instance home
+	promise home env 'env | cut -d= -f1 | sort | tr "\n" " "'
+	SECRET=1 TZ=UTC run_pr --clean-env --verbose home
+	expect_status 0
+	expect_line '^ +HOME INSTANCE_HOME LOGNAME PATH PWD SHELL TZ USER$'
+	conf '[run]' 'clean-env = yes'
+	SECRET=1 run_pr --verbose home
+	expect_line '^ +HOME INSTANCE_HOME LOGNAME PATH PWD SHELL USER$'
+	rm home/etc/promise-run.conf
+	SECRET=1 run_pr --verbose home
+	expect_line 'SECRET'
+}
+
+# The tests below need root, to create a user and drop privileges.
+need_root() {
+	if [[ $(id -u) != 0 ]]; then
+		echo "skipped: not root"
+		exit 0
+	fi
+}
+
+# A throw-away user for one test, removed when the test ends.
+make_user() {
+	user=prtest$RANDOM
+	useradd --no-create-home --shell /bin/sh "$user" || fail "useradd"
+	trap 'userdel "$user" 2>/dev/null' EXIT
+	# The test folder is root's 0700 one: let the user reach its home.
+	chmod 755 "$WORK"
+}
+
+test_as_root_promises_run_as_the_owner_of_the_home() {
+	need_root
+	make_user
+	make_instance home
+	promise home who 'id -un; id -u; echo "home=$HOME user=$USER"; touch "$INSTANCE_HOME/mine"'
+	chown -R "$user": home
+	run_pr --verbose home
+	expect_status 0
+	expect_line "^ +$user$"
+	expect_line "^ +home=/home/$user user=$user$"
+	[[ $(stat -c %U home/mine) == "$user" ]] || fail "file created as $(stat -c %U home/mine)"
+	for file in home/.slapgrid home/.slapgrid/promise/result/who.status.json home/.slapgrid/promise/log/who.log home/.slapgrid/promise/promise-run.lock; do
+		[[ $(stat -c %U "$file") == "$user" ]] || fail "$file is owned by $(stat -c %U "$file")"
+	done
+}
+
+test_as_root_the_drop_cannot_be_undone() {
+	need_root
+	make_user
+	make_instance home
+	promise home ids 'grep -E "^(Uid|Gid|Groups):" /proc/self/status'
+	chown -R "$user": home
+	run_pr --verbose home
+	expect_status 0
+	# Real, effective, saved and file-system ids all changed: no way back.
+	uid=$(id -u "$user") gid=$(id -g "$user")
+	expect_line "^ +Uid:[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid$"
+	expect_line "^ +Gid:[[:space:]]+$gid[[:space:]]+$gid[[:space:]]+$gid[[:space:]]+$gid$"
+	expect_line "^ +Groups:[[:space:]]+$gid[[:space:]]*$"
+}
+
+test_as_root_user_option_chooses_the_user() {
+	need_root
+	make_user
+	make_instance home
+	promise home who 'id -un'
+	chmod 755 home
+	run_pr --user "$user" --verbose --no-state home
+	expect_status 0
+	expect_line "^ +$user$"
+	run_pr --user no-such-user-here home
+	expect_status 1
+	expect_err "unknown user 'no-such-user-here'"
+}
+
+test_as_root_a_world_writable_promise_is_refused() {
+	need_root
+	make_user
+	make_instance home
+	promise home open "touch $WORK/ran"
+	chmod 777 home/etc/promise/open
+	chown -R "$user": home
+	chmod 777 home/etc/promise/open
+	run_pr home
+	expect_status 2
+	expect_line '^error .* open$'
+	expect_line '^ +refused: writable by every user$'
+	[[ ! -e $WORK/ran ]] || fail "a refused promise ran"
+}
+
+test_as_root_a_promise_owned_by_another_user_is_refused() {
+	need_root
+	make_user
+	make_instance home
+	promise home foreign "touch $WORK/ran"
+	chown -R "$user": home
+	chown nobody home/etc/promise/foreign
+	run_pr home
+	expect_status 2
+	expect_line "^ +refused: owned by uid $(id -u nobody), not by root or $user$"
+	[[ ! -e $WORK/ran ]] || fail "a refused promise ran"
+}
+
+test_user_option_needs_root() {
+	if [[ $(id -u) == 0 ]]; then
+		echo "skipped: root"
+		exit 0
+	fi
+	run_pr --user nobody
+	expect_status 1
+}
