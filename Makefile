@@ -14,11 +14,11 @@ WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wvla
 STD      = -std=c11 -D_GNU_SOURCE
 
-# Libraries through pkg-config; --as-needed keeps a library off the binary
-# until a module really calls it, so the runner starts as fast as it can.
-LIBS       = $(shell $(PKG_CONFIG) --libs libcurl inih 2>/dev/null)
+# Libraries through pkg-config.  libcurl gives only its headers: check-url
+# loads it with dlopen, so that the runner does not load it at every start.
+LIBS       = $(shell $(PKG_CONFIG) --libs inih) -ldl
 LIBS_CHECK = $(shell $(PKG_CONFIG) --libs check)
-CFLAGS_LIBS = $(shell $(PKG_CONFIG) --cflags libcurl inih 2>/dev/null)
+CFLAGS_LIBS = $(shell $(PKG_CONFIG) --cflags libcurl inih)
 CFLAGS_CHECK = $(shell $(PKG_CONFIG) --cflags check)
 
 BUILD ?= build
@@ -31,7 +31,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANITIZERS) -Wl,--as-needed
 
 MODULES = cli value scan capture utf8 spawn reaper runner result env \
           monotime report report_text report_json report_tap report_junit \
-          report_prometheus escape atomic_file state config credentials settings
+          report_prometheus escape atomic_file state config credentials settings \
+          check_url check_port
 OBJS      = $(MODULES:%=$(BUILD)/src/%.o)
 MAIN_OBJ  = $(BUILD)/src/main.o
 BIN       = $(BUILD)/promise-run

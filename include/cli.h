@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "checks.h"
 #include "report.h"
 
 #define CLI_DEFAULT_TIMEOUT 20.0
@@ -40,6 +41,27 @@ struct cli_options {
 	char **homes;               /* points into argv */
 	size_t home_count;          /* 0: the current directory */
 };
+
+/* What argv asks for: its first word names a subcommand, or not. */
+enum cli_command {
+	CLI_COMMAND_RUN,            /* promise-run [OPTION]... [HOME]... */
+	CLI_COMMAND_CHECK_URL,      /* promise-run check-url URL ... */
+	CLI_COMMAND_CHECK_PORT,     /* promise-run check-port HOST PORT ... */
+};
+
+enum cli_command cli_command(int argc, char **argv);
+
+/*
+ * The options of `promise-run check-url` and `check-port` (argv[0] is the
+ * subcommand): 0, or -1 with the reason in `error` (a usage error, exit 3).
+ * With --help, the usage is in `error` and *help is set.
+ */
+int cli_parse_check_url(int argc, char **argv,
+                        struct check_url_options *options, bool *help,
+                        char *error, size_t error_size);
+int cli_parse_check_port(int argc, char **argv,
+                         struct check_port_options *options, bool *help,
+                         char *error, size_t error_size);
 
 /* Parses argv; 0, or -1 with the reason in `error`. */
 int cli_parse(int argc, char **argv, struct cli_options *options,

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -70,6 +71,8 @@ static const char usage[] =
 	"  -V, --version            print the version and exit\n"
 	"\n"
 	"INSTANCE_HOME defaults to the current directory.\n"
+	"Built-in checks, for promises to exec: promise-run check-url --help,\n"
+	"promise-run check-port --help.\n"
 	"Exit status: 0 all promises work, 2 some promise does not work,\n"
 	"1 promise-run could not do its job, 128+N stopped by signal N.\n";
 
@@ -243,5 +246,200 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 	}
 	options->homes = argv + optind;
 	options->home_count = (size_t)(argc - optind);
+	return 0;
+}
+
+enum cli_command cli_command(int argc, char **argv)
+{
+	if (argc < 2)
+		return CLI_COMMAND_RUN;
+	if (strcmp(argv[1], "check-url") == 0)
+		return CLI_COMMAND_CHECK_URL;
+	if (strcmp(argv[1], "check-port") == 0)
+		return CLI_COMMAND_CHECK_PORT;
+	return CLI_COMMAND_RUN;
+}
+
+static const char check_url_usage[] =
+	"Usage: promise-run check-url URL [OPTION]...\n"
+	"Works (exit 0, silent) when one request to URL, redirects followed,\n"
+	"answers an expected HTTP status.\n"
+	"\n"
+	"      --expect=CODE        a status that works (repeatable; default 200)\n"
+	"      --timeout=SECONDS    for the whole request (default 20)\n"
+	"      --accept-unauthorized  401 works too\n"
+	"      --contains=TEXT      the body must contain TEXT\n"
+	"      --cacert=FILE        CA certificates to verify the server with\n"
+	"      --cert=FILE          client certificate\n"
+	"      --key=FILE           client certificate's key\n"
+	"      --insecure           do not verify the server's certificate\n"
+	"\n"
+	"Exit status: 0 works, 1 server not reachable, 2 unexpected status or\n"
+	"content, 3 usage error.\n";
+
+static const char check_port_usage[] =
+	"Usage: promise-run check-port HOST PORT [--timeout=SECONDS]\n"
+	"Works (exit 0, silent) when a TCP connection to PORT on some address\n"
+	"of HOST (IPv4 or IPv6) succeeds within SECONDS (default 10).\n"
+	"Exit status: 0 works, 1 not listening, 3 usage error.\n";
+
+enum {
+	CHECK_EXPECT = 256,
+	CHECK_TIMEOUT,
+	CHECK_ACCEPT_UNAUTHORIZED,
+	CHECK_CONTAINS,
+	CHECK_CACERT,
+	CHECK_CERT,
+	CHECK_KEY,
+	CHECK_INSECURE,
+	CHECK_HELP,
+};
+
+static const struct option check_url_options_table[] = {
+	{ "expect",              required_argument, NULL, CHECK_EXPECT },
+	{ "timeout",             required_argument, NULL, CHECK_TIMEOUT },
+	{ "accept-unauthorized", no_argument,       NULL, CHECK_ACCEPT_UNAUTHORIZED },
+	{ "contains",            required_argument, NULL, CHECK_CONTAINS },
+	{ "cacert",              required_argument, NULL, CHECK_CACERT },
+	{ "cert",                required_argument, NULL, CHECK_CERT },
+	{ "key",                 required_argument, NULL, CHECK_KEY },
+	{ "insecure",            no_argument,       NULL, CHECK_INSECURE },
+	{ "help",                no_argument,       NULL, CHECK_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Only --timeout and --help of the table above apply to check-port. */
+static const struct option check_port_options_table[] = {
+	{ "timeout", required_argument, NULL, CHECK_TIMEOUT },
+	{ "help",    no_argument,       NULL, CHECK_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The reason getopt stopped on a bad option, in `error`; returns -1. */
+static int check_option_error(int option, char **argv, char *error,
+                              size_t error_size)
+{
+	if (option == ':')
+		return fail(error, error_size, "option '%s' requires a value",
+			    argv[optind - 1]);
+	return fail(error, error_size, "unknown option '%s'", argv[optind - 1]);
+}
+
+static int parse_timeout(const char *text, double *timeout, char *error,
+                         size_t error_size)
+{
+	if (value_parse_seconds(text, timeout) < 0 || *timeout <= 0)
+		return fail(error, error_size,
+			    "option '--timeout' expects a number of seconds above 0, not '%s'",
+			    text);
+	return 0;
+}
+
+int cli_parse_check_url(int argc, char **argv,
+                        struct check_url_options *options, bool *help,
+                        char *error, size_t error_size)
+{
+	int option;
+
+	*options = (struct check_url_options){
+		.timeout = CHECK_URL_DEFAULT_TIMEOUT,
+	};
+	*help = false;
+	optind = 0;
+	opterr = 0;
+	while ((option = getopt_long(argc, argv, ":", check_url_options_table,
+				     NULL)) != -1) {
+		switch (option) {
+		case CHECK_EXPECT: {
+			char *end;
+			long code = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || code < 100 || code > 599)
+				return fail(error, error_size,
+					    "option '--expect' expects an HTTP status from 100 to 599, not '%s'",
+					    optarg);
+			if (options->expected_count == CHECK_MAX_EXPECTED)
+				return fail(error, error_size,
+					    "option '--expect' is given more than %d times",
+					    CHECK_MAX_EXPECTED);
+			options->expected[options->expected_count++] = code;
+			break;
+		}
+		case CHECK_TIMEOUT:
+			if (parse_timeout(optarg, &options->timeout, error,
+					  error_size) < 0)
+				return -1;
+			break;
+		case CHECK_ACCEPT_UNAUTHORIZED:
+			options->accept_unauthorized = true;
+			break;
+		case CHECK_CONTAINS:
+			options->contains = optarg;
+			break;
+		case CHECK_CACERT:
+			options->cacert = optarg;
+			break;
+		case CHECK_CERT:
+			options->cert = optarg;
+			break;
+		case CHECK_KEY:
+			options->key = optarg;
+			break;
+		case CHECK_INSECURE:
+			options->insecure = true;
+			break;
+		case CHECK_HELP:
+			*help = true;
+			snprintf(error, error_size, "%s", check_url_usage);
+			return 0;
+		default:
+			return check_option_error(option, argv, error,
+						  error_size);
+		}
+	}
+	if (argc - optind != 1)
+		return fail(error, error_size, argc == optind
+				    ? "no URL given"
+				    : "one URL expected, not %d words",
+			    argc - optind);
+	options->url = argv[optind];
+	if (!*options->url)
+		return fail(error, error_size, "no URL given");
+	return 0;
+}
+
+int cli_parse_check_port(int argc, char **argv,
+                         struct check_port_options *options, bool *help,
+                         char *error, size_t error_size)
+{
+	int option;
+
+	*options = (struct check_port_options){
+		.timeout = CHECK_PORT_DEFAULT_TIMEOUT,
+	};
+	*help = false;
+	optind = 0;
+	opterr = 0;
+	while ((option = getopt_long(argc, argv, ":", check_port_options_table,
+				     NULL)) != -1) {
+		switch (option) {
+		case CHECK_TIMEOUT:
+			if (parse_timeout(optarg, &options->timeout, error,
+					  error_size) < 0)
+				return -1;
+			break;
+		case CHECK_HELP:
+			*help = true;
+			snprintf(error, error_size, "%s", check_port_usage);
+			return 0;
+		default:
+			return check_option_error(option, argv, error,
+						  error_size);
+		}
+	}
+	if (argc - optind != 2)
+		return fail(error, error_size, "HOST and PORT expected");
+	options->host = argv[optind];
+	options->port = argv[optind + 1];
 	return 0;
 }

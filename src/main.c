@@ -552,6 +552,44 @@ static int exit_status(const struct session *session)
 	return session->not_working_instances ? EXIT_NOT_WORKING : EXIT_WORKING;
 }
 
+/* promise-run check-url / check-port: parse, check, say, exit. */
+static int run_check(enum cli_command command, int argc, char **argv)
+{
+	char message[2048];
+	bool help;
+	int parsed, status = CHECK_WORKS;
+
+	if (command == CLI_COMMAND_CHECK_URL) {
+		struct check_url_options options;
+
+		parsed = cli_parse_check_url(argc, argv, &options, &help,
+					     message, sizeof message);
+		if (parsed == 0 && !help)
+			status = check_url(&options, message, sizeof message);
+	} else {
+		struct check_port_options options;
+
+		parsed = cli_parse_check_port(argc, argv, &options, &help,
+					      message, sizeof message);
+		if (parsed == 0 && !help)
+			status = check_port(&options, message, sizeof message);
+	}
+	if (parsed < 0) {
+		fprintf(stderr, "promise-run %s: %s (see --help)\n", argv[0],
+			message);
+		return CHECK_USAGE;
+	}
+	if (help) {
+		fputs(message, stdout);
+		status = CHECK_WORKS;
+	} else if (*message) {
+		/* A promise's message is its output: one line on stdout. */
+		puts(message);
+	}
+	return finish_output() < 0 && status == CHECK_WORKS ? EXIT_BROKEN
+							    : status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options options;
@@ -563,8 +601,13 @@ int main(int argc, char **argv)
 	char **homes;
 	size_t home_count;
 
+	enum cli_command command;
+
 	if (ensure_standard_fds() < 0)
 		return EXIT_BROKEN;
+	command = cli_command(argc, argv);
+	if (command != CLI_COMMAND_RUN)
+		return run_check(command, argc - 1, argv + 1);
 	if (cli_parse(argc, argv, &options, error, sizeof error) < 0) {
 		complain("%s (see --help)", error);
 		return EXIT_BROKEN;

@@ -185,3 +185,103 @@ Suite *value_suite(void)
 	suite_add_tcase(suite, cases);
 	return suite;
 }
+
+START_TEST(test_cli_finds_subcommands_only_first)
+{
+	char *url[] = { "promise-run", "check-url", "http://x/", NULL };
+	char *port[] = { "promise-run", "check-port", "h", "1", NULL };
+	char *home[] = { "promise-run", "./check-url", NULL };
+	char *later[] = { "promise-run", "-v", "check-url", NULL };
+
+	ck_assert_int_eq(cli_command(3, url), CLI_COMMAND_CHECK_URL);
+	ck_assert_int_eq(cli_command(4, port), CLI_COMMAND_CHECK_PORT);
+	ck_assert_int_eq(cli_command(2, home), CLI_COMMAND_RUN);
+	ck_assert_int_eq(cli_command(3, later), CLI_COMMAND_RUN);
+	ck_assert_int_eq(cli_command(1, url), CLI_COMMAND_RUN);
+}
+END_TEST
+
+START_TEST(test_cli_check_url_options)
+{
+	char *argv[] = { "check-url", "--expect", "204", "https://[::1]:8443/",
+			 "--expect=301", "--timeout", "2.5", "--accept-unauthorized",
+			 "--contains", "ok", "--cacert", "ca", "--cert", "c",
+			 "--key", "k", "--insecure", NULL };
+	struct check_url_options url;
+	bool help;
+
+	ck_assert_int_eq(cli_parse_check_url(17, argv, &url, &help, error,
+					     sizeof error), 0);
+	ck_assert(!help);
+	ck_assert_str_eq(url.url, "https://[::1]:8443/");
+	ck_assert_uint_eq(url.expected_count, 2);
+	ck_assert_int_eq(url.expected[0], 204);
+	ck_assert_int_eq(url.expected[1], 301);
+	ck_assert_double_eq(url.timeout, 2.5);
+	ck_assert(url.accept_unauthorized && url.insecure);
+	ck_assert_str_eq(url.contains, "ok");
+	ck_assert_str_eq(url.cacert, "ca");
+	ck_assert_str_eq(url.cert, "c");
+	ck_assert_str_eq(url.key, "k");
+}
+END_TEST
+
+START_TEST(test_cli_check_url_defaults_and_errors)
+{
+	char *plain[] = { "check-url", "http://x/", NULL };
+	char *none[] = { "check-url", NULL };
+	char *two[] = { "check-url", "http://x/", "http://y/", NULL };
+	char *bad[] = { "check-url", "http://x/", "--expect", "abc", NULL };
+	char *slow[] = { "check-url", "http://x/", "--timeout", "0", NULL };
+	struct check_url_options url;
+	bool help;
+
+	ck_assert_int_eq(cli_parse_check_url(2, plain, &url, &help, error,
+					     sizeof error), 0);
+	ck_assert_uint_eq(url.expected_count, 0);
+	ck_assert_double_eq(url.timeout, 20);
+	ck_assert(!url.insecure && !url.accept_unauthorized);
+	ck_assert_int_eq(cli_parse_check_url(1, none, &url, &help, error,
+					     sizeof error), -1);
+	ck_assert_str_eq(error, "no URL given");
+	ck_assert_int_eq(cli_parse_check_url(3, two, &url, &help, error,
+					     sizeof error), -1);
+	ck_assert_str_eq(error, "one URL expected, not 2 words");
+	ck_assert_int_eq(cli_parse_check_url(4, bad, &url, &help, error,
+					     sizeof error), -1);
+	ck_assert_str_eq(error, "option '--expect' expects an HTTP status from 100 to 599, not 'abc'");
+	ck_assert_int_eq(cli_parse_check_url(4, slow, &url, &help, error,
+					     sizeof error), -1);
+}
+END_TEST
+
+START_TEST(test_cli_check_port_options)
+{
+	char *argv[] = { "check-port", "::1", "8443", "--timeout=3", NULL };
+	char *missing[] = { "check-port", "::1", NULL };
+	struct check_port_options port;
+	bool help;
+
+	ck_assert_int_eq(cli_parse_check_port(4, argv, &port, &help, error,
+					      sizeof error), 0);
+	ck_assert_str_eq(port.host, "::1");
+	ck_assert_str_eq(port.port, "8443");
+	ck_assert_double_eq(port.timeout, 3);
+	ck_assert_int_eq(cli_parse_check_port(2, missing, &port, &help, error,
+					      sizeof error), -1);
+	ck_assert_str_eq(error, "HOST and PORT expected");
+}
+END_TEST
+
+Suite *checks_cli_suite(void)
+{
+	Suite *suite = suite_create("checks-cli");
+	TCase *cases = tcase_create("options");
+
+	tcase_add_test(cases, test_cli_finds_subcommands_only_first);
+	tcase_add_test(cases, test_cli_check_url_options);
+	tcase_add_test(cases, test_cli_check_url_defaults_and_errors);
+	tcase_add_test(cases, test_cli_check_port_options);
+	suite_add_tcase(suite, cases);
+	return suite;
+}

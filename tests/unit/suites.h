@@ -15,5 +15,6 @@ Suite *monotime_suite(void);
 Suite *escape_suite(void);
 Suite *report_suite(void);
 Suite *config_suite(void);
+Suite *checks_cli_suite(void);
 
 #endif

@@ -1,0 +1,226 @@
+/* check_url: is a URL available?  One request through libcurl. */
+#include <curl/curl.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+
+/*
+ * libcurl is loaded with dlopen, only by check-url: linked in, its thirty
+ * libraries would cost every run of promise-run some 6 ms to load, for a
+ * command most runs never use (systemd loads its optional libraries the
+ * same way).  The types still come from <curl/curl.h>.
+ */
+#define CURL_LIBRARY "libcurl.so.4"     /* the ABI of libcurl since 2006 */
+
+static struct {
+	__typeof__(curl_global_init) *global_init;
+	__typeof__(curl_global_cleanup) *global_cleanup;
+	__typeof__(curl_easy_init) *easy_init;
+	__typeof__(curl_easy_setopt) *easy_setopt;
+	__typeof__(curl_easy_perform) *easy_perform;
+	__typeof__(curl_easy_getinfo) *easy_getinfo;
+	__typeof__(curl_easy_strerror) *easy_strerror;
+	__typeof__(curl_easy_cleanup) *easy_cleanup;
+} curl;
+
+/* Loads libcurl; NULL, or why it cannot be loaded. */
+static const char *load_curl(void)
+{
+	void *library = dlopen(CURL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+
+	if (!library)
+		return dlerror();
+	/* POSIX lets a data pointer from dlsym become a function pointer. */
+#define LOAD(field, symbol) \
+	if (!(*(void **)&curl.field = dlsym(library, symbol))) \
+		return dlerror()
+	LOAD(global_init, "curl_global_init");
+	LOAD(global_cleanup, "curl_global_cleanup");
+	LOAD(easy_init, "curl_easy_init");
+	LOAD(easy_setopt, "curl_easy_setopt");
+	LOAD(easy_perform, "curl_easy_perform");
+	LOAD(easy_getinfo, "curl_easy_getinfo");
+	LOAD(easy_strerror, "curl_easy_strerror");
+	LOAD(easy_cleanup, "curl_easy_cleanup");
+#undef LOAD
+	/* Never closed: the process ends soon after the one request. */
+	return NULL;
+}
+
+/*
+ * Looks for the --contains text in the body as it streams by, keeping only
+ * the last bytes that could start a match: the body is never stored.
+ */
+struct body_search {
+	const char *needle;
+	size_t needle_length;
+	char *window;           /* the tail of the body seen so far */
+	size_t window_length;
+	bool found;
+};
+
+static size_t search_body(char *data, size_t size, size_t count, void *user)
+{
+	struct body_search *search = user;
+	size_t length = size * count, keep = search->needle_length - 1;
+
+	if (search->found || !search->needle)
+		return length;
+	/* Search the window joined to the head of the new data. */
+	size_t head = length < keep ? length : keep;
+
+	memcpy(search->window + search->window_length, data, head);
+	if (memmem(search->window, search->window_length + head,
+		   search->needle, search->needle_length) ||
+	    memmem(data, length, search->needle, search->needle_length)) {
+		search->found = true;
+		return length;
+	}
+	/* Keep the last `keep` bytes of window + data. */
+	if (length >= keep) {
+		memcpy(search->window, data + length - keep, keep);
+		search->window_length = keep;
+	} else {
+		size_t total = search->window_length + length;
+		size_t drop = total > keep ? total - keep : 0;
+
+		memmove(search->window, search->window + drop,
+			search->window_length + length - drop);
+		search->window_length = total - drop;
+	}
+	return length;
+}
+
+static bool expected(const struct check_url_options *options, long code)
+{
+	if (options->accept_unauthorized && code == 401)
+		return true;
+	if (options->expected_count == 0)
+		return code == 200;
+	for (size_t i = 0; i < options->expected_count; i++)
+		if (options->expected[i] == code)
+			return true;
+	return false;
+}
+
+/* "200" or "200, 204": the statuses the URL should have answered. */
+static void list_expected(const struct check_url_options *options,
+                          char *text, size_t size)
+{
+	size_t used = 0;
+
+	if (options->expected_count == 0) {
+		snprintf(text, size, "200");
+		return;
+	}
+	text[0] = '\0';
+	for (size_t i = 0; i < options->expected_count && used < size; i++)
+		used += (size_t)snprintf(text + used, size - used, "%s%ld",
+					 i ? ", " : "", options->expected[i]);
+}
+
+/* Applies every option to the handle; a CURLcode other than CURLE_OK. */
+static CURLcode configure(CURL *handle, const struct check_url_options *options,
+                          struct body_search *search, char *curl_error)
+{
+	CURLcode code = CURLE_OK;
+
+#define SET(option, value) \
+	if (code == CURLE_OK) \
+		code = curl.easy_setopt(handle, option, value)
+	SET(CURLOPT_URL, options->url);
+	SET(CURLOPT_ERRORBUFFER, curl_error);
+	/* No SIGALRM for DNS timeouts: promise-run's signals stay its own. */
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_TIMEOUT_MS, (long)(options->timeout * 1000));
+	SET(CURLOPT_FOLLOWLOCATION, 1L);
+	SET(CURLOPT_MAXREDIRS, 10L);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_USERAGENT, "promise-run check-url");
+	SET(CURLOPT_WRITEFUNCTION, search_body);
+	SET(CURLOPT_WRITEDATA, search);
+	if (options->insecure) {
+		SET(CURLOPT_SSL_VERIFYPEER, 0L);
+		SET(CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (options->cacert)
+		SET(CURLOPT_CAINFO, options->cacert);
+	if (options->cert)
+		SET(CURLOPT_SSLCERT, options->cert);
+	if (options->key)
+		SET(CURLOPT_SSLKEY, options->key);
+#undef SET
+	return code;
+}
+
+enum check_status check_url(const struct check_url_options *options,
+                            char *message, size_t message_size)
+{
+	char curl_error[CURL_ERROR_SIZE] = "";
+	struct body_search search = { .needle = options->contains };
+	enum check_status status = CHECK_WORKS;
+	const char *load_error = load_curl();
+	char wanted[128];
+	long code = 0;
+	CURLcode result;
+	CURL *handle;
+
+	message[0] = '\0';
+	if (load_error) {
+		snprintf(message, message_size, "cannot load libcurl: %s",
+			 load_error);
+		return CHECK_UNREACHABLE;
+	}
+	if (search.needle && !*search.needle)
+		search.needle = NULL;   /* every body contains "" */
+	if (search.needle) {
+		search.needle_length = strlen(search.needle);
+		search.window = malloc(2 * search.needle_length + 1);
+		if (!search.window) {
+			snprintf(message, message_size, "out of memory");
+			return CHECK_UNREACHABLE;
+		}
+	}
+	if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    !(handle = curl.easy_init())) {
+		snprintf(message, message_size, "cannot start libcurl");
+		free(search.window);
+		return CHECK_UNREACHABLE;
+	}
+	result = configure(handle, options, &search, curl_error);
+	if (result == CURLE_OK)
+		result = curl.easy_perform(handle);
+	if (result == CURLE_URL_MALFORMAT ||
+	    result == CURLE_UNSUPPORTED_PROTOCOL) {
+		snprintf(message, message_size, "%s is not a valid URL: %s",
+			 options->url, *curl_error ? curl_error
+						   : curl.easy_strerror(result));
+		status = CHECK_USAGE;
+	} else if (result != CURLE_OK) {
+		snprintf(message, message_size,
+			 "%s is not available (server not reachable). %s",
+			 options->url, *curl_error ? curl_error
+					       : curl.easy_strerror(result));
+		status = CHECK_UNREACHABLE;
+	} else if (curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &code),
+		   !expected(options, code)) {
+		list_expected(options, wanted, sizeof wanted);
+		snprintf(message, message_size,
+			 "%s is not available (returned %ld, expected %s).",
+			 options->url, code, wanted);
+		status = CHECK_UNEXPECTED;
+	} else if (search.needle && !search.found) {
+		snprintf(message, message_size,
+			 "%s is not available (returned %ld, but its content does not contain '%s').",
+			 options->url, code, search.needle);
+		status = CHECK_UNEXPECTED;
+	}
+	curl.easy_cleanup(handle);
+	curl.global_cleanup();
+	free(search.window);
+	return status;
+}
