@@ -29,7 +29,7 @@ static struct {
 /* Loads libcurl; NULL, or why it cannot be loaded. */
 static const char *load_curl(void)
 {
-	void *library = dlopen(CURL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	void *library = dlopen(CURL_LIBRARY, RTLD_LAZY | RTLD_LOCAL);
 
 	if (!library)
 		return dlerror();
