@@ -6,16 +6,42 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-/* The process's umask, read without changing it for good. */
-static mode_t current_umask(void)
-{
-	mode_t mask = umask(0);
+/* Tries this many temporary names before giving up (EEXIST). */
+#define TEMP_NAME_TRIES 100
 
-	umask(mask);
-	return mask;
+/*
+ * Creates the temporary file.  Its name holds the pid and a counter: unique
+ * among live processes, and a crashed run's leftover is only skipped.
+ * Created with 0666 and the umask, as a plain creat would, in one call
+ * (mkstemp would need an fchmod after).
+ */
+static int create_temporary(struct atomic_file *file, const char *dir,
+                            const char *base)
+{
+	static unsigned long counter;
+
+	for (int try = 0; try < TEMP_NAME_TRIES; try++) {
+		int fd;
+
+		free(file->temp_path);
+		if (asprintf(&file->temp_path,
+			     "%s/" ATOMIC_FILE_TEMP_PREFIX "%s.%ld.%lu", dir, base,
+			     (long)getpid(), counter++) < 0) {
+			file->temp_path = NULL;
+			errno = ENOMEM;
+			return -1;
+		}
+		fd = open(file->temp_path,
+			  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+			  0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	free(file->temp_path);
+	file->temp_path = NULL;
+	return -1;
 }
 
 int atomic_file_open(struct atomic_file *file, const char *path)
@@ -24,29 +50,21 @@ int atomic_file_open(struct atomic_file *file, const char *path)
 	int fd;
 
 	memset(file, 0, sizeof *file);
-	if (!copy)
-		return -1;
 	file->path = strdup(path);
-	if (!file->path ||
-	    asprintf(&file->temp_path, "%s/" ATOMIC_FILE_TEMP_PREFIX "%s.XXXXXX",
-		     dirname(copy), basename(file->path)) < 0) {
-		file->temp_path = NULL;
+	if (!copy || !file->path) {
 		free(copy);
 		atomic_file_discard(file);
 		errno = ENOMEM;
 		return -1;
 	}
+	fd = create_temporary(file, dirname(copy), basename(file->path));
 	free(copy);
-	fd = mkostemp(file->temp_path, O_CLOEXEC);
 	if (fd < 0) {
-		free(file->temp_path);
-		file->temp_path = NULL;
 		atomic_file_discard(file);
 		return -1;
 	}
-	/* mkostemp makes it 0600: give it the mode a plain creat would. */
-	if (fchmod(fd, 0666 & ~current_umask()) < 0 ||
-	    !(file->stream = fdopen(fd, "w"))) {
+	file->stream = fdopen(fd, "w");
+	if (!file->stream) {
 		close(fd);
 		atomic_file_discard(file);
 		return -1;

@@ -83,9 +83,14 @@ struct session {
 	struct run_report report;   /* kept for the one-document formats */
 };
 
-/* Streams text results in promise order as they complete in any order. */
+/*
+ * What happens as each result comes in: its state files are written, and
+ * text results are streamed in promise order as they complete in any order.
+ */
 struct stream {
 	struct text_report text;
+	bool text_enabled;
+	struct state *state;        /* NULL: no state */
 	const struct instance_report *instance;
 	size_t next_to_print;
 };
@@ -95,7 +100,11 @@ static void on_promise_done(void *context, size_t index)
 	struct stream *stream = context;
 	const struct instance_report *instance = stream->instance;
 
-	(void)index;
+	/* A failure here is said once, by state_commit, after the run. */
+	if (stream->state)
+		(void)state_record(stream->state, instance, index);
+	if (!stream->text_enabled)
+		return;
 	while (stream->next_to_print < instance->list.count &&
 	       instance->results[stream->next_to_print].done) {
 		text_report_promise(&stream->text,
@@ -166,7 +175,7 @@ struct plan {
 /* Runs the promises of one instance, streaming the text report. */
 static void run_instance(struct session *session,
                          struct instance_report *instance,
-                         const struct plan *plan)
+                         const struct plan *plan, struct state *state)
 {
 	const struct cli_options *options = session->options;
 	struct runner_settings settings = {
@@ -176,8 +185,9 @@ static void run_instance(struct session *session,
 	const struct promise_list *list = &instance->list;
 	char **envp = env_build(environ, instance->home,
 				plan->settings.clean_env, &plan->user);
-	struct stream stream = { .instance = instance };
 	bool text = options->format == REPORT_TEXT;
+	struct stream stream = { .instance = instance, .state = state,
+				 .text_enabled = text };
 	int status;
 
 	if (!envp) {
@@ -197,8 +207,8 @@ static void run_instance(struct session *session,
 	if (text)
 		text_report_begin(&stream.text, session->out, session->color,
 				  options->verbosity, instance->home);
-	status = runner_run(session->runner, &settings, &run,
-			    text ? on_promise_done : NULL, &stream);
+	status = runner_run(session->runner, &settings, &run, on_promise_done,
+			    &stream);
 	env_free(envp);
 	clock_gettime(CLOCK_REALTIME, &instance->finished);
 	if (status < 0) {
@@ -239,9 +249,13 @@ static bool check_instance(struct session *session,
 	if (stateful && !lock_instance(session, &state, instance->home,
 				       plan->user.change ? &plan->user : NULL))
 		return false;
-	run_instance(session, instance, plan);
+	/* Refused promises have their result already: it is recorded too. */
+	for (size_t i = 0; stateful && i < instance->list.count; i++)
+		if (instance->results[i].done)
+			(void)state_record(&state, instance, i);
+	run_instance(session, instance, plan, stateful ? &state : NULL);
 	if (stateful) {
-		if (state_write(&state, instance) < 0) {
+		if (state_commit(&state, instance) < 0) {
 			complain("cannot write the results of '%s': %s",
 				 instance->home, strerror(errno));
 			session->broken = true;

@@ -2,6 +2,7 @@
 #include "state.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -99,26 +100,6 @@ int state_open(struct state *state, const char *home,
 	return 0;
 }
 
-/* Removes the temporary result files of a run that crashed while writing. */
-static void remove_stale_temporaries(const struct state *state)
-{
-	char *result_dir;
-	struct dirent *entry;
-	DIR *dir;
-
-	if (asprintf(&result_dir, "%s/result", state->base) < 0)
-		return;
-	dir = opendir(result_dir);
-	free(result_dir);
-	if (!dir)
-		return;
-	while ((entry = readdir(dir)) != NULL)
-		if (strncmp(entry->d_name, ATOMIC_FILE_TEMP_PREFIX,
-			    strlen(ATOMIC_FILE_TEMP_PREFIX)) == 0)
-			(void)unlinkat(dirfd(dir), entry->d_name, 0);
-	closedir(dir);
-}
-
 /* Reads the signal fd: the number of a stopping signal, or 0. */
 static int stopping_signal(int signal_fd)
 {
@@ -184,8 +165,6 @@ int state_lock(struct state *state, bool wait, int signal_fd, int *signo)
 			status = flock(state->lock_fd, LOCK_EX | LOCK_NB);
 		while (status < 0 && errno == EINTR);
 	}
-	if (status == 0)
-		remove_stale_temporaries(state);
 	return status;
 }
 
@@ -224,32 +203,97 @@ static int write_result_file(FILE *out, const struct instance_report *instance,
 	return 0;
 }
 
-/* Starts the result file of one promise, written but not yet renamed. */
-static int prepare_result(const struct state *state,
-                          const struct instance_report *instance, size_t index,
-                          struct atomic_file *file)
+/* The paths of a result file and of its spare; 0, or -1 (ENOMEM). */
+static int result_paths(const struct state *state, const char *title,
+                        char **path, char **spare)
 {
-	char *path = report_promise_path(instance, index), *result_path;
-	int status = -1;
+	*spare = NULL;
+	if (asprintf(path, "%s/result/%s.status.json", state->base, title) < 0) {
+		*path = NULL;
+		return -1;
+	}
+	if (asprintf(spare, "%s/result/" STATE_SPARE_PREFIX "%s", state->base,
+		     title) < 0) {
+		free(*path);
+		*path = *spare = NULL;
+		return -1;
+	}
+	return 0;
+}
 
-	if (!path)
-		return -1;
-	if (asprintf(&result_path, "%s/result/%s.status.json", state->base,
-		     instance->list.promises[index].title) < 0) {
-		free(path);
-		return -1;
+/*
+ * Writes the new result of one promise into its spare file.  The spare is
+ * the inode that held the result before last, overwritten in place: a run
+ * allocates and frees no inode, where a fresh temporary file per result
+ * made ext4 search ever longer for a free inode among the recently
+ * deleted ones (perf: recently_deleted, most of the cost of the state).
+ */
+static int write_spare(const struct state *state,
+                       const struct instance_report *instance, size_t index)
+{
+	char *path = report_promise_path(instance, index), *result = NULL,
+	     *spare = NULL, *content = NULL;
+	size_t length = 0;
+	FILE *stream = NULL;
+	ssize_t written;
+	int fd = -1, status = -1;
+
+	if (!path || result_paths(state, instance->list.promises[index].title,
+				  &result, &spare) < 0)
+		goto out;
+	stream = open_memstream(&content, &length);
+	if (!stream || write_result_file(stream, instance, index, path) < 0 ||
+	    fclose(stream) == EOF) {
+		stream = NULL;
+		goto out;
 	}
-	if (atomic_file_open(file, result_path) == 0) {
-		if (give_file(state, fileno(file->stream)) < 0 ||
-		    write_result_file(file->stream, instance, index, path) < 0)
-			atomic_file_discard(file);
-		else if (atomic_file_close(file, false) < 0)
-			atomic_file_discard(file);
-		else
-			status = 0;
+	stream = NULL;
+	/*
+	 * Overwritten, then cut to size, rather than truncated first: the
+	 * file keeps its blocks, which ext4 then need not free and find again.
+	 */
+	fd = open(spare, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0 || give_file(state, fd) < 0)
+		goto out;
+	do
+		written = pwrite(fd, content, length, 0);
+	while (written < 0 && errno == EINTR);
+	if (written != (ssize_t)length) {
+		if (written >= 0)
+			errno = ENOSPC;
+		goto out;
 	}
-	free(result_path);
+	status = ftruncate(fd, (off_t)length);
+out:
+	if (fd >= 0 && close(fd) < 0)
+		status = -1;
+	if (stream)
+		fclose(stream);
+	free(content);
+	free(result);
+	free(spare);
 	free(path);
+	return status;
+}
+
+/*
+ * Puts the new result of `title` in place, atomically: exchanged with the
+ * old one, which becomes the spare.  The first time, or on a file system
+ * that cannot exchange, a plain rename does.
+ */
+static int commit_result(const struct state *state, const char *title)
+{
+	char *path, *spare;
+	int status;
+
+	if (result_paths(state, title, &path, &spare) < 0)
+		return -1;
+	status = renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE);
+	if (status < 0 && (errno == ENOENT || errno == EINVAL ||
+			   errno == ENOSYS || errno == EOPNOTSUPP))
+		status = rename(spare, path);
+	free(path);
+	free(spare);
 	return status;
 }
 
@@ -300,46 +344,77 @@ static int append_log(const struct state *state,
 	return close(fd);
 }
 
-int state_write(struct state *state, const struct instance_report *instance)
+int state_record(struct state *state, const struct instance_report *instance,
+                 size_t index)
 {
-	struct atomic_file *files = calloc(instance->list.count + 1,
-					   sizeof *files);
-	size_t prepared = 0;
-	char *result_dir = NULL;
-	int status = -1;
+	const struct promise_result *result = &instance->results[index];
 
-	if (!files)
+	if (state->error || result->disabled)
+		return state->error ? -1 : 0;
+	if (!state->recorded) {
+		state->recorded = calloc(instance->list.count, 1);
+		if (!state->recorded) {
+			state->error = ENOMEM;
+			return -1;
+		}
+	}
+	if (write_spare(state, instance, index) < 0 ||
+	    append_log(state, instance, index) < 0) {
+		state->error = errno ? errno : EIO;
 		return -1;
-	for (size_t i = 0; i < instance->list.count; i++) {
-		if (!instance->results[i].done || instance->results[i].disabled)
-			continue;
-		if (prepare_result(state, instance, i, &files[prepared]) < 0)
-			goto out;
-		prepared++;
-		if (append_log(state, instance, i) < 0)
-			goto out;
 	}
-	/* One syncfs makes every new file durable before any rename. */
-	if (prepared && syncfs(state->lock_fd) < 0)
-		goto out;
-	while (prepared > 0)
-		if (atomic_file_commit(&files[--prepared]) < 0)
-			goto out;
-	if (asprintf(&result_dir, "%s/result", state->base) < 0) {
-		result_dir = NULL;
-		goto out;
+	state->recorded[index] = 1;
+	return 0;
+}
+
+/*
+ * Whether `index` is the first recorded promise of its title: promises of
+ * one title share one result file and one spare (the last written wins, as
+ * in slapgrid), which must be put in place once.
+ */
+static bool first_recorded_of_title(const struct state *state,
+                                    const struct instance_report *instance,
+                                    size_t index)
+{
+	const struct promise *promises = instance->list.promises;
+	size_t head = promises[index].same_title_as;
+
+	if (head == SCAN_TITLE_UNIQUE)
+		return true;
+	for (size_t i = head; i < index; i++)
+		if ((i == head || promises[i].same_title_as == head) &&
+		    state->recorded[i])
+			return false;
+	return true;
+}
+
+int state_commit(struct state *state, const struct instance_report *instance)
+{
+	char *result_dir;
+	int status;
+
+	if (state->error) {
+		errno = state->error;
+		return -1;
 	}
+	/* One syncfs makes every new file durable before any is put in place. */
+	if (syncfs(state->lock_fd) < 0)
+		return -1;
+	for (size_t i = 0; state->recorded && i < instance->list.count; i++)
+		if (state->recorded[i] &&
+		    first_recorded_of_title(state, instance, i) &&
+		    commit_result(state, instance->list.promises[i].title) < 0)
+			return -1;
+	if (asprintf(&result_dir, "%s/result", state->base) < 0)
+		return -1;
 	status = atomic_file_sync_dir(result_dir);
-out:
-	while (prepared > 0)
-		atomic_file_discard(&files[--prepared]);
-	free(files);
 	free(result_dir);
 	return status;
 }
 
 void state_close(struct state *state)
 {
+	free(state->recorded);
 	if (state->lock_fd >= 0)
 		close(state->lock_fd);
 	free(state->base);

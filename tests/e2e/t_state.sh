@@ -23,8 +23,29 @@ test_result_files_have_slapgrids_keys_types_and_date() {
 	for folder in .slapgrid .slapgrid/promise .slapgrid/promise/result .slapgrid/promise/log; do
 		[[ $(stat -c %a "home/$folder") == 700 ]] || fail "mode of $folder"
 	done
-	[[ -z $(ls -A home/.slapgrid/promise/result | grep -v '\.status\.json$') ]] ||
+	# Besides the results, only their spares (the previous results).
+	[[ -z $(ls -A home/.slapgrid/promise/result | grep -v '\.status\.json$' |
+		grep -v '^\.promise-run-spare\.') ]] ||
 		fail "stray files: $(ls -A home/.slapgrid/promise/result)"
+}
+
+test_a_second_run_exchanges_results_with_their_spares() {
+	make_instance home
+	promise home check.sh 'echo "run $(cat "$INSTANCE_HOME/count" 2>/dev/null)"'
+	echo 1 >home/count
+	run_pr home
+	echo 2 >home/count
+	run_pr home
+	result=home/.slapgrid/promise/result
+	jq -e '.result.message == "run 2"' "$result/check.status.json" >/dev/null ||
+		fail "result: $(cat "$result/check.status.json")"
+	# The spare holds the result before: the inode is reused, not freed.
+	jq -e '.result.message == "run 1"' "$result/.promise-run-spare.check" >/dev/null ||
+		fail "spare: $(cat "$result/.promise-run-spare.check")"
+	inode=$(stat -c %i "$result/.promise-run-spare.check")
+	echo 3 >home/count
+	run_pr home
+	[[ $(stat -c %i "$result/check.status.json") == "$inode" ]] || fail "a new inode"
 }
 
 test_log_lines_are_appended_in_slapgrids_format() {
@@ -147,7 +168,8 @@ test_sigkill_mid_write_leaves_only_complete_result_files() {
 	done
 	run_pr home
 	expect_status 0
-	stray=$(ls -A home/.slapgrid/promise/result | grep -v '\.status\.json$')
-	[[ -z $stray ]] || fail "temporary files left: $stray"
+	stray=$(ls -A home/.slapgrid/promise/result | grep -v '\.status\.json$' |
+		grep -v '^\.promise-run-spare\.p[0-9]*$')
+	[[ -z $stray ]] || fail "files left: $stray"
 	[[ $(ls home/.slapgrid/promise/result | wc -l) == 200 ]] || fail "count"
 }
