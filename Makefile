@@ -85,8 +85,10 @@ example: $(BIN)
 	@$(BIN) --verbose etc/example-instance; \
 	echo "(exit status $$?: 0 working, 2 not working, 1 error)"
 
+# Benchmarks against the fork+exec floor and run-parts (a few minutes).
 bench: $(BIN)
-	bench/run
+	sh .ci/deps bench
+	bench/run $(BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

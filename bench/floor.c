@@ -4,6 +4,7 @@
  * most J at once, and waits for each: no timeout, no output capture, no
  * report.  Usage: floor J FOLDER
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
