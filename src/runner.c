@@ -70,6 +70,9 @@ struct run {
 	bool failed;                /* out of memory: promise-run fails */
 };
 
+/* The signals that stop a run: promise-run exits 128 + N after them. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
 struct runner *runner_create(void)
 {
 	struct runner *runner = calloc(1, sizeof *runner);
@@ -86,12 +89,19 @@ struct runner *runner_create(void)
 	 */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		goto fail;
+	/*
+	 * An ignored SIGCHLD, inherited from a careless parent, would make
+	 * the kernel reap promises before promise-run could see them exit.
+	 */
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR)
+		goto fail;
 	runner->ignored = spawn_ignored_signals();
 	sigemptyset(&runner->handled);
 	sigaddset(&runner->handled, SIGCHLD);
-	sigaddset(&runner->handled, SIGINT);
-	sigaddset(&runner->handled, SIGTERM);
-	sigaddset(&runner->handled, SIGHUP);
+	/* A stop signal promise-run was started ignoring (nohup) stays so. */
+	for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+		if (!(runner->ignored >> (stop_signals[i] - 1) & 1))
+			sigaddset(&runner->handled, stop_signals[i]);
 	/* Blocked for good: they arrive only as reads of signal_fd. */
 	if (sigprocmask(SIG_BLOCK, &runner->handled, NULL) < 0)
 		goto fail;

@@ -94,3 +94,28 @@ test_a_second_sigint_kills_promises_that_ignore_sigterm() {
 	finish_pr
 	expect_status 130
 }
+
+test_a_stop_signal_ignored_at_start_stays_ignored() {
+	make_instance home
+	promise home slow "touch $WORK/started; sleep 0.3"
+	# As under nohup: SIGHUP ignored by whoever started promise-run.
+	( trap '' HUP; start_pr home; echo "$pr_pid" >"$WORK/pid"; wait "$pr_pid"; echo $? >"$WORK/status" ) &
+	wait_for_file "$WORK/started"
+	kill -HUP "$(cat "$WORK/pid")"
+	wait
+	[[ $(cat "$WORK/status") == 0 ]] || fail "status $(cat "$WORK/status") after an ignored SIGHUP"
+}
+
+test_an_inherited_ignored_sigchld_does_not_blind_promise_run() {
+	make_instance home
+	promise home quick 'exit 0'
+	promise home failing 'exit 3'
+	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG python3 -c '
+import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execv(sys.argv[1], sys.argv[1:])' "$PROMISE_RUN" -t 5 home)
+	status=$?
+	expect_status 2
+	expect_line '^ok .* quick$'
+	expect_line '^failed .* failing \(exit code 3\)$'
+}
