@@ -32,7 +32,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANITIZERS) -Wl,--as-needed
 MODULES = cli value scan capture utf8 spawn reaper runner result env \
           monotime report report_text report_json report_tap report_junit \
           report_prometheus escape atomic_file state config credentials settings \
-          check_url check_port
+          check_url check_port \
+          session complain
 OBJS      = $(MODULES:%=$(BUILD)/src/%.o)
 MAIN_OBJ  = $(BUILD)/src/main.o
 BIN       = $(BUILD)/promise-run

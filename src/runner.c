@@ -182,6 +182,7 @@ static char *promise_path(const struct run *run, size_t index)
 static int record_result(struct run *run, struct job *job)
 {
 	struct promise_result *result = &run->instance->results[job->index];
+
 	result->execution_time = monotime_seconds(job->started, job->ended);
 	result->exit_code = RESULT_NO_EXIT_CODE;
 	result->signal = 0;
