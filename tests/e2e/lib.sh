@@ -71,10 +71,12 @@ wait_for_file() {
 }
 
 # start_pr ARGS...: starts promise-run in the background ($pr_pid); its
-# output goes to $WORK.out and $WORK.err.
+# output goes to $WORK.out and $WORK.err.  A non-interactive shell starts
+# background commands with SIGINT ignored, which promise-run respects (as
+# any program does): env gives it back its default, as a terminal would.
 start_pr() {
-	PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --color=never "$@" \
-		>"$WORK.out" 2>"$WORK.err" &
+	PROMISE_RUN_TEST_TAG=$TEST_TAG env --default-signal=INT \
+		"$PROMISE_RUN" --color=never "$@" >"$WORK.out" 2>"$WORK.err" &
 	pr_pid=$!
 }
 

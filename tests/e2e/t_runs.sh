@@ -100,6 +100,7 @@ test_a_stop_signal_ignored_at_start_stays_ignored() {
 	promise home slow "touch $WORK/started; sleep 0.3"
 	# As under nohup: SIGHUP ignored by whoever started promise-run.
 	( trap '' HUP; start_pr home; echo "$pr_pid" >"$WORK/pid"; wait "$pr_pid"; echo $? >"$WORK/status" ) &
+	wait_for_file "$WORK/pid"
 	wait_for_file "$WORK/started"
 	kill -HUP "$(cat "$WORK/pid")"
 	wait
