@@ -15,8 +15,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/stat.h>
 #include <sys/types.h>
+
+#include "scan.h"
 
 struct credentials {
 	bool change;                /* switch to uid/gid/groups in the child */
@@ -39,18 +40,19 @@ int credentials_for_instance(const char *instance_home, const char *user,
                              size_t error_size);
 
 /*
- * Whether `file` (as stat(2) saw it) may be run as `credentials`: 0, or -1
+ * Whether `file` (as stat(2) saw it, links followed) may be run as
+ * `credentials`: 0, or -1
  * with the reason in `why` ("writable by group 'staff'").  A file is
  * refused when owned by anyone but root or the user, world-writable, or
  * group-writable by a group other than root's and the user's own.
  */
 int credentials_check_file(const struct credentials *credentials,
-                           const struct stat *file, char *why,
+                           const struct file_mode *file, char *why,
                            size_t why_size);
 
 /* Whether the user may execute `file`, by its mode bits. */
 bool credentials_may_execute(const struct credentials *credentials,
-                             const struct stat *file);
+                             const struct file_mode *file);
 
 void credentials_free(struct credentials *credentials);
 

@@ -8,18 +8,25 @@
 #define PROMISE_RUN_SCAN_H
 
 #include <stddef.h>
-#include <sys/stat.h>
+#include <sys/types.h>
 
 struct credentials;
 
 /* No promise has the same title as this one. */
 #define SCAN_TITLE_UNIQUE ((size_t)-1)
 
+/* Who may do what with a promise file: what a refusal needs of its stat. */
+struct file_mode {
+	mode_t mode;
+	uid_t owner;
+	gid_t group;
+};
+
 struct promise {
 	char *name;             /* file name in the promise folder */
 	char *title;            /* name without its last extension */
 	size_t same_title_as;   /* index of an earlier promise of that title */
-	struct stat status;     /* of the file (links followed) */
+	struct file_mode file;  /* of the file (links followed) */
 };
 
 enum skip_reason {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Fills name, home, shell and the groups of the passwd entry `entry`. */
@@ -114,46 +115,46 @@ out_of_memory:
 }
 
 int credentials_check_file(const struct credentials *credentials,
-                           const struct stat *file, char *why,
+                           const struct file_mode *file, char *why,
                            size_t why_size)
 {
-	if (file->st_uid != 0 && file->st_uid != credentials->uid) {
+	if (file->owner != 0 && file->owner != credentials->uid) {
 		snprintf(why, why_size, "owned by uid %u, not by root or %s",
-			 (unsigned)file->st_uid, credentials->user);
+			 (unsigned)file->owner, credentials->user);
 		return -1;
 	}
-	if (file->st_mode & S_IWOTH) {
+	if (file->mode & S_IWOTH) {
 		snprintf(why, why_size, "writable by every user");
 		return -1;
 	}
-	if ((file->st_mode & S_IWGRP) && file->st_gid != 0 &&
-	    file->st_gid != credentials->gid) {
-		const struct group *group = getgrgid(file->st_gid);
+	if ((file->mode & S_IWGRP) && file->group != 0 &&
+	    file->group != credentials->gid) {
+		const struct group *group = getgrgid(file->group);
 
 		if (group)
 			snprintf(why, why_size, "writable by group '%s'",
 				 group->gr_name);
 		else
 			snprintf(why, why_size, "writable by group %u",
-				 (unsigned)file->st_gid);
+				 (unsigned)file->group);
 		return -1;
 	}
 	return 0;
 }
 
 bool credentials_may_execute(const struct credentials *credentials,
-                             const struct stat *file)
+                             const struct file_mode *file)
 {
 	if (credentials->uid == 0)
-		return file->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH);
-	if (file->st_uid == credentials->uid)
-		return file->st_mode & S_IXUSR;
-	if (file->st_gid == credentials->gid)
-		return file->st_mode & S_IXGRP;
+		return file->mode & (S_IXUSR | S_IXGRP | S_IXOTH);
+	if (file->owner == credentials->uid)
+		return file->mode & S_IXUSR;
+	if (file->group == credentials->gid)
+		return file->mode & S_IXGRP;
 	for (size_t i = 0; i < credentials->group_count; i++)
-		if (credentials->groups[i] == file->st_gid)
-			return file->st_mode & S_IXGRP;
-	return file->st_mode & S_IXOTH;
+		if (credentials->groups[i] == file->group)
+			return file->mode & S_IXGRP;
+	return file->mode & S_IXOTH;
 }
 
 void credentials_free(struct credentials *credentials)

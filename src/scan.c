@@ -86,7 +86,10 @@ static int classify(int dir_fd, const char *name,
 		return 1;
 	}
 	/* AT_EACCESS: the effective ids are the ones exec will check. */
-	if (runner ? !credentials_may_execute(runner, target)
+	if (runner ? !credentials_may_execute(
+			     runner, &(struct file_mode){ .mode = target->st_mode,
+							  .owner = target->st_uid,
+							  .group = target->st_gid })
 		   : faccessat(dir_fd, name, X_OK, AT_EACCESS) < 0) {
 		*reason = SKIP_NOT_EXECUTABLE;
 		return 1;
@@ -162,7 +165,9 @@ static int add_entry(int dir_fd, const char *name,
 		promise->name = strdup(name);
 		promise->title = scan_title(name);
 		promise->same_title_as = SCAN_TITLE_UNIQUE;
-		promise->status = status;
+		promise->file = (struct file_mode){ .mode = status.st_mode,
+						    .owner = status.st_uid,
+						    .group = status.st_gid };
 		return promise->name && promise->title ? 0 : -1;
 	}
 	struct skipped_entry *entry = growing_push(skipped);

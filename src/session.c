@@ -266,7 +266,7 @@ static bool plan_promises(const struct cli_options *options,
 			result->exit_code = RESULT_NO_EXIT_CODE;
 			result->message = strdup("disabled in config");
 		} else if (root && credentials_check_file(&plan->user,
-							  &promise->status, why,
+							  &promise->file, why,
 							  sizeof why) < 0) {
 			result->done = true;
 			result->status = PROMISE_ERROR;

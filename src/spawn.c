@@ -42,7 +42,7 @@ static int raw_sigaction(int signo, const struct kernel_sigaction *action,
 }
 
 /* The child's own stack: the parent waits, so one serves every spawn. */
-#define CHILD_STACK_SIZE (256 * 1024)
+#define CHILD_STACK_SIZE ((size_t)256 * 1024)
 static _Alignas(64) unsigned char child_stack[CHILD_STACK_SIZE];
 
 /* What the parent shares with the child until exec. */

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,6 +140,78 @@ START_TEST(test_monotime_adds_and_compares)
 	ck_assert_int_eq(left.tv_nsec, 0);
 }
 END_TEST
+
+static struct credentials alice = { .uid = 1000, .gid = 1000, .user = "alice" };
+
+static struct file_mode file(mode_t mode, uid_t owner, gid_t group)
+{
+	return (struct file_mode){ .mode = S_IFREG | mode, .owner = owner,
+				   .group = group };
+}
+
+START_TEST(test_credentials_accept_files_of_root_or_the_user)
+{
+	char why[128];
+	struct file_mode mine = file(0755, 1000, 1000);
+	struct file_mode roots = file(0755, 0, 0);
+	struct file_mode own_group = file(0775, 1000, 1000);
+
+	ck_assert_int_eq(credentials_check_file(&alice, &mine, why, sizeof why), 0);
+	ck_assert_int_eq(credentials_check_file(&alice, &roots, why, sizeof why), 0);
+	ck_assert_int_eq(credentials_check_file(&alice, &own_group, why, sizeof why), 0);
+}
+END_TEST
+
+START_TEST(test_credentials_refuse_files_others_could_write)
+{
+	char why[128];
+	struct file_mode foreign = file(0755, 1001, 1000);
+	struct file_mode everyone = file(0757, 1000, 1000);
+	struct file_mode group = file(0775, 1000, 4242);
+
+	ck_assert_int_eq(credentials_check_file(&alice, &foreign, why, sizeof why), -1);
+	ck_assert_str_eq(why, "owned by uid 1001, not by root or alice");
+	ck_assert_int_eq(credentials_check_file(&alice, &everyone, why, sizeof why), -1);
+	ck_assert_str_eq(why, "writable by every user");
+	ck_assert_int_eq(credentials_check_file(&alice, &group, why, sizeof why), -1);
+	ck_assert_str_eq(why, "writable by group 4242");
+}
+END_TEST
+
+START_TEST(test_credentials_execute_bits_for_owner_group_and_others)
+{
+	gid_t groups[] = { 50 };
+	struct credentials bob = { .uid = 1000, .gid = 1000, .groups = groups,
+				   .group_count = 1 };
+	struct credentials root = { .uid = 0, .gid = 0 };
+	struct file_mode owner_only = file(0700, 1000, 7);
+	struct file_mode group_only = file(0070, 1, 50);
+	struct file_mode others_only = file(0001, 1, 7);
+	struct file_mode owner_denied = file(0077, 1000, 50);
+	struct file_mode nobody = file(0644, 1, 7);
+
+	ck_assert(credentials_may_execute(&bob, &owner_only));
+	ck_assert(credentials_may_execute(&bob, &group_only));
+	ck_assert(credentials_may_execute(&bob, &others_only));
+	/* The owner's bits decide for the owner, even against the group's. */
+	ck_assert(!credentials_may_execute(&bob, &owner_denied));
+	ck_assert(!credentials_may_execute(&bob, &nobody));
+	ck_assert(credentials_may_execute(&root, &others_only));
+	ck_assert(!credentials_may_execute(&root, &nobody));
+}
+END_TEST
+
+Suite *credentials_suite(void)
+{
+	Suite *suite = suite_create("credentials");
+	TCase *cases = tcase_create("files");
+
+	tcase_add_test(cases, test_credentials_accept_files_of_root_or_the_user);
+	tcase_add_test(cases, test_credentials_refuse_files_others_could_write);
+	tcase_add_test(cases, test_credentials_execute_bits_for_owner_group_and_others);
+	suite_add_tcase(suite, cases);
+	return suite;
+}
 
 Suite *result_suite(void)
 {

@@ -16,5 +16,6 @@ Suite *escape_suite(void);
 Suite *report_suite(void);
 Suite *config_suite(void);
 Suite *checks_cli_suite(void);
+Suite *credentials_suite(void);
 
 #endif
