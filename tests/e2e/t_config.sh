@@ -229,3 +229,17 @@ test_user_option_needs_root() {
 	run_pr --user nobody
 	expect_status 1
 }
+
+test_each_home_uses_its_own_config() {
+	make_instance one; promise one hang 'sleep 30'
+	make_instance two; promise two hang 'sleep 30'
+	printf '[run]\ntimeout = 0.2\nkill-after = 0.1\n' >one/etc/promise-run.conf
+	printf '[run]\ntimeout = 0.3\nkill-after = 0.1\n' >two/etc/promise-run.conf
+	run_pr one two
+	expect_status 2
+	[[ $(grep -A1 '^timeout' <<<"$out" | grep -c 'after 0\.2 seconds') == 1 ]] || fail "one"
+	[[ $(grep -A1 '^timeout' <<<"$out" | grep -c 'after 0\.3 seconds') == 1 ]] || fail "two"
+	run_pr -f json one two
+	jq -e '[.instances[].promises[0].message] == ["Error: Promise timed out after 0.2 seconds", "Error: Promise timed out after 0.3 seconds"]' \
+		>/dev/null <<<"$out" || fail "json"
+}
