@@ -26,6 +26,14 @@ promise() {
 	chmod +x "$1/etc/promise/$2"
 }
 
+# promises HOME COUNT BODY: COUNT /bin/sh promises p001, p002, ... of BODY.
+promises() {
+	for i in $(seq -w 1 "$2"); do
+		printf '#!/bin/sh\n%s\n' "$3" >"$1/etc/promise/p$i"
+	done
+	chmod +x "$1"/etc/promise/p*
+}
+
 # run_pr ARGS...: runs promise-run, sets $out, $err and $status.  A hung
 # promise-run is stopped after 20 s, which fails the test (status 124).
 run_pr() {

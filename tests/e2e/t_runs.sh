@@ -41,10 +41,7 @@ test_jobs_2_runs_two_promises_at_once() {
 
 test_300_promises_under_a_limit_of_48_descriptors() {
 	make_instance home
-	for i in $(seq -w 1 300); do
-		printf '#!/bin/sh\nexit 0\n' >"home/etc/promise/p$i"
-	done
-	chmod +x home/etc/promise/*
+	promises home 300 'exit 0'
 	( ulimit -n 48; run_pr -j 4 home; expect_status 0
 	  expect_line 'working \(300 promises\)' ) || exit 1
 	# More jobs than descriptors: promise-run waits for free ones.

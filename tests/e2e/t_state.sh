@@ -1,5 +1,16 @@
 # slapgrid's result files and logs, and the instance lock.
 
+# hold_lock: a checked instance "home" whose lock this shell then holds on
+# fd 8 (sets $lock); `exec 8>&-` releases it.
+hold_lock() {
+	make_instance home
+	promise home a 'exit 0'
+	run_pr home
+	lock=$WORK/home/.slapgrid/promise/promise-run.lock
+	exec 8>"$lock"
+	flock 8
+}
+
 result_of() { printf '%s' "$WORK/home/.slapgrid/promise/result/$1.status.json"; }
 log_of() { printf '%s' "$WORK/home/.slapgrid/promise/log/$1.log"; }
 
@@ -81,12 +92,7 @@ test_no_state_and_list_write_nothing_in_the_instance() {
 }
 
 test_a_locked_instance_fails_at_once_naming_the_lock() {
-	make_instance home
-	promise home a 'exit 0'
-	run_pr home
-	lock=$WORK/home/.slapgrid/promise/promise-run.lock
-	exec 8>"$lock"
-	flock 8
+	hold_lock
 	run_pr home
 	expect_status 1
 	expect_err "^promise-run: '$WORK/home' is locked by another run: '$lock' is held \(use --wait to wait\)$"
@@ -99,12 +105,7 @@ test_a_locked_instance_fails_at_once_naming_the_lock() {
 }
 
 test_wait_waits_for_the_lock_to_be_released() {
-	make_instance home
-	promise home a 'exit 0'
-	run_pr home
-	lock=$WORK/home/.slapgrid/promise/promise-run.lock
-	exec 8>"$lock"
-	flock 8
+	hold_lock
 	# Not inherited: promise-run would then hold the lock itself.
 	start_pr --wait home 8>&-
 	sleep 0.1
@@ -145,10 +146,7 @@ test_a_crashed_holder_never_leaves_a_stale_lock() {
 
 test_sigkill_mid_write_leaves_only_complete_result_files() {
 	make_instance home
-	for i in $(seq -w 1 200); do
-		printf '#!/bin/sh\necho "run $1"\n' >"home/etc/promise/p$i"
-	done
-	chmod +x home/etc/promise/*
+	promises home 200 'echo run'
 	run_pr home
 	expect_status 0
 	for delay in 0.01 0.02 0.04 0.06 0.08 0.1 0.15; do
