@@ -5,7 +5,8 @@
  * The child gets a session (and so a process group) of its own, the working
  * folder asked for, /dev/null as standard input, one pipe as both standard
  * output and standard error, no other descriptor, default signal
- * dispositions and an empty signal mask.
+ * dispositions and an empty signal mask; and, when `credentials` says so,
+ * the groups, gid and uid of the promise's user, switched for good.
  *
  * The child shares promise-run's memory until it calls execve, and
  * promise-run waits meanwhile (clone with CLONE_VM | CLONE_VFORK, as glibc's

@@ -1,8 +1,6 @@
 /* scan: a promise folder to its sorted promises and skipped entries. */
 #include "scan.h"
 
-#include "credentials.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "credentials.h"
 
 /* A growable array of either kind of entry. */
 struct growing {

@@ -1,17 +1,17 @@
-/* spawn: one promise process, from fork to exec. */
+/* spawn: one promise process, from clone to exec. */
 #include "spawn.h"
-
-#include "credentials.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <signal.h>
-#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "credentials.h"
 
 /* Closes `fd`, keeping errno: for clean-up paths that report another error. */
 static void close_quietly(int fd)
