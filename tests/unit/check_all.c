@@ -20,6 +20,7 @@ int main(void)
 	srunner_add_suite(runner, config_suite());
 	srunner_add_suite(runner, checks_cli_suite());
 	srunner_add_suite(runner, credentials_suite());
+	srunner_add_suite(runner, settings_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "settings.h"
 #include "suites.h"
 
 static struct config config;
@@ -167,6 +168,87 @@ Suite *config_suite(void)
 	tcase_add_test(cases, test_config_first_error_wins);
 	tcase_add_test(cases, test_config_counts_long_lines_once);
 	tcase_add_test(cases, test_config_file_errors);
+	suite_add_tcase(suite, cases);
+	return suite;
+}
+
+/* The options as cli_parse leaves them with no option given. */
+static struct cli_options no_options(void)
+{
+	return (struct cli_options){ .timeout = 20, .kill_after = 1, .jobs = 4,
+				     .state = true };
+}
+
+START_TEST(test_settings_file_over_defaults)
+{
+	struct cli_options options = no_options();
+	struct instance_settings settings;
+
+	ck_assert_int_eq(parse("[run]\ntimeout = 5\nkill-after = 0.5\njobs = 2\n"
+			       "clean-env = yes\nstate = no\n"), 0);
+	settings_for_instance(&options, &config, &settings);
+	ck_assert_double_eq(settings.timeout, 5);
+	ck_assert_double_eq(settings.kill_after, 0.5);
+	ck_assert_uint_eq(settings.jobs, 2);
+	ck_assert(settings.clean_env && !settings.state);
+	settings_for_instance(&options, NULL, &settings);
+	ck_assert_double_eq(settings.timeout, 20);
+	ck_assert(!settings.clean_env && settings.state);
+}
+END_TEST
+
+START_TEST(test_settings_command_line_over_file)
+{
+	struct cli_options options = no_options();
+	struct instance_settings settings;
+
+	options.timeout = 9;
+	options.timeout_given = true;
+	options.jobs = 7;
+	options.jobs_given = true;
+	options.state = false;
+	options.state_given = true;
+	ck_assert_int_eq(parse("[run]\ntimeout = 5\njobs = 2\nstate = yes\n"), 0);
+	settings_for_instance(&options, &config, &settings);
+	ck_assert_double_eq(settings.timeout, 9);
+	ck_assert_uint_eq(settings.jobs, 7);
+	ck_assert(!settings.state);
+}
+END_TEST
+
+START_TEST(test_settings_promise_timeout_precedence)
+{
+	struct cli_options options = no_options();
+	enum setting_source source;
+
+	ck_assert_int_eq(parse("[run]\ntimeout = 5\n[promise:slow]\ntimeout = 60\n"
+			       "[promise:off]\nskip = yes\n"), 0);
+	ck_assert_double_eq(settings_promise_timeout(&options, &config, "slow", &source), 60);
+	ck_assert_int_eq(source, SOURCE_CONFIG);
+	ck_assert_double_eq(settings_promise_timeout(&options, &config, "other", &source), 5);
+	ck_assert_int_eq(source, SOURCE_CONFIG);
+	ck_assert_double_eq(settings_promise_timeout(&options, NULL, "slow", &source), 20);
+	ck_assert_int_eq(source, SOURCE_DEFAULT);
+	ck_assert_str_eq(settings_source_name(source), "default");
+	options.timeout = 3;
+	options.timeout_given = true;
+	ck_assert_double_eq(settings_promise_timeout(&options, &config, "slow", &source), 3);
+	ck_assert_str_eq(settings_source_name(source), "command line");
+	ck_assert(settings_promise_disabled(&config, "off"));
+	ck_assert(!settings_promise_disabled(&config, "slow"));
+	ck_assert(!settings_promise_disabled(NULL, "off"));
+}
+END_TEST
+
+Suite *settings_suite(void)
+{
+	Suite *suite = suite_create("settings");
+	TCase *cases = tcase_create("precedence");
+
+	tcase_add_checked_fixture(cases, NULL, teardown);
+	tcase_add_test(cases, test_settings_file_over_defaults);
+	tcase_add_test(cases, test_settings_command_line_over_file);
+	tcase_add_test(cases, test_settings_promise_timeout_precedence);
 	suite_add_tcase(suite, cases);
 	return suite;
 }

@@ -17,5 +17,6 @@ Suite *report_suite(void);
 Suite *config_suite(void);
 Suite *checks_cli_suite(void);
 Suite *credentials_suite(void);
+Suite *settings_suite(void);
 
 #endif
