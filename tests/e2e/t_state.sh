@@ -18,8 +18,9 @@ test_result_files_have_slapgrids_keys_types_and_date() {
 	make_instance home
 	promise home check.sh 'echo fine'
 	promise home broken 'echo "it is broken"; exit 1'
-	run_pr home
-	expect_status 2
+	(umask 022; run_pr home; expect_status 2) || exit 1
+	[[ $(stat -c %a "$(result_of check)") == 644 ]] || fail "mode of the result file"
+	[[ $(stat -c %a "$(log_of check)") == 644 ]] || fail "mode of the log file"
 	jq -e --arg path "$WORK/home/etc/promise/check.sh" '
 		(keys == ["execution-time", "name", "path", "result", "title"]) and
 		.title == "check" and .name == "check.sh" and .path == $path and
