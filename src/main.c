@@ -38,6 +38,7 @@ static int ensure_standard_fds(void)
 	for (int fd = 0; fd <= 2; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
+		/* Not close-on-exec: it stands for a standard descriptor. */
 		int opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 
 		if (opened < 0)
