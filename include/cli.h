@@ -67,9 +67,6 @@ int cli_parse_check_port(int argc, char **argv,
 int cli_parse(int argc, char **argv, struct cli_options *options,
               char *error, size_t error_size);
 
-/* The default of --jobs: twice the online processors, at least 4. */
-unsigned cli_default_jobs(void);
-
 /* The text of --help. */
 const char *cli_usage(void);
 

@@ -61,6 +61,9 @@ int scan_dir(const char *dir, const struct credentials *runner,
 
 void scan_free(struct promise_list *list);
 
+/* The absolute path of `promise` in the promise folder `dir`; malloc'd. */
+char *scan_promise_path(const char *dir, const struct promise *promise);
+
 /* The title of a promise file name, as slapgrid makes it; malloc'd. */
 char *scan_title(const char *name);
 

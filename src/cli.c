@@ -81,7 +81,8 @@ const char *cli_usage(void)
 	return usage;
 }
 
-unsigned cli_default_jobs(void)
+/* The default of --jobs: twice the online processors, at least 4. */
+static unsigned cli_default_jobs(void)
 {
 	long processors = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned jobs = processors > 0 ? 2 * (unsigned)processors : 4;

@@ -1,7 +1,6 @@
 /* report: the results of a run, shared by every renderer. */
 #include "report.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,12 +33,8 @@ size_t report_done_count(const struct instance_report *instance)
 char *report_promise_path(const struct instance_report *instance,
                           size_t index)
 {
-	char *path;
-
-	if (asprintf(&path, "%s/%s", instance->promise_dir,
-		     instance->list.promises[index].name) < 0)
-		return NULL;
-	return path;
+	return scan_promise_path(instance->promise_dir,
+				 &instance->list.promises[index]);
 }
 
 void report_instance_free(struct instance_report *instance)

@@ -167,17 +167,6 @@ static void kill_job(struct job *job, struct timespec now)
 	job->deadline = monotime_add(now, RUNNER_DRAIN_SECONDS);
 }
 
-/* The full path of a promise; malloc'd. */
-static char *promise_path(const struct run *run, size_t index)
-{
-	char *path;
-
-	if (asprintf(&path, "%s/%s", run->instance->promise_dir,
-		     run->instance->promises->promises[index].name) < 0)
-		return NULL;
-	return path;
-}
-
 /* Fills in the result of a job whose process is gone or given up on. */
 static int record_result(struct run *run, struct job *job)
 {
@@ -403,7 +392,9 @@ static void start_jobs(struct run *run)
 		}
 		struct job *job = run->jobs;
 		struct spawn_child child;
-		char *path = promise_path(run, run->next);
+		char *path = scan_promise_path(
+			run->instance->promise_dir,
+			&run->instance->promises->promises[run->next]);
 
 		while (job->state != JOB_FREE)
 			job++;

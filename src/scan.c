@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +32,15 @@ static void *growing_push(struct growing *array)
 		array->capacity = capacity;
 	}
 	return (char *)array->items + array->count++ * array->item_size;
+}
+
+char *scan_promise_path(const char *dir, const struct promise *promise)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/%s", dir, promise->name) < 0)
+		return NULL;
+	return path;
 }
 
 char *scan_title(const char *name)
