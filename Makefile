@@ -14,6 +14,9 @@ WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wvla
 STD      = -std=c11 -D_GNU_SOURCE
 
+# The version is written once, in debian/changelog's first line.
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+
 # Libraries through pkg-config.  libcurl gives only its headers: check-url
 # loads it with dlopen, so that the runner does not load it at every start.
 LIBS       = $(shell $(PKG_CONFIG) --libs inih) -ldl
@@ -26,14 +29,16 @@ ifeq ($(SANITIZE),1)
 SANITIZERS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-ALL_CFLAGS  = $(STD) $(WARNINGS) $(CFLAGS) $(SANITIZERS) -Iinclude $(CFLAGS_LIBS) -MMD -MP
+ALL_CFLAGS  = $(STD) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(SANITIZERS) -Iinclude \
+              $(CFLAGS_LIBS) -DPROMISE_RUN_VERSION='"$(VERSION)"' -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANITIZERS) -Wl,--as-needed
 
-MODULES = cli value scan capture utf8 spawn reaper runner result env \
-          monotime report report_text report_json report_tap report_junit \
-          report_prometheus escape atomic_file state config credentials settings \
-          check_url check_port \
-          session complain
+MODULES = cli value settings config scan plan job runner spawn reaper \
+          signals capture utf8 result env monotime fdio fsat identity \
+          state slapgrid json_read outq progress homes scheduler \
+          report report_text report_json report_tap report_junit \
+          report_prometheus report_nagios escape atomic_file credentials \
+          checks check_url check_port complain
 OBJS      = $(MODULES:%=$(BUILD)/src/%.o)
 MAIN_OBJ  = $(BUILD)/src/main.o
 BIN       = $(BUILD)/promise-run

@@ -5,9 +5,14 @@
  *   #!/bin/sh
  *   exec promise-run check-url https://[::1]:8443/ --expect 200
  *
- * Each check fills a one-line message and returns its exit status, as
- * slapos' check_url_available does: 0 works (and says nothing), 1 not
- * reachable, 2 unexpected answer, 3 usage error.  They never print.
+ * Each check owns its options: check_NAME_parse reads them (a usage
+ * error is a message, never printed there), check_NAME runs the check and
+ * fills a one-line message, and check_NAME_main does both for
+ * `promise-run check-NAME ...`: the message of a check that does not work
+ * on standard output (a promise's message is its output), a usage error
+ * on standard error.  Exit statuses as slapos' check_url_available: 0
+ * works (and says nothing), 1 not reachable, 2 unexpected answer, 3 usage
+ * error.
  */
 #ifndef PROMISE_RUN_CHECKS_H
 #define PROMISE_RUN_CHECKS_H
@@ -51,5 +56,34 @@ enum check_status check_url(const struct check_url_options *options,
 /* A TCP connection to each address of HOST in turn, until one answers. */
 enum check_status check_port(const struct check_port_options *options,
                              char *message, size_t message_size);
+
+/* The options of `check-url` (argv[0]); 0, or -1 with the reason. */
+int check_url_parse(int argc, char **argv, struct check_url_options *options,
+                    bool *help, char *error, size_t error_size);
+int check_port_parse(int argc, char **argv, struct check_port_options *options,
+                     bool *help, char *error, size_t error_size);
+
+/* promise-run check-url ... (argv[0] is "check-url"): the exit status. */
+int check_url_main(int argc, char **argv);
+int check_port_main(int argc, char **argv);
+
+/* Shared by the checks: a formatted reason in `error`; returns -1. */
+int checks_fail(char *error, size_t error_size, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The reason getopt stopped on a bad option, in `error`; returns -1. */
+int checks_option_error(int option, char **argv, char *error,
+                        size_t error_size);
+
+/* --timeout SECONDS, above 0; 0, or -1 with the reason. */
+int checks_parse_timeout(const char *text, double *timeout, char *error,
+                         size_t error_size);
+
+/* Says what a check found (see above) and returns its exit status. */
+int checks_say(const char *check, enum check_status status,
+               const char *message);
+
+/* Prints a check's --help; exit status 0 (1 if stdout fails). */
+int checks_help(const char *usage);
 
 #endif

@@ -8,7 +8,7 @@
  * The lookups (passwd, group) happen here, in promise-run; the child only
  * applies the result.
  *
- * Lifecycle: credentials_for_instance, then credentials_free.
+ * Lifecycle: credentials_for_instance, then credentials_release.
  */
 #ifndef PROMISE_RUN_CREDENTIALS_H
 #define PROMISE_RUN_CREDENTIALS_H
@@ -16,8 +16,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
-#include "scan.h"
+/* Who may do what with a promise file: what a refusal needs of its stat. */
+struct file_mode {
+	mode_t mode;
+	uid_t owner;
+	gid_t group;
+	time_t mtime;           /* for slapgrid's cache */
+};
 
 struct credentials {
 	bool change;                /* switch to uid/gid/groups in the child */
@@ -31,13 +38,14 @@ struct credentials {
 };
 
 /*
- * Who runs the promises of `instance_home`: the current user when not root;
- * as root, `user` (a name, or NULL for the owner of the home).  0, or -1
+ * Who runs the promises of the home open as `home_fd` (`instance_home`
+ * names it in messages): the current user when not root; as root, `user`
+ * (a name, or NULL for the owner of the home).  0, or -1
  * with a one-line reason in `error`.
  */
-int credentials_for_instance(const char *instance_home, const char *user,
-                             struct credentials *credentials, char *error,
-                             size_t error_size);
+int credentials_for_instance(int home_fd, const char *instance_home,
+                             const char *user, struct credentials *credentials,
+                             char *error, size_t error_size);
 
 /*
  * Whether `file` (as stat(2) saw it, links followed) may be run as
@@ -54,6 +62,6 @@ int credentials_check_file(const struct credentials *credentials,
 bool credentials_may_execute(const struct credentials *credentials,
                              const struct file_mode *file);
 
-void credentials_free(struct credentials *credentials);
+void credentials_release(struct credentials *credentials);
 
 #endif

@@ -1,7 +1,11 @@
 /*
- * report: the results of a whole run, as every machine-readable format
- * reads them: for each instance home, its promises, their results and the
- * skipped entries.  main builds it; the report_* renderers only read it.
+ * report: the results of a whole run, as every renderer reads them: for
+ * each instance home, in the order given, its plan, the result of each
+ * promise and the entries that are not promises; or why the home could
+ * not be checked.  The scheduler fills it in; renderers only read it and
+ * write one document each (report_json, report_tap, report_junit,
+ * report_prometheus, report_nagios; report_text for people, written as
+ * results come).
  */
 #ifndef PROMISE_RUN_REPORT_H
 #define PROMISE_RUN_REPORT_H
@@ -11,21 +15,9 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "plan.h"
 #include "result.h"
 #include "scan.h"
-
-struct instance_report {
-	char *home;                     /* absolute real path */
-	char *promise_dir;              /* absolute */
-	struct promise_list list;
-	struct promise_result *results; /* list.count of them */
-	struct timespec finished;       /* wall clock, CLOCK_REALTIME */
-};
-
-struct run_report {
-	struct instance_report *instances;
-	size_t count;
-};
 
 /* The formats of --format. */
 enum report_format {
@@ -34,23 +26,67 @@ enum report_format {
 	REPORT_TAP,
 	REPORT_JUNIT,
 	REPORT_PROMETHEUS,
+	REPORT_NAGIOS,
 };
 
-/* Whether every promise of the instance that ran works. */
-bool report_instance_works(const struct instance_report *instance);
+#define REPORT_FORMAT_NAMES "text, json, tap, junit, prometheus or nagios"
 
-/* Whether every instance works. */
-bool report_run_works(const struct run_report *report);
+struct home_report {
+	char *home;                     /* absolute real path */
+	char *promise_dir;              /* absolute */
+	char *error;                    /* why it was not checked, or NULL */
+	struct promise_list list;
+	struct plan plan;               /* one entry per promise */
+	struct promise_result *results; /* one per promise */
+	struct timespec finished;       /* wall clock */
+	/* Where its state files are, for the documents; NULL: no state. */
+	char *result_folder, *log_folder;
+};
 
-/* The number of the instance's promises that ran (are `done`). */
-size_t report_done_count(const struct instance_report *instance);
+struct run_report {
+	const char *version;
+	char *host;
+	struct timespec started;        /* wall clock */
+	double duration;                /* seconds */
+	int interrupted_by;             /* a stop signal, or 0 */
+	struct home_report *homes;      /* in the order given */
+	size_t count;
+};
+
+/* How a home's promises fared. */
+struct report_counts {
+	size_t promises;                /* with a result, disabled excluded */
+	size_t not_working;
+	size_t disabled;
+	size_t errors;                  /* could not be executed or refused */
+	size_t timeouts;
+	size_t cached;
+	size_t not_run;
+	size_t tolerated;
+	double time;                    /* the sum of execution times */
+};
+
+enum report_verdict { VERDICT_WORKING, VERDICT_NOT_WORKING, VERDICT_NOT_CHECKED };
+
+void report_count(const struct home_report *home, struct report_counts *counts);
+
+/* A home's verdict; one not checked is VERDICT_NOT_CHECKED. */
+enum report_verdict report_home_verdict(const struct home_report *home);
+
+/* The run's: not working over not checked over working. */
+enum report_verdict report_run_verdict(const struct run_report *report);
+
+/* "working", "not working", "not checked". */
+const char *report_verdict_name(enum report_verdict verdict);
+
+/* Whether promise `index` of `home` is listed as a promise with a result. */
+bool report_listed(const struct home_report *home, size_t index);
 
 /* The absolute path of promise `index`, malloc'd; NULL when out of memory. */
-char *report_promise_path(const struct instance_report *instance,
-                          size_t index);
+char *report_promise_path(const struct home_report *home, size_t index);
 
-/* Frees what an instance report owns. */
-void report_instance_free(struct instance_report *instance);
+/* Frees what a home report owns. */
+void report_home_release(struct home_report *home);
 
 /* Parses a --format name; 0, or -1 when unknown. */
 int report_parse_format(const char *name, enum report_format *format);
@@ -60,5 +96,12 @@ int report_json(FILE *out, const struct run_report *report);
 int report_tap(FILE *out, const struct run_report *report);
 int report_junit(FILE *out, const struct run_report *report);
 int report_prometheus(FILE *out, const struct run_report *report);
+int report_nagios(FILE *out, const struct run_report *report);
+
+/*
+ * The Nagios plugin status of the run: 0 OK, 1 WARNING, 2 CRITICAL,
+ * 3 UNKNOWN (the exit status of --format nagios).
+ */
+int report_nagios_status(const struct run_report *report);
 
 #endif

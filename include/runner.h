@@ -1,82 +1,124 @@
 /*
- * runner: the event loop that runs the promises of one instance.
+ * runner: runs promise processes, as many at once as it has slots, and
+ * hands back what each did.  It does no I/O but the promises' own: no
+ * report, no file.  The caller decides what runs next and what a finish
+ * means (as git's run_processes_parallel), in a loop:
  *
- * At most `jobs` promises run at once.  One ppoll waits on everything at
- * once: each promise's output pipe, a signalfd that carries SIGCHLD,
- * SIGINT, SIGTERM and SIGHUP, and the nearest deadline.  Each running
- * promise moves through these states:
+ *   while (runner_can_start(...)) runner_start(...);
+ *   runner_wait(...);                 one ppoll: signals, output, deadlines
+ *   while (runner_next_outcome(...))  record each finished promise
  *
- *   RUNNING --timeout--> TERMINATING (SIGTERM+SIGCONT to its group)
- *           --kill-after--> KILLED (SIGKILL to its group)
- *   any state --process exits--> DRAINING (output read until EOF, at most
- *           RUNNER_DRAIN_SECONDS) --> done: what is left of its process
- *           group is killed and the result recorded.
+ * One ppoll sleeps on the signalfd (see signals), every promise's output,
+ * the caller's own descriptors and the nearest deadline: there is no
+ * polling interval.  Each promise's life is a job (see job); promise-run
+ * is a child subreaper, and orphans re-parented to it are killed whenever
+ * no promise runs (so after every promise with -j 1) and at the end.
  *
- * A promise whose process survives SIGKILL for RUNNER_DRAIN_SECONDS (stuck
- * in the kernel) is given up on, so promise-run never waits longer than
- * timeout + kill-after + drain for one promise.  Orphans re-parented to
- * promise-run are killed whenever no promise runs, and at the end.
- *
- * Lifecycle: runner_create once (it blocks those signals for the whole
- * process), runner_run for each instance, runner_destroy.
+ * Lifecycle: runner_init, the loop above, runner_release.
  */
 #ifndef PROMISE_RUN_RUNNER_H
 #define PROMISE_RUN_RUNNER_H
 
+#include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
-#include "result.h"
-#include "scan.h"
-
-/* How long output is still read after a promise's process exited. */
-#define RUNNER_DRAIN_SECONDS 0.1
+#include "spawn.h"
 
 struct credentials;
+struct runner_slot;
+struct signals;
+struct signals_news;
 
-struct runner_settings {
-	double kill_after;          /* seconds from SIGTERM to SIGKILL */
-	unsigned jobs;              /* promises running at once, >= 1 */
-};
-
-struct runner_instance {
-	const char *home;           /* absolute: the promises' working folder */
-	const char *promise_dir;    /* absolute */
+/* One promise to run. */
+struct runner_task {
+	const char *path;               /* absolute */
+	const char *workdir;
 	char *const *envp;
-	const struct promise_list *promises;
-	const double *timeouts;     /* seconds before SIGTERM, per promise */
 	const struct credentials *credentials;  /* NULL: promise-run's own */
-	/*
-	 * One per promise, in the same order, filled in by runner_run; a
-	 * result already `done` (refused, disabled) is not run.
-	 */
-	struct promise_result *results;
+	double timeout;                 /* seconds before SIGTERM */
+	double kill_after;              /* seconds from SIGTERM to SIGKILL */
+	struct timespec stop_at;        /* the run's deadline, or {0, 0} */
+	size_t home, promise;           /* the caller's, handed back */
 };
 
-/* Called as each promise's result is recorded, in completion order. */
-typedef void runner_done_fn(void *context, size_t index);
+/* What one promise did. */
+struct runner_outcome {
+	size_t home, promise;
+	bool started;                   /* false: see failure or start_error */
+	struct spawn_failure failure;   /* its set-up or exec failed */
+	int start_error;                /* no process at all: errno */
+	bool exited;                    /* reaped: wait_status holds */
+	int wait_status;
+	bool timed_out, cut_by_deadline, interrupted, abandoned;
+	double duration;                /* seconds, from start to exit */
+	struct timespec ended;          /* wall clock (CLOCK_REALTIME) */
+	char *output;                   /* the message made of its output */
+};
 
-struct runner;
+struct runner {
+	const struct signals *signals;
+	unsigned slot_count;
+	unsigned running;
+	unsigned start_limit;           /* lowered when descriptors run out */
+	struct runner_slot *slots;
+	struct runner_slot **polled;    /* the slot of each polled pipe */
+	struct pollfd *polls;
+	struct runner_outcome *outcomes;/* finished, not yet taken */
+	size_t outcome_count, outcome_capacity;
+	double sweep_grace;             /* the longest kill-after, for orphans */
+	int null_fd;                    /* /dev/null: every promise's stdin */
+	unsigned char *buffer;          /* for reading outputs */
+	bool out_of_memory;
+	/* Signal news that arrived outside runner_wait, for its caller. */
+	bool pending_child;
+	int pending_stop;
+	unsigned pending_stops;
+};
 
-/* NULL with errno on failure. */
-struct runner *runner_create(void);
+/* 0, or -1 with errno. */
+int runner_init(struct runner *runner, unsigned slots,
+                const struct signals *signals);
+
+/* Whether a slot is free (and descriptors allow a start). */
+bool runner_can_start(const struct runner *runner);
 
 /*
- * Runs every promise of `instance`.  Returns 0 when all ran; the number of
- * the signal (SIGINT, SIGTERM, SIGHUP) that interrupted the run, after every
- * promise was stopped; or -1 with errno when promise-run itself failed
- * (ENOMEM).  Promises that were interrupted or never started stay with
- * `done` false.
+ * Starts `task` in a free slot.  Returns 0 when it runs; 1 when it is
+ * already finished (it could not be executed: its outcome is waiting);
+ * -1 with errno EAGAIN when descriptors or processes ran out while others
+ * run (start it again once one finished).
  */
-int runner_run(struct runner *runner, const struct runner_settings *settings,
-               struct runner_instance *instance,
-               runner_done_fn *on_done, void *context);
+int runner_start(struct runner *runner, const struct runner_task *task);
 
 /*
- * The signalfd on which SIGINT, SIGTERM, SIGHUP and SIGCHLD arrive, for
- * waits outside runner_run (the instance lock).
+ * Waits once for signals, output, deadlines, the `extra` descriptors or
+ * `wake_at` (NULL: none), and handles what came.  The stop signals that
+ * arrived are told in *news (SIGCHLD is the runner's own).  0, or -1 with
+ * errno.
  */
-int runner_signal_fd(const struct runner *runner);
+int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
+                const struct timespec *wake_at, struct signals_news *news);
 
-void runner_destroy(struct runner *runner);
+/* The nearest deadline of a running promise; false when none runs. */
+bool runner_next_deadline(const struct runner *runner, struct timespec *when);
+
+/* The promise running the longest: its ids and its age; false if none. */
+bool runner_oldest(const struct runner *runner, size_t *home, size_t *promise,
+                   double *seconds);
+
+/* Takes the next finished promise's outcome; false when none. */
+bool runner_next_outcome(struct runner *runner, struct runner_outcome *outcome);
+
+/* Stops every running promise: the first time politely, then hard. */
+void runner_stop(struct runner *runner, bool again);
+
+/* Frees an outcome's output. */
+void runner_outcome_release(struct runner_outcome *outcome);
+
+/* Kills and reaps what still runs, orphans included, and frees. */
+void runner_release(struct runner *runner);
 
 #endif

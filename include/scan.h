@@ -1,31 +1,30 @@
 /*
  * scan: a promise folder to the sorted list of its promises and of the
- * entries that are not promises, with the reason each is skipped.
+ * entries that are not promises, with the reason each is skipped; and the
+ * Python plugins of etc/plugin, which only slapgrid can run, listed among
+ * the entries not run so that no one believes they were checked.
  *
- * Lifecycle: scan_dir fills a struct promise_list, scan_free releases it.
+ * The folder is given as a descriptor: the caller opens it, as the
+ * instance's user (see identity), and scan reaches every entry relative
+ * to it.
+ *
+ * Lifecycle: scan_dir (and scan_plugins) fill a struct promise_list,
+ * scan_release releases it.
  */
 #ifndef PROMISE_RUN_SCAN_H
 #define PROMISE_RUN_SCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
-struct credentials;
-
-/* No promise has the same title as this one. */
-#define SCAN_TITLE_UNIQUE ((size_t)-1)
-
-/* Who may do what with a promise file: what a refusal needs of its stat. */
-struct file_mode {
-	mode_t mode;
-	uid_t owner;
-	gid_t group;
-};
+#include "credentials.h"
 
 struct promise {
 	char *name;             /* file name in the promise folder */
 	char *title;            /* name without its last extension */
-	size_t same_title_as;   /* index of an earlier promise of that title */
+	bool title_shared;      /* another promise has the same title */
+	bool title_taken_later; /* ... and comes later in byte order */
 	struct file_mode file;  /* of the file (links followed) */
 };
 
@@ -34,35 +33,38 @@ enum skip_reason {
 	SKIP_NOT_REGULAR_FILE,
 	SKIP_DANGLING_LINK,
 	SKIP_UNREADABLE,
+	SKIP_PLUGIN,            /* etc/plugin/NAME.py: slapgrid's Python */
 };
 
 struct skipped_entry {
-	char *name;
+	char *name;             /* in the promise folder; etc/plugin/NAME */
 	enum skip_reason reason;
 };
 
 struct promise_list {
 	struct promise *promises;       /* sorted by name, byte-wise */
 	size_t count;
-	struct skipped_entry *skipped;  /* sorted by name, byte-wise */
+	struct skipped_entry *skipped;  /* sorted, then the plugins sorted */
 	size_t skipped_count;
 };
 
 /*
- * Lists the promise folder `dir`.  Whether a file is executable is asked
- * of the kernel for promise-run's own user, or decided by the mode bits
- * for `runner`, the other user the promises will run as (NULL: none).  A
- * folder that does not exist gives an empty list.  Returns 0, or -1 with
- * errno when the folder cannot be read (ENOTDIR, EACCES, ENOMEM, ...); the
- * list is then empty.
+ * Lists the promise folder open as `dir_fd`.  Whether a file is executable
+ * is asked of the kernel for promise-run's own (filesystem) user, or
+ * decided by the mode bits for `runner`, the other user the promises will
+ * run as (NULL: none).  Returns 0, or -1 with errno when the folder cannot
+ * be read; the list is then empty.
  */
-int scan_dir(const char *dir, const struct credentials *runner,
+int scan_dir(int dir_fd, const struct credentials *runner,
              struct promise_list *list);
 
-void scan_free(struct promise_list *list);
+/*
+ * Adds the plugins of the folder open as `plugin_fd` (etc/plugin), names
+ * ending in ".py" but for "__init__*", as skipped entries.  0, or -1.
+ */
+int scan_plugins(int plugin_fd, struct promise_list *list);
 
-/* The absolute path of `promise` in the promise folder `dir`; malloc'd. */
-char *scan_promise_path(const char *dir, const struct promise *promise);
+void scan_release(struct promise_list *list);
 
 /* The title of a promise file name, as slapgrid makes it; malloc'd. */
 char *scan_title(const char *name);

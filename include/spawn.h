@@ -6,7 +6,9 @@
  * folder asked for, /dev/null as standard input, one pipe as both standard
  * output and standard error, no other descriptor, default signal
  * dispositions and an empty signal mask; and, when `credentials` says so,
- * the groups, gid and uid of the promise's user, switched for good.
+ * the groups, gid and uid of the promise's user, switched for good; and
+ * a parent-death signal (SIGKILL), so that a promise does not outlive a
+ * promise-run killed by SIGKILL.
  *
  * The child shares promise-run's memory until it calls execve, and
  * promise-run waits meanwhile (clone with CLONE_VM | CLONE_VFORK, as glibc's
@@ -64,15 +66,6 @@ struct spawn_failure {
  */
 int spawn_start(const struct spawn_request *request, struct spawn_child *child,
                 struct spawn_failure *failure);
-
-/*
- * The message for a failure of the promise at `path`, malloc'd:
- * "cannot execute: Exec format error", or for a missing interpreter
- * "cannot execute: bad interpreter '/usr/bin/python4': No such file or
- * directory".  NULL with errno ENOMEM.
- */
-char *spawn_describe_failure(const char *path,
-                             const struct spawn_failure *failure);
 
 /*
  * The signals this process ignores, which exec keeps: bit N-1 for signal

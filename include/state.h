@@ -1,77 +1,114 @@
 /*
- * state: what promise-run leaves in an instance home for others to read,
- * in slapgrid's layout under INSTANCE_HOME/.slapgrid/promise/:
+ * state: slapgrid's files in one instance home, reached only through
+ * descriptors opened from the home down (see fsat), as the instance's user
+ * (the caller holds its identity, see identity):
  *
- *   promise-run.lock          flock'd while promise-run checks the instance
- *   result/TITLE.status.json  the last result of each promise
- *   log/TITLE.log             one line appended per run of each promise
+ *   .slapgrid/promise/promise-run.lock   flock'd while promise-run checks
+ *                                        the instance
+ *   .slapgrid/promise/result/TITLE.status.json
+ *   .slapgrid/promise/log/TITLE.log      (or --log-folder)
+ *   .slapgrid/promise/cache/TITLE
  *
- * Folders it creates are mode 0700.  Result files are replaced atomically:
- * each new result is written in a spare file (result/.promise-run-spare.
- * TITLE, which holds the result before), all of one run's are made durable
- * with a single syncfs, not one fsync each, then each is exchanged with
- * its result file (renameat2 RENAME_EXCHANGE).
+ * Folders it creates are mode 0700, files 0644 (the lock 0600), whatever
+ * the umask.  A result or cache file is never written in place: its new
+ * version goes to a spare file (result/.promise-run-spare.TITLE, the
+ * inode of the version before last, so a run allocates no inode), then,
+ * after one syncfs for the whole home, is exchanged with it
+ * (renameat2 RENAME_EXCHANGE).  A promise's log record and its result are
+ * committed together: the record is appended, the result exchanged, and a
+ * record whose write failed or whose result could not be put in place is
+ * cut off again (ftruncate to where it began), so a log never holds half
+ * a record or a record without its result.
  *
- * Lifecycle: state_open, state_lock, state_record for each result as it
- * comes (the files are written while other promises still run), then
- * state_commit, state_close.
+ * Lifecycle: state_open, state_try_lock (or state_watch_lock and wait),
+ * reads, state_write_spare for each result, state_sync, state_commit for
+ * each, state_finish, state_close.
  */
 #ifndef PROMISE_RUN_STATE_H
 #define PROMISE_RUN_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
-#include "report.h"
+#include "slapgrid.h"
 
 /* The spare of result/TITLE.status.json is result/.promise-run-spare.TITLE. */
 #define STATE_SPARE_PREFIX ".promise-run-spare."
 
-struct credentials;
+/* The most of a log read back for its last runs. */
+#define STATE_LOG_TAIL (64 * 1024)
 
 struct state {
-	char *base;         /* INSTANCE_HOME/.slapgrid/promise */
-	char *lock_path;
+	int base_fd;                /* .slapgrid/promise */
+	int result_fd, log_fd, cache_fd;
 	int lock_fd;
-	uid_t owner;        /* of what it creates, or (uid_t)-1 to keep */
-	gid_t group;
-	int error;          /* the first errno of state_record, or 0 */
-	unsigned char *recorded;    /* per promise: its files are written */
+	int watch;                  /* inotify watch of the lock, or -1 */
+	uid_t owner;                /* every file written must be its */
+	char *base_path;            /* for messages */
+	char *log_path;
 };
 
-/*
- * Creates the folders and opens the lock file; 0, or -1 with errno.  What
- * it creates belongs to `user` when not NULL (promise-run as root).
- */
-int state_open(struct state *state, const char *home,
-               const struct credentials *user);
+/* The folder a file of the state lives in. */
+enum state_folder { STATE_RESULT, STATE_LOG, STATE_CACHE };
 
 /*
- * Takes the instance lock.  Without `wait`, fails at once with errno
- * EWOULDBLOCK when another run holds it.  With `wait`, waits until it is
- * free, or until SIGINT, SIGTERM or SIGHUP arrives on `signal_fd` (then -1
- * with errno EINTR and the signal in *signo).  0, or -1 with errno.
+ * Opens the state folders of the home open as `home_fd` (`home` names it
+ * in messages) and, with `create`, creates what is missing and opens the
+ * lock file; without, only reads will follow.  `log_folder`: NULL
+ * for .slapgrid/promise/log, else a folder relative to the home or
+ * absolute.  0, or -1 with errno and the path that failed in *failed_path
+ * (malloc'd, may be NULL).
  */
-int state_lock(struct state *state, bool wait, int signal_fd, int *signo);
+int state_open(struct state *state, int home_fd, const char *home,
+               const char *log_folder, uid_t owner, bool create,
+               char **failed_path);
+
+/* Takes the instance lock at once: 0, or -1 (EWOULDBLOCK when held). */
+int state_try_lock(struct state *state);
 
 /*
- * Writes the new result file (not yet in place) and the log line of the
- * promise `index`; nothing for a disabled one.  After a failure, it does
- * nothing more and state_commit fails with the same errno.  0, or -1.
+ * Watches the lock file with `inotify_fd`: each close by a writer (the
+ * holder's exit among them) is an event, after which the lock is tried
+ * again.  Set before the next try, so no release slips between.
  */
-int state_record(struct state *state, const struct instance_report *instance,
-                 size_t index);
+int state_watch_lock(struct state *state, int inotify_fd);
+
+/* The newest runs of a promise's log, newest first (see slapgrid). */
+int state_read_runs(const struct state *state, const char *title,
+                    bool *failed, size_t wanted, size_t *found);
+
+/* The previous result of a promise; -1 with errno ENOENT when none. */
+int state_read_previous(const struct state *state, const char *title,
+                        struct slapgrid_previous *previous);
+
+/* A promise's next_run_after from its cache; -1 when none. */
+int state_read_cache(const struct state *state, const char *title,
+                     double *next_run_after);
+
+/* Writes the new version of a result or cache file to its spare. */
+int state_write_spare(const struct state *state, enum state_folder folder,
+                      const char *title, const char *content, size_t size);
+
+/* Makes every file written so far durable: one syncfs. */
+int state_sync(const struct state *state);
 
 /*
- * Makes every recorded result durable (one syncfs) and puts them in
- * place.  0, or -1 with errno.
+ * Commits one promise: appends its log records, then puts its result
+ * spare (and its cache spare when `cache`) in place; on a failure the
+ * records are cut off again.  0, or -1 with errno.
  */
-int state_commit(struct state *state, const struct instance_report *instance);
+int state_commit(const struct state *state, const char *title,
+                 const char *records, size_t size, bool cache);
 
-/* Releases the lock and frees the state. */
+/* Syncs the folders whose entries changed; 0 or -1. */
+int state_finish(const struct state *state);
+
+/* The path of a file of the state, for messages; malloc'd. */
+char *state_path(const struct state *state, enum state_folder folder,
+                 const char *title);
+
+/* Releases the lock and closes everything. */
 void state_close(struct state *state);
-
-/* The date of a result file: "2026-11-24T21:54:46+0000" (UTC). */
-void state_format_date(time_t when, char *buffer, size_t size);
 
 #endif

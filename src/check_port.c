@@ -1,5 +1,6 @@
 /* check_port: is something listening on HOST PORT?  A TCP connect. */
 #include <errno.h>
+#include <getopt.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -113,4 +114,71 @@ enum check_status check_port(const struct check_port_options *options,
 		 options->host, options->port,
 		 error == ETIMEDOUT ? "timed out" : strerror(error));
 	return CHECK_UNREACHABLE;
+}
+
+static const char check_port_usage[] =
+	"Usage: promise-run check-port HOST PORT [--timeout=SECONDS]\n"
+	"Works (exit 0, silent) when a TCP connection to PORT on some address\n"
+	"of HOST (IPv4 or IPv6) succeeds within SECONDS (default 10).\n"
+	"Exit status: 0 works, 1 not listening, 3 usage error.\n";
+
+enum {
+	CHECK_TIMEOUT = 256,
+	CHECK_HELP,
+};
+
+static const struct option check_port_options_table[] = {
+	{ "timeout", required_argument, NULL, CHECK_TIMEOUT },
+	{ "help",    no_argument,       NULL, CHECK_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+int check_port_parse(int argc, char **argv, struct check_port_options *options,
+                     bool *help, char *error, size_t error_size)
+{
+	int option;
+
+	*options = (struct check_port_options){
+		.timeout = CHECK_PORT_DEFAULT_TIMEOUT,
+	};
+	*help = false;
+	optind = 0;
+	opterr = 0;
+	while ((option = getopt_long(argc, argv, ":", check_port_options_table,
+				     NULL)) != -1) {
+		switch (option) {
+		case CHECK_TIMEOUT:
+			if (checks_parse_timeout(optarg, &options->timeout, error,
+						 error_size) < 0)
+				return -1;
+			break;
+		case CHECK_HELP:
+			*help = true;
+			snprintf(error, error_size, "%s", check_port_usage);
+			return 0;
+		default:
+			return checks_option_error(option, argv, error,
+						   error_size);
+		}
+	}
+	if (argc - optind != 2)
+		return checks_fail(error, error_size, "HOST and PORT expected");
+	options->host = argv[optind];
+	options->port = argv[optind + 1];
+	return 0;
+}
+
+int check_port_main(int argc, char **argv)
+{
+	struct check_port_options options;
+	char message[2048];
+	bool help;
+
+	if (check_port_parse(argc, argv, &options, &help, message,
+			     sizeof message) < 0)
+		return checks_say(argv[0], CHECK_USAGE, message);
+	if (help)
+		return checks_help(message);
+	return checks_say(argv[0],
+			  check_port(&options, message, sizeof message), message);
 }

@@ -1,6 +1,7 @@
 /* check_url: is a URL available?  One request through libcurl. */
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,4 +224,133 @@ enum check_status check_url(const struct check_url_options *options,
 	curl.global_cleanup();
 	free(search.window);
 	return status;
+}
+
+static const char check_url_usage[] =
+	"Usage: promise-run check-url URL [OPTION]...\n"
+	"Works (exit 0, silent) when one request to URL, redirects followed,\n"
+	"answers an expected HTTP status.\n"
+	"\n"
+	"      --expect=CODE        a status that works (repeatable; default 200)\n"
+	"      --timeout=SECONDS    for the whole request (default 20)\n"
+	"      --accept-unauthorized  401 works too\n"
+	"      --contains=TEXT      the body must contain TEXT\n"
+	"      --cacert=FILE        CA certificates to verify the server with\n"
+	"      --cert=FILE          client certificate\n"
+	"      --key=FILE           client certificate's key\n"
+	"      --insecure           do not verify the server's certificate\n"
+	"\n"
+	"Exit status: 0 works, 1 server not reachable, 2 unexpected status or\n"
+	"content, 3 usage error.\n";
+
+enum {
+	CHECK_EXPECT = 256,
+	CHECK_TIMEOUT,
+	CHECK_ACCEPT_UNAUTHORIZED,
+	CHECK_CONTAINS,
+	CHECK_CACERT,
+	CHECK_CERT,
+	CHECK_KEY,
+	CHECK_INSECURE,
+	CHECK_HELP,
+};
+
+static const struct option check_url_options_table[] = {
+	{ "expect",              required_argument, NULL, CHECK_EXPECT },
+	{ "timeout",             required_argument, NULL, CHECK_TIMEOUT },
+	{ "accept-unauthorized", no_argument,       NULL, CHECK_ACCEPT_UNAUTHORIZED },
+	{ "contains",            required_argument, NULL, CHECK_CONTAINS },
+	{ "cacert",              required_argument, NULL, CHECK_CACERT },
+	{ "cert",                required_argument, NULL, CHECK_CERT },
+	{ "key",                 required_argument, NULL, CHECK_KEY },
+	{ "insecure",            no_argument,       NULL, CHECK_INSECURE },
+	{ "help",                no_argument,       NULL, CHECK_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+int check_url_parse(int argc, char **argv, struct check_url_options *options,
+                    bool *help, char *error, size_t error_size)
+{
+	int option;
+
+	*options = (struct check_url_options){
+		.timeout = CHECK_URL_DEFAULT_TIMEOUT,
+	};
+	*help = false;
+	optind = 0;
+	opterr = 0;
+	while ((option = getopt_long(argc, argv, ":", check_url_options_table,
+				     NULL)) != -1) {
+		switch (option) {
+		case CHECK_EXPECT: {
+			char *end;
+			long code = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || code < 100 || code > 599)
+				return checks_fail(error, error_size,
+					    "option '--expect' expects an HTTP status from 100 to 599, not '%s'",
+					    optarg);
+			if (options->expected_count == CHECK_MAX_EXPECTED)
+				return checks_fail(error, error_size,
+					    "option '--expect' is given more than %d times",
+					    CHECK_MAX_EXPECTED);
+			options->expected[options->expected_count++] = code;
+			break;
+		}
+		case CHECK_TIMEOUT:
+			if (checks_parse_timeout(optarg, &options->timeout, error,
+						 error_size) < 0)
+				return -1;
+			break;
+		case CHECK_ACCEPT_UNAUTHORIZED:
+			options->accept_unauthorized = true;
+			break;
+		case CHECK_CONTAINS:
+			options->contains = optarg;
+			break;
+		case CHECK_CACERT:
+			options->cacert = optarg;
+			break;
+		case CHECK_CERT:
+			options->cert = optarg;
+			break;
+		case CHECK_KEY:
+			options->key = optarg;
+			break;
+		case CHECK_INSECURE:
+			options->insecure = true;
+			break;
+		case CHECK_HELP:
+			*help = true;
+			snprintf(error, error_size, "%s", check_url_usage);
+			return 0;
+		default:
+			return checks_option_error(option, argv, error,
+						   error_size);
+		}
+	}
+	if (argc - optind != 1)
+		return checks_fail(error, error_size, argc == optind
+				    ? "no URL given"
+				    : "one URL expected, not %d words",
+			    argc - optind);
+	options->url = argv[optind];
+	if (!*options->url)
+		return checks_fail(error, error_size, "no URL given");
+	return 0;
+}
+
+int check_url_main(int argc, char **argv)
+{
+	struct check_url_options options;
+	char message[2048];
+	bool help;
+
+	if (check_url_parse(argc, argv, &options, &help, message,
+			    sizeof message) < 0)
+		return checks_say(argv[0], CHECK_USAGE, message);
+	if (help)
+		return checks_help(message);
+	return checks_say(argv[0], check_url(&options, message, sizeof message),
+			  message);
 }

@@ -1,46 +1,48 @@
 /* cli: the command line, from argv to struct cli_options. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "value.h"
-
+/* The options that are not settings; settings use their table index. */
 enum {
+	OPTION_SETTING = 1000,      /* + enum setting_id */
 	OPTION_COLOR = 256,
-	OPTION_NO_STATE,
 	OPTION_WAIT,
-	OPTION_CLEAN_ENV,
 	OPTION_USER,
+	OPTION_ONLY,
+	OPTION_KEEP_ENV,
+	OPTION_FORCE,
+	OPTION_LOG_FOLDER,
+	OPTION_NO_CONFIG,
 };
 
-static const char short_options[] = ":t:k:j:d:f:o:c:qvlhV";
-
-static const struct option long_options[] = {
-	{ "timeout",         required_argument, NULL, 't' },
-	{ "promise-timeout", required_argument, NULL, 't' },
-	{ "kill-after",      required_argument, NULL, 'k' },
-	{ "jobs",            required_argument, NULL, 'j' },
-	{ "promise-dir",     required_argument, NULL, 'd' },
-	{ "format",          required_argument, NULL, 'f' },
-	{ "output",          required_argument, NULL, 'o' },
-	{ "no-state",        no_argument,       NULL, OPTION_NO_STATE },
-	{ "wait",            no_argument,       NULL, OPTION_WAIT },
-	{ "config",          required_argument, NULL, 'c' },
-	{ "clean-env",       no_argument,       NULL, OPTION_CLEAN_ENV },
-	{ "user",            required_argument, NULL, OPTION_USER },
-	{ "quiet",           no_argument,       NULL, 'q' },
-	{ "verbose",         no_argument,       NULL, 'v' },
-	{ "list",            no_argument,       NULL, 'l' },
-	{ "color",           optional_argument, NULL, OPTION_COLOR },
-	{ "help",            no_argument,       NULL, 'h' },
-	{ "version",         no_argument,       NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+static const struct option own_options[] = {
+	{ "promise-dir", required_argument, NULL, 'd' },
+	{ "output",      required_argument, NULL, 'o' },
+	{ "wait",        no_argument,       NULL, OPTION_WAIT },
+	{ "config",      required_argument, NULL, 'c' },
+	{ "no-config",   no_argument,       NULL, OPTION_NO_CONFIG },
+	{ "user",        required_argument, NULL, OPTION_USER },
+	{ "only",        required_argument, NULL, OPTION_ONLY },
+	{ "keep-env",    required_argument, NULL, OPTION_KEEP_ENV },
+	{ "force",       no_argument,       NULL, OPTION_FORCE },
+	{ "log-folder",  required_argument, NULL, OPTION_LOG_FOLDER },
+	{ "quiet",       no_argument,       NULL, 'q' },
+	{ "verbose",     no_argument,       NULL, 'v' },
+	{ "list",        no_argument,       NULL, 'l' },
+	{ "color",       optional_argument, NULL, OPTION_COLOR },
+	{ "help",        no_argument,       NULL, 'h' },
+	{ "version",     no_argument,       NULL, 'V' },
 };
+
+#define OWN_COUNT (sizeof own_options / sizeof *own_options)
+/* Every setting may have an option and an alias, and the list ends in 0. */
+#define OPTION_COUNT (OWN_COUNT + 2 * SETTING_COUNT + 1)
 
 static const char usage[] =
 	"Usage: promise-run [OPTION]... [INSTANCE_HOME]...\n"
@@ -50,19 +52,34 @@ static const char usage[] =
 	"                           alias --promise-timeout; decimals allowed)\n"
 	"  -k, --kill-after=SECONDS SIGKILL a promise SECONDS after SIGTERM\n"
 	"                           (default 1)\n"
-	"  -j, --jobs=N             run at most N promises at once (default:\n"
-	"                           twice the online processors, at least 4)\n"
+	"  -j, --jobs=N             run at most N promises at once over every\n"
+	"                           home (default: 8 per processor, at least 16)\n"
+	"      --deadline=SECONDS   end the whole run within SECONDS\n"
+	"      --max-timeout=SECONDS  the longest timeout an instance's own\n"
+	"                           configuration may ask for (default 600)\n"
 	"  -d, --promise-dir=DIR    promise folder (default etc/promise; a\n"
 	"                           relative DIR is taken in each INSTANCE_HOME)\n"
-	"  -f, --format=FORMAT      text (default), json, tap, junit, prometheus\n"
+	"  -f, --format=FORMAT      text (default), json, tap, junit,\n"
+	"                           prometheus, nagios\n"
 	"  -o, --output=FILE        write the report to FILE, atomically\n"
+	"      --check-anomaly      slapgrid's anomaly mode: a promise fails\n"
+	"                           when its last 3 runs failed\n"
+	"      --force              in anomaly mode, run promises whose\n"
+	"                           periodicity has not come\n"
+	"      --only=NAME          run only the promise NAME (repeatable)\n"
 	"      --no-state           write no result file, take no lock\n"
+	"      --log-folder=DIR     where the promises' logs go (default\n"
+	"                           .slapgrid/promise/log in each home)\n"
 	"      --wait               wait while another run checks an instance\n"
-	"  -c, --config=FILE        configuration file (default, if it exists:\n"
-	"                           INSTANCE_HOME/etc/promise-run.conf)\n"
+	"  -c, --config=FILE        configuration file for every home (default,\n"
+	"                           if it exists: INSTANCE_HOME/etc/promise-run.conf)\n"
+	"      --no-config          read no configuration file\n"
 	"      --clean-env          run promises with a minimal environment\n"
+	"      --keep-env=NAME      as root, pass NAME to the promises too\n"
 	"      --user=NAME          as root, run promises as NAME (default: the\n"
 	"                           owner of each INSTANCE_HOME)\n"
+	"      --nagios-levels      read promises' exit codes as monitoring\n"
+	"                           plugins' (1 WARNING, 2 CRITICAL, 3 UNKNOWN)\n"
 	"  -q, --quiet              print nothing when everything works\n"
 	"  -v, --verbose            also print every output and skipped file\n"
 	"  -l, --list               print what would run, run nothing\n"
@@ -70,26 +87,17 @@ static const char usage[] =
 	"  -h, --help               print this help and exit\n"
 	"  -V, --version            print the version and exit\n"
 	"\n"
-	"INSTANCE_HOME defaults to the current directory.\n"
+	"INSTANCE_HOME defaults to the current directory; a pattern such as\n"
+	"'/srv/slapgrid/slappart*' is expanded by promise-run itself.\n"
 	"Built-in checks, for promises to exec: promise-run check-url --help,\n"
 	"promise-run check-port --help.\n"
 	"Exit status: 0 all promises work, 2 some promise does not work,\n"
-	"1 promise-run could not do its job, 128+N stopped by signal N.\n";
+	"1 promise-run could not do its job, 128+N stopped by signal N.\n"
+	"Documentation: man promise-run, and doc/ in its sources.\n";
 
 const char *cli_usage(void)
 {
 	return usage;
-}
-
-/* The default of --jobs: twice the online processors, at least 4. */
-static unsigned cli_default_jobs(void)
-{
-	long processors = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned jobs = processors > 0 ? 2 * (unsigned)processors : 4;
-
-	if (jobs < 4)
-		jobs = 4;
-	return jobs > VALUE_MAX_JOBS ? VALUE_MAX_JOBS : jobs;
 }
 
 static int fail(char *error, size_t error_size, const char *format, ...)
@@ -102,147 +110,230 @@ static int fail(char *error, size_t error_size, const char *format, ...)
 	return -1;
 }
 
+/* The getopt tables: the settings' options, then the command line's own. */
+static void build_options(struct option *options, char *short_options)
+{
+	size_t count = 0, shorts = 0;
+
+	short_options[shorts++] = ':';
+	for (int id = 0; id < SETTING_COUNT; id++) {
+		const struct setting_spec *spec = &setting_specs[id];
+		int has_arg = spec->flag_value ? no_argument : required_argument;
+
+		if (!spec->option)
+			continue;
+		options[count++] = (struct option){ spec->option, has_arg, NULL,
+						    OPTION_SETTING + id };
+		if (spec->alias)
+			options[count++] = (struct option){ spec->alias, has_arg,
+							    NULL,
+							    OPTION_SETTING + id };
+		if (spec->short_option) {
+			short_options[shorts++] = spec->short_option;
+			if (!spec->flag_value)
+				short_options[shorts++] = ':';
+		}
+	}
+	for (size_t i = 0; i < OWN_COUNT; i++)
+		options[count++] = own_options[i];
+	options[count] = (struct option){ 0 };
+	memcpy(short_options + shorts, "d:o:c:qvlhV", sizeof "d:o:c:qvlhV");
+}
+
+/* The setting of a short option letter, or -1. */
+static int setting_of_short(int letter)
+{
+	for (int id = 0; id < SETTING_COUNT; id++)
+		if (setting_specs[id].short_option == letter)
+			return id;
+	return -1;
+}
+
 /* The option as the user wrote it, for messages: "--timeout" or "-t". */
-static const char *option_spelling(int long_index, int short_name,
-                                   char *buffer, size_t size)
+static const char *spelling(const struct option *options, int long_index,
+                            int letter, char *buffer, size_t size)
 {
 	if (long_index >= 0)
-		snprintf(buffer, size, "--%s", long_options[long_index].name);
+		snprintf(buffer, size, "--%s", options[long_index].name);
 	else
-		snprintf(buffer, size, "-%c", short_name);
+		snprintf(buffer, size, "-%c", letter);
 	return buffer;
+}
+
+static int add_word(struct cli_words *list, const char *word)
+{
+	const char **grown = reallocarray(list->words, list->count + 1,
+					  sizeof *grown);
+
+	if (!grown)
+		return -1;
+	list->words = grown;
+	list->words[list->count++] = word;
+	return 0;
+}
+
+/* An option that is a setting: its value parsed by the table. */
+static int set_setting(struct cli_options *options, enum setting_id id,
+                       const char *name, char *error, size_t error_size)
+{
+	const struct setting_spec *spec = &setting_specs[id];
+	const char *text = spec->flag_value ? spec->flag_value : optarg;
+
+	if (settings_parse(id, text, SOURCE_COMMAND_LINE,
+			   &options->settings.values[id]) < 0)
+		return fail(error, error_size,
+			    "option '%s' expects %s, not '%s'", name,
+			    settings_expected(id), text);
+	return 0;
+}
+
+/* Options that need a non-empty value. */
+static int need_value(const char *name, const char *what, char *error,
+                      size_t error_size)
+{
+	if (*optarg)
+		return 0;
+	return fail(error, error_size, "option '%s' expects %s", name, what);
+}
+
+static int set_color(struct cli_options *options, char *error,
+                     size_t error_size)
+{
+	if (!optarg || strcmp(optarg, "always") == 0)
+		options->color = CLI_COLOR_ALWAYS;
+	else if (strcmp(optarg, "never") == 0)
+		options->color = CLI_COLOR_NEVER;
+	else if (strcmp(optarg, "auto") == 0)
+		options->color = CLI_COLOR_AUTO;
+	else
+		return fail(error, error_size,
+			    "option '--color' expects auto, always or never, not '%s'",
+			    optarg);
+	return 0;
+}
+
+/* One option of the command line's own; 0, or -1 with the reason. */
+static int set_own(struct cli_options *options, int option, const char *name,
+                   char *error, size_t error_size)
+{
+	switch (option) {
+	case 'd':
+		if (need_value(name, "a folder", error, error_size) < 0)
+			return -1;
+		options->promise_dir = optarg;
+		break;
+	case 'o':
+		if (need_value(name, "a file", error, error_size) < 0)
+			return -1;
+		options->output = strcmp(optarg, "-") == 0 ? NULL : optarg;
+		break;
+	case 'c':
+		if (need_value(name, "a file", error, error_size) < 0)
+			return -1;
+		options->config = optarg;
+		break;
+	case OPTION_LOG_FOLDER:
+		if (need_value(name, "a folder", error, error_size) < 0)
+			return -1;
+		options->log_folder = optarg;
+		break;
+	case OPTION_USER:
+		if (need_value(name, "a user name", error, error_size) < 0)
+			return -1;
+		options->user = optarg;
+		break;
+	case OPTION_ONLY:
+		if (!*optarg || strchr(optarg, '/'))
+			return fail(error, error_size,
+				    "option '%s' expects a promise's file name, not '%s'",
+				    name, optarg);
+		if (add_word(&options->only, optarg) < 0)
+			return fail(error, error_size, "out of memory");
+		break;
+	case OPTION_KEEP_ENV:
+		if (!*optarg || strchr(optarg, '='))
+			return fail(error, error_size,
+				    "option '%s' expects a variable name, not '%s'",
+				    name, optarg);
+		if (add_word(&options->keep_env, optarg) < 0)
+			return fail(error, error_size, "out of memory");
+		break;
+	case OPTION_NO_CONFIG:
+		options->no_config = true;
+		break;
+	case OPTION_WAIT:
+		options->wait = true;
+		break;
+	case OPTION_FORCE:
+		options->force = true;
+		break;
+	case 'q':
+		options->verbosity = CLI_QUIET;
+		break;
+	case 'v':
+		options->verbosity = CLI_VERBOSE;
+		break;
+	case 'l':
+		options->action = CLI_LIST;
+		break;
+	case OPTION_COLOR:
+		return set_color(options, error, error_size);
+	}
+	return 0;
 }
 
 int cli_parse(int argc, char **argv, struct cli_options *options,
               char *error, size_t error_size)
 {
-	char spelling[64];
+	struct option long_options[OPTION_COUNT];
+	char short_options[64], name[64];
 	int option, long_index = -1;
 
 	*options = (struct cli_options){
 		.action = CLI_RUN,
-		.timeout = CLI_DEFAULT_TIMEOUT,
-		.kill_after = CLI_DEFAULT_KILL_AFTER,
-		.jobs = cli_default_jobs(),
 		.verbosity = CLI_NORMAL,
 		.color = CLI_COLOR_AUTO,
-		.format = REPORT_TEXT,
-		.state = true,
 	};
+	build_options(long_options, short_options);
 	optind = 0;         /* glibc: start afresh, so tests can parse again */
 	opterr = 0;         /* messages are ours, one line each */
 	while ((option = getopt_long(argc, argv, short_options, long_options,
 				     &long_index)) != -1) {
-		const char *name = option_spelling(long_index, option, spelling,
-						   sizeof spelling);
+		int setting = option < 256 ? setting_of_short(option) : -1;
+		int status = 0;
 
+		spelling(long_options, long_index, option, name, sizeof name);
 		long_index = -1;
-
-		switch (option) {
-		case 't':
-			if (value_parse_seconds(optarg, &options->timeout) < 0 ||
-			    options->timeout <= 0)
-				return fail(error, error_size,
-					    "option '%s' expects a number of seconds above 0, not '%s'",
-					    name, optarg);
-			options->timeout_given = true;
-			break;
-		case 'k':
-			if (value_parse_seconds(optarg, &options->kill_after) < 0)
-				return fail(error, error_size,
-					    "option '%s' expects a number of seconds, not '%s'",
-					    name, optarg);
-			options->kill_after_given = true;
-			break;
-		case 'j':
-			if (value_parse_jobs(optarg, &options->jobs) < 0)
-				return fail(error, error_size,
-					    "option '%s' expects a whole number from 1 to %d, not '%s'",
-					    name, VALUE_MAX_JOBS, optarg);
-			options->jobs_given = true;
-			break;
-		case 'd':
-			if (!*optarg)
-				return fail(error, error_size,
-					    "option '%s' expects a folder", name);
-			options->promise_dir = optarg;
-			break;
-		case 'f':
-			if (report_parse_format(optarg, &options->format) < 0)
-				return fail(error, error_size,
-					    "option '%s' expects text, json, tap, junit or prometheus, not '%s'",
-					    name, optarg);
-			options->format_given = true;
-			break;
-		case 'o':
-			if (!*optarg)
-				return fail(error, error_size,
-					    "option '%s' expects a file", name);
-			options->output = optarg;
-			break;
-		case OPTION_NO_STATE:
-			options->state = false;
-			options->state_given = true;
-			break;
-		case 'c':
-			if (!*optarg)
-				return fail(error, error_size,
-					    "option '%s' expects a file", name);
-			options->config = optarg;
-			break;
-		case OPTION_CLEAN_ENV:
-			options->clean_env = true;
-			break;
-		case OPTION_USER:
-			if (!*optarg)
-				return fail(error, error_size,
-					    "option '%s' expects a user name", name);
-			options->user = optarg;
-			break;
-		case OPTION_WAIT:
-			options->wait = true;
-			break;
-		case 'q':
-			options->verbosity = CLI_QUIET;
-			break;
-		case 'v':
-			options->verbosity = CLI_VERBOSE;
-			break;
-		case 'l':
-			options->action = CLI_LIST;
-			break;
-		case OPTION_COLOR:
-			if (!optarg || strcmp(optarg, "always") == 0)
-				options->color = CLI_COLOR_ALWAYS;
-			else if (strcmp(optarg, "never") == 0)
-				options->color = CLI_COLOR_NEVER;
-			else if (strcmp(optarg, "auto") == 0)
-				options->color = CLI_COLOR_AUTO;
-			else
-				return fail(error, error_size,
-					    "option '--color' expects auto, always or never, not '%s'",
-					    optarg);
-			break;
-		case 'h':
-			options->action = CLI_HELP;
+		if (option >= OPTION_SETTING &&
+		    option < OPTION_SETTING + SETTING_COUNT)
+			setting = option - OPTION_SETTING;
+		if (setting >= 0) {
+			status = set_setting(options, (enum setting_id)setting,
+					     name, error, error_size);
+		} else if (option == 'h' || option == 'V') {
+			options->action = option == 'h' ? CLI_HELP : CLI_VERSION;
 			return 0;
-		case 'V':
-			options->action = CLI_VERSION;
-			return 0;
-		case ':':
+		} else if (option == ':') {
 			/* The option word is the last one getopt looked at. */
-			return fail(error, error_size,
-				    "option '%s' requires a value",
-				    strncmp(argv[optind - 1], "--", 2) == 0
-					    ? argv[optind - 1]
-					    : option_spelling(-1, optopt, spelling,
-							      sizeof spelling));
-		default:
-			if (optopt)
-				return fail(error, error_size,
-					    "unknown option '-%c'", optopt);
-			return fail(error, error_size, "unknown option '%s'",
-				    argv[optind - 1]);
+			status = fail(error, error_size,
+				      "option '%s' requires a value",
+				      strncmp(argv[optind - 1], "--", 2) == 0
+					      ? argv[optind - 1]
+					      : spelling(long_options, -1, optopt,
+							 name, sizeof name));
+		} else if (option == '?') {
+			status = optopt ? fail(error, error_size,
+					       "unknown option '-%c'", optopt)
+					: fail(error, error_size,
+					       "unknown option '%s'",
+					       argv[optind - 1]);
+		} else {
+			status = set_own(options, option, name, error,
+					 error_size);
+		}
+		if (status < 0) {
+			cli_release(options);
+			return -1;
 		}
 	}
 	options->homes = argv + optind;
@@ -250,197 +341,10 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 	return 0;
 }
 
-enum cli_command cli_command(int argc, char **argv)
+void cli_release(struct cli_options *options)
 {
-	if (argc < 2)
-		return CLI_COMMAND_RUN;
-	if (strcmp(argv[1], "check-url") == 0)
-		return CLI_COMMAND_CHECK_URL;
-	if (strcmp(argv[1], "check-port") == 0)
-		return CLI_COMMAND_CHECK_PORT;
-	return CLI_COMMAND_RUN;
-}
-
-static const char check_url_usage[] =
-	"Usage: promise-run check-url URL [OPTION]...\n"
-	"Works (exit 0, silent) when one request to URL, redirects followed,\n"
-	"answers an expected HTTP status.\n"
-	"\n"
-	"      --expect=CODE        a status that works (repeatable; default 200)\n"
-	"      --timeout=SECONDS    for the whole request (default 20)\n"
-	"      --accept-unauthorized  401 works too\n"
-	"      --contains=TEXT      the body must contain TEXT\n"
-	"      --cacert=FILE        CA certificates to verify the server with\n"
-	"      --cert=FILE          client certificate\n"
-	"      --key=FILE           client certificate's key\n"
-	"      --insecure           do not verify the server's certificate\n"
-	"\n"
-	"Exit status: 0 works, 1 server not reachable, 2 unexpected status or\n"
-	"content, 3 usage error.\n";
-
-static const char check_port_usage[] =
-	"Usage: promise-run check-port HOST PORT [--timeout=SECONDS]\n"
-	"Works (exit 0, silent) when a TCP connection to PORT on some address\n"
-	"of HOST (IPv4 or IPv6) succeeds within SECONDS (default 10).\n"
-	"Exit status: 0 works, 1 not listening, 3 usage error.\n";
-
-enum {
-	CHECK_EXPECT = 256,
-	CHECK_TIMEOUT,
-	CHECK_ACCEPT_UNAUTHORIZED,
-	CHECK_CONTAINS,
-	CHECK_CACERT,
-	CHECK_CERT,
-	CHECK_KEY,
-	CHECK_INSECURE,
-	CHECK_HELP,
-};
-
-static const struct option check_url_options_table[] = {
-	{ "expect",              required_argument, NULL, CHECK_EXPECT },
-	{ "timeout",             required_argument, NULL, CHECK_TIMEOUT },
-	{ "accept-unauthorized", no_argument,       NULL, CHECK_ACCEPT_UNAUTHORIZED },
-	{ "contains",            required_argument, NULL, CHECK_CONTAINS },
-	{ "cacert",              required_argument, NULL, CHECK_CACERT },
-	{ "cert",                required_argument, NULL, CHECK_CERT },
-	{ "key",                 required_argument, NULL, CHECK_KEY },
-	{ "insecure",            no_argument,       NULL, CHECK_INSECURE },
-	{ "help",                no_argument,       NULL, CHECK_HELP },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Only --timeout and --help of the table above apply to check-port. */
-static const struct option check_port_options_table[] = {
-	{ "timeout", required_argument, NULL, CHECK_TIMEOUT },
-	{ "help",    no_argument,       NULL, CHECK_HELP },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* The reason getopt stopped on a bad option, in `error`; returns -1. */
-static int check_option_error(int option, char **argv, char *error,
-                              size_t error_size)
-{
-	if (option == ':')
-		return fail(error, error_size, "option '%s' requires a value",
-			    argv[optind - 1]);
-	return fail(error, error_size, "unknown option '%s'", argv[optind - 1]);
-}
-
-static int parse_timeout(const char *text, double *timeout, char *error,
-                         size_t error_size)
-{
-	if (value_parse_seconds(text, timeout) < 0 || *timeout <= 0)
-		return fail(error, error_size,
-			    "option '--timeout' expects a number of seconds above 0, not '%s'",
-			    text);
-	return 0;
-}
-
-int cli_parse_check_url(int argc, char **argv,
-                        struct check_url_options *options, bool *help,
-                        char *error, size_t error_size)
-{
-	int option;
-
-	*options = (struct check_url_options){
-		.timeout = CHECK_URL_DEFAULT_TIMEOUT,
-	};
-	*help = false;
-	optind = 0;
-	opterr = 0;
-	while ((option = getopt_long(argc, argv, ":", check_url_options_table,
-				     NULL)) != -1) {
-		switch (option) {
-		case CHECK_EXPECT: {
-			char *end;
-			long code = strtol(optarg, &end, 10);
-
-			if (*end || end == optarg || code < 100 || code > 599)
-				return fail(error, error_size,
-					    "option '--expect' expects an HTTP status from 100 to 599, not '%s'",
-					    optarg);
-			if (options->expected_count == CHECK_MAX_EXPECTED)
-				return fail(error, error_size,
-					    "option '--expect' is given more than %d times",
-					    CHECK_MAX_EXPECTED);
-			options->expected[options->expected_count++] = code;
-			break;
-		}
-		case CHECK_TIMEOUT:
-			if (parse_timeout(optarg, &options->timeout, error,
-					  error_size) < 0)
-				return -1;
-			break;
-		case CHECK_ACCEPT_UNAUTHORIZED:
-			options->accept_unauthorized = true;
-			break;
-		case CHECK_CONTAINS:
-			options->contains = optarg;
-			break;
-		case CHECK_CACERT:
-			options->cacert = optarg;
-			break;
-		case CHECK_CERT:
-			options->cert = optarg;
-			break;
-		case CHECK_KEY:
-			options->key = optarg;
-			break;
-		case CHECK_INSECURE:
-			options->insecure = true;
-			break;
-		case CHECK_HELP:
-			*help = true;
-			snprintf(error, error_size, "%s", check_url_usage);
-			return 0;
-		default:
-			return check_option_error(option, argv, error,
-						  error_size);
-		}
-	}
-	if (argc - optind != 1)
-		return fail(error, error_size, argc == optind
-				    ? "no URL given"
-				    : "one URL expected, not %d words",
-			    argc - optind);
-	options->url = argv[optind];
-	if (!*options->url)
-		return fail(error, error_size, "no URL given");
-	return 0;
-}
-
-int cli_parse_check_port(int argc, char **argv,
-                         struct check_port_options *options, bool *help,
-                         char *error, size_t error_size)
-{
-	int option;
-
-	*options = (struct check_port_options){
-		.timeout = CHECK_PORT_DEFAULT_TIMEOUT,
-	};
-	*help = false;
-	optind = 0;
-	opterr = 0;
-	while ((option = getopt_long(argc, argv, ":", check_port_options_table,
-				     NULL)) != -1) {
-		switch (option) {
-		case CHECK_TIMEOUT:
-			if (parse_timeout(optarg, &options->timeout, error,
-					  error_size) < 0)
-				return -1;
-			break;
-		case CHECK_HELP:
-			*help = true;
-			snprintf(error, error_size, "%s", check_port_usage);
-			return 0;
-		default:
-			return check_option_error(option, argv, error,
-						  error_size);
-		}
-	}
-	if (argc - optind != 2)
-		return fail(error, error_size, "HOST and PORT expected");
-	options->host = argv[optind];
-	options->port = argv[optind + 1];
-	return 0;
+	free(options->only.words);
+	free(options->keep_env.words);
+	options->only = (struct cli_words){ 0 };
+	options->keep_env = (struct cli_words){ 0 };
 }

@@ -4,10 +4,21 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+static void (*before_hook)(void *);
+static void *before_context;
+
+void complain_before(void (*hook)(void *), void *context)
+{
+	before_hook = hook;
+	before_context = context;
+}
+
 void complain(const char *format, ...)
 {
 	va_list arguments;
 
+	if (before_hook)
+		before_hook(before_context);
 	fputs("promise-run: ", stderr);
 	va_start(arguments, format);
 	vfprintf(stderr, format, arguments);

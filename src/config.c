@@ -1,62 +1,37 @@
-/* config: the configuration file, parsed by inih with exact errors. */
+/* config: a configuration file, parsed by inih with exact errors. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "value.h"
+#include "fsat.h"
 
 static const char promise_prefix[] = "promise:";
 
 /*
- * inih as packaged does not tell its handler the line number, so lines
- * are counted by the reader that feeds it, one physical line at a time.
+ * inih as packaged tells its handler no line number, and cuts a line
+ * longer than its buffer in two (the rest parsed as a line of its own).
+ * So the text is fed by this reader, one whole physical line at a time:
+ * it counts lines and refuses a line that does not fit.
  */
 struct parse {
 	struct config *config;
-	/* The source: a FILE, or the rest of a text. */
-	FILE *file;
-	const char *text;
-	int lines_done;             /* lines fully read */
+	const char *text, *end;     /* what is left to read */
 	int line;                   /* the line being parsed */
-	/* The first error the handler found, and its line. */
+	/* The first error found, and its line. */
 	int error_line;
-	char message[200];
+	char message[256];
 };
 
-static char *read_line(char *buffer, int size, void *stream)
-{
-	struct parse *parse = stream;
-	char *line;
+/* Records the first error; returns 0, which tells inih so. */
+static int reject(struct parse *parse, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
 
-	parse->line = parse->lines_done + 1;
-	if (parse->file) {
-		line = fgets(buffer, size, parse->file);
-	} else {
-		size_t length = strcspn(parse->text, "\n");
-
-		if (!*parse->text)
-			return NULL;
-		if (parse->text[length] == '\n')
-			length++;
-		if (length > (size_t)size - 1)
-			length = (size_t)size - 1;
-		memcpy(buffer, parse->text, length);
-		buffer[length] = '\0';
-		parse->text += length;
-		line = buffer;
-	}
-	/* A long line comes in pieces: only its last one ends the line. */
-	if (line && strchr(line, '\n'))
-		parse->lines_done++;
-	return line;
-}
-
-/* Records the handler's first error; returns 0, which tells inih so. */
 static int reject(struct parse *parse, const char *format, ...)
 {
 	va_list arguments;
@@ -70,69 +45,70 @@ static int reject(struct parse *parse, const char *format, ...)
 	return 0;
 }
 
-/* yes/no, true/false, on/off, 1/0. */
-static int parse_boolean(const char *text, bool *value)
+static char *read_line(char *buffer, int size, void *stream)
 {
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
+	struct parse *parse = stream;
+	const char *newline;
+	size_t length;
 
-	for (size_t i = 0; i < 4; i++) {
-		if (strcasecmp(text, yes[i]) == 0) {
-			*value = true;
-			return 0;
-		}
-		if (strcasecmp(text, no[i]) == 0) {
-			*value = false;
-			return 0;
-		}
+	if (parse->text >= parse->end || parse->error_line)
+		return NULL;
+	parse->line++;
+	newline = memchr(parse->text, '\n', (size_t)(parse->end - parse->text));
+	length = newline ? (size_t)(newline - parse->text) + 1
+			 : (size_t)(parse->end - parse->text);
+	if (memchr(parse->text, '\0', length)) {
+		reject(parse, "a NUL byte, which a configuration file cannot hold");
+		return NULL;
 	}
-	return -1;
+	/* Room for a "\r\n" and the NUL, as inih's own limit counts. */
+	if (length + 2 > (size_t)size) {
+		reject(parse, "line longer than %d characters", size - 3);
+		return NULL;
+	}
+	memcpy(buffer, parse->text, length);
+	buffer[length] = '\0';
+	parse->text += length;
+	return buffer;
 }
 
-static int bad_value(struct parse *parse, const char *key, const char *value,
-                     const char *expected)
-{
-	return reject(parse, "bad value '%s' for '%s': expected %s", value, key,
-		      expected);
-}
-
-static int set_run_key(struct parse *parse, const char *key, const char *value)
+static int add_warning(struct parse *parse, const char *key)
 {
 	struct config *config = parse->config;
+	char **grown = reallocarray(config->warnings, config->warning_count + 1,
+				    sizeof *grown);
 
-	if (strcmp(key, "timeout") == 0) {
-		if (value_parse_seconds(value, &config->timeout) < 0 ||
-		    config->timeout <= 0)
-			return bad_value(parse, key, value,
-					 "a number of seconds above 0");
-		config->has_timeout = true;
-	} else if (strcmp(key, "kill-after") == 0) {
-		if (value_parse_seconds(value, &config->kill_after) < 0)
-			return bad_value(parse, key, value, "a number of seconds");
-		config->has_kill_after = true;
-	} else if (strcmp(key, "jobs") == 0) {
-		if (value_parse_jobs(value, &config->jobs) < 0)
-			return bad_value(parse, key, value,
-					 "a whole number from 1 to 4096");
-		config->has_jobs = true;
-	} else if (strcmp(key, "format") == 0) {
-		if (report_parse_format(value, &config->format) < 0)
-			return bad_value(parse, key, value,
-					 "text, json, tap, junit or prometheus");
-		config->has_format = true;
-	} else if (strcmp(key, "clean-env") == 0) {
-		if (parse_boolean(value, &config->clean_env) < 0)
-			return bad_value(parse, key, value, "yes or no");
-		config->has_clean_env = true;
-	} else if (strcmp(key, "state") == 0) {
-		if (parse_boolean(value, &config->state) < 0)
-			return bad_value(parse, key, value, "yes or no");
-		config->has_state = true;
-	} else {
-		return reject(parse,
-			      "unknown key '%s' in [run] (expected timeout, kill-after, jobs, format, clean-env or state)",
-			      key);
+	if (!grown)
+		return reject(parse, "out of memory");
+	config->warnings = grown;
+	if (asprintf(&grown[config->warning_count], "%s:%d: '%s' is a setting of the whole run: give it on the command line or in --config (ignored here)",
+		     config->path, parse->line, key) < 0)
+		return reject(parse, "out of memory");
+	config->warning_count++;
+	return 1;
+}
+
+/* Sets `key` in `values`, a section that takes the keys of `place`. */
+static int set_key(struct parse *parse, struct setting_values *values,
+                   unsigned place, const char *section, const char *key,
+                   const char *value)
+{
+	int id = settings_find_key(key);
+	char allowed[256];
+
+	if (id >= 0 && place == SETTING_HOME &&
+	    (setting_specs[id].places & SETTING_OPERATOR) &&
+	    !(setting_specs[id].places & SETTING_HOME))
+		return add_warning(parse, key);
+	if (id < 0 || !(setting_specs[id].places & place)) {
+		settings_keys_allowed(place, allowed, sizeof allowed);
+		return reject(parse, "unknown key '%s' in [%s] (expected %s)",
+			      key, section, allowed);
 	}
+	if (settings_parse((enum setting_id)id, value, SOURCE_CONFIG,
+			   &values->values[id]) < 0)
+		return reject(parse, "bad value '%s' for '%s': expected %s",
+			      value, key, settings_expected((enum setting_id)id));
 	return 1;
 }
 
@@ -160,44 +136,29 @@ static struct promise_config *promise_section(struct parse *parse,
 	return found;
 }
 
-static int set_promise_key(struct parse *parse, const char *section,
-                           const char *key, const char *value)
-{
-	const char *name = section + strlen(promise_prefix);
-	struct promise_config *promise;
-
-	if (!*name || strchr(name, '/'))
-		return reject(parse, "bad section [%s]: expected [promise:FILE NAME]",
-			      section);
-	promise = promise_section(parse, name);
-	if (!promise)
-		return reject(parse, "out of memory");
-	if (strcmp(key, "timeout") == 0) {
-		if (value_parse_seconds(value, &promise->timeout) < 0 ||
-		    promise->timeout <= 0)
-			return bad_value(parse, key, value,
-					 "a number of seconds above 0");
-		promise->has_timeout = true;
-	} else if (strcmp(key, "skip") == 0) {
-		if (parse_boolean(value, &promise->skip) < 0)
-			return bad_value(parse, key, value, "yes or no");
-	} else {
-		return reject(parse,
-			      "unknown key '%s' in [%s] (expected timeout or skip)",
-			      key, section);
-	}
-	return 1;
-}
-
 static int handle(void *user, const char *section, const char *key,
                   const char *value)
 {
 	struct parse *parse = user;
+	bool operator = parse->config->operator;
 
 	if (strcmp(section, "run") == 0)
-		return set_run_key(parse, key, value);
-	if (strncmp(section, promise_prefix, strlen(promise_prefix)) == 0)
-		return set_promise_key(parse, section, key, value);
+		return set_key(parse, &parse->config->run,
+			       operator ? SETTING_OPERATOR : SETTING_HOME,
+			       section, key, value);
+	if (strncmp(section, promise_prefix, strlen(promise_prefix)) == 0) {
+		const char *name = section + strlen(promise_prefix);
+		struct promise_config *promise;
+
+		if (!*name || strchr(name, '/'))
+			return reject(parse, "bad section [%s]: expected [promise:FILE NAME]",
+				      section);
+		promise = promise_section(parse, name);
+		if (!promise)
+			return reject(parse, "out of memory");
+		return set_key(parse, &promise->values, SETTING_PROMISE,
+			       section, key, value);
+	}
 	if (!*section)
 		return reject(parse, "key '%s' outside any section (expected [run] or [promise:NAME] first)",
 			      key);
@@ -205,65 +166,64 @@ static int handle(void *user, const char *section, const char *key,
 		      section);
 }
 
-/* Runs inih over the source in *parse and turns its verdict into a message. */
-static int parse_source(struct parse *parse, const char *name,
-                        struct config *config, char *error, size_t error_size)
+int config_parse_text(const char *text, size_t size, const char *name,
+                      bool operator, struct config *config, char *error,
+                      size_t error_size)
 {
+	struct parse parse = { .config = config, .text = text,
+			       .end = text + size };
 	int first_error;
 
 	memset(config, 0, sizeof *config);
-	parse->config = config;
+	config->operator = operator;
 	config->path = strdup(name);
 	if (!config->path) {
 		snprintf(error, error_size, "%s: out of memory", name);
 		return -1;
 	}
-	first_error = ini_parse_stream(read_line, parse, handle, parse);
-	if (first_error == 0)
+	first_error = ini_parse_stream(read_line, &parse, handle, &parse);
+	if (first_error == 0 && !parse.error_line)
 		return 0;
 	if (first_error < 0)
 		snprintf(error, error_size, "%s: out of memory", name);
-	else if (first_error == parse->error_line)
-		snprintf(error, error_size, "%s:%d: %s", name, first_error,
-			 parse->message);
+	else if (parse.error_line &&
+		 (first_error == 0 || first_error >= parse.error_line))
+		snprintf(error, error_size, "%s:%d: %s", name, parse.error_line,
+			 parse.message);
 	else
 		snprintf(error, error_size,
 			 "%s:%d: syntax error (expected [section], key = value or a ; comment)",
 			 name, first_error);
-	config_free(config);
+	config_release(config);
 	return -1;
 }
 
 int config_load_file(const char *path, struct config *config, char *error,
                      size_t error_size)
 {
-	struct parse parse = { 0 };
+	char *text;
+	size_t size;
 	int status;
 
-	parse.file = fopen(path, "re");
-	if (!parse.file) {
-		memset(config, 0, sizeof *config);
+	memset(config, 0, sizeof *config);
+	/* The operator's own file, named on the command line: AT_FDCWD. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0) {
 		snprintf(error, error_size, "cannot read '%s': %s", path,
 			 strerror(errno));
 		return -1;
 	}
-	status = parse_source(&parse, path, config, error, error_size);
-	if (status == 0 && ferror(parse.file)) {
+	status = fsat_read_fd(fd, CONFIG_MAX_SIZE, &text, &size);
+	if (status < 0) {
 		snprintf(error, error_size, "cannot read '%s': %s", path,
-			 strerror(errno));
-		config_free(config);
-		status = -1;
+			 fsat_strerror(errno));
+		return -1;
 	}
-	fclose(parse.file);
+	status = config_parse_text(text, size, path, true, config, error,
+				   error_size);
+	free(text);
 	return status;
-}
-
-int config_parse_text(const char *text, const char *name,
-                      struct config *config, char *error, size_t error_size)
-{
-	struct parse parse = { .text = text };
-
-	return parse_source(&parse, name, config, error, error_size);
 }
 
 const struct promise_config *config_find_promise(const struct config *config,
@@ -275,11 +235,14 @@ const struct promise_config *config_find_promise(const struct config *config,
 	return NULL;
 }
 
-void config_free(struct config *config)
+void config_release(struct config *config)
 {
 	for (size_t i = 0; i < config->promise_count; i++)
 		free(config->promises[i].name);
+	for (size_t i = 0; i < config->warning_count; i++)
+		free(config->warnings[i]);
 	free(config->promises);
+	free(config->warnings);
 	free(config->path);
 	memset(config, 0, sizeof *config);
 }

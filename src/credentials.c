@@ -55,9 +55,9 @@ static int from_bare_owner(const struct stat *home, const char *instance_home,
 	return credentials->home && credentials->shell ? 0 : -1;
 }
 
-int credentials_for_instance(const char *instance_home, const char *user,
-                             struct credentials *credentials, char *error,
-                             size_t error_size)
+int credentials_for_instance(int home_fd, const char *instance_home,
+                             const char *user, struct credentials *credentials,
+                             char *error, size_t error_size)
 {
 	const struct passwd *entry;
 	struct stat home;
@@ -90,7 +90,7 @@ int credentials_for_instance(const char *instance_home, const char *user,
 			return -1;
 		}
 	} else {
-		if (stat(instance_home, &home) < 0) {
+		if (fstat(home_fd, &home) < 0) {
 			snprintf(error, error_size, "cannot stat '%s': %s",
 				 instance_home, strerror(errno));
 			return -1;
@@ -109,7 +109,7 @@ int credentials_for_instance(const char *instance_home, const char *user,
 	credentials->change = credentials->uid != 0;
 	return 0;
 out_of_memory:
-	credentials_free(credentials);
+	credentials_release(credentials);
 	snprintf(error, error_size, "out of memory");
 	return -1;
 }
@@ -157,7 +157,7 @@ bool credentials_may_execute(const struct credentials *credentials,
 	return file->mode & S_IXOTH;
 }
 
-void credentials_free(struct credentials *credentials)
+void credentials_release(struct credentials *credentials)
 {
 	free(credentials->groups);
 	free(credentials->user);

@@ -1,51 +1,99 @@
 /* report: the results of a run, shared by every renderer. */
 #include "report.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-bool report_instance_works(const struct instance_report *instance)
+bool report_listed(const struct home_report *home, size_t index)
 {
-	for (size_t i = 0; i < instance->list.count; i++)
-		if (instance->results[i].done &&
-		    !result_works(&instance->results[i]))
-			return false;
-	return true;
+	return home->results && home->results[index].known;
 }
 
-bool report_run_works(const struct run_report *report)
+void report_count(const struct home_report *home, struct report_counts *counts)
 {
-	for (size_t i = 0; i < report->count; i++)
-		if (!report_instance_works(&report->instances[i]))
-			return false;
-	return true;
+	memset(counts, 0, sizeof *counts);
+	for (size_t i = 0; i < home->list.count; i++) {
+		const struct promise_result *result = &home->results[i];
+
+		if (!report_listed(home, i))
+			continue;
+		if (result->status == PROMISE_DISABLED) {
+			counts->disabled++;
+			continue;
+		}
+		counts->promises++;
+		counts->not_working += result->failed;
+		counts->tolerated += result->tolerated;
+		counts->errors += result->status == PROMISE_ERROR;
+		counts->timeouts += result->status == PROMISE_TIMEOUT;
+		counts->cached += result->status == PROMISE_CACHED;
+		counts->not_run += result->status == PROMISE_NOT_RUN;
+		counts->time += result->execution_time;
+	}
 }
 
-size_t report_done_count(const struct instance_report *instance)
+enum report_verdict report_home_verdict(const struct home_report *home)
 {
-	size_t done = 0;
+	struct report_counts counts;
 
-	for (size_t i = 0; i < instance->list.count; i++)
-		done += instance->results[i].done;
-	return done;
+	if (home->error)
+		return VERDICT_NOT_CHECKED;
+	report_count(home, &counts);
+	return counts.not_working ? VERDICT_NOT_WORKING : VERDICT_WORKING;
 }
 
-char *report_promise_path(const struct instance_report *instance,
-                          size_t index)
+enum report_verdict report_run_verdict(const struct run_report *report)
 {
-	return scan_promise_path(instance->promise_dir,
-				 &instance->list.promises[index]);
+	enum report_verdict verdict = VERDICT_WORKING;
+
+	for (size_t i = 0; i < report->count; i++) {
+		enum report_verdict home = report_home_verdict(&report->homes[i]);
+
+		if (home == VERDICT_NOT_WORKING)
+			return home;
+		if (home == VERDICT_NOT_CHECKED)
+			verdict = home;
+	}
+	return verdict;
 }
 
-void report_instance_free(struct instance_report *instance)
+const char *report_verdict_name(enum report_verdict verdict)
 {
-	for (size_t i = 0; instance->results && i < instance->list.count; i++)
-		result_free(&instance->results[i]);
-	free(instance->results);
-	scan_free(&instance->list);
-	free(instance->home);
-	free(instance->promise_dir);
-	memset(instance, 0, sizeof *instance);
+	switch (verdict) {
+	case VERDICT_WORKING:
+		return "working";
+	case VERDICT_NOT_WORKING:
+		return "not working";
+	case VERDICT_NOT_CHECKED:
+		break;
+	}
+	return "not checked";
+}
+
+char *report_promise_path(const struct home_report *home, size_t index)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/%s", home->promise_dir,
+		     home->list.promises[index].name) < 0)
+		return NULL;
+	return path;
+}
+
+void report_home_release(struct home_report *home)
+{
+	for (size_t i = 0; home->results && i < home->list.count; i++)
+		result_release(&home->results[i]);
+	free(home->results);
+	plan_release(&home->plan);
+	scan_release(&home->list);
+	free(home->home);
+	free(home->promise_dir);
+	free(home->error);
+	free(home->result_folder);
+	free(home->log_folder);
+	memset(home, 0, sizeof *home);
 }
 
 int report_parse_format(const char *name, enum report_format *format)
@@ -56,6 +104,7 @@ int report_parse_format(const char *name, enum report_format *format)
 		[REPORT_TAP] = "tap",
 		[REPORT_JUNIT] = "junit",
 		[REPORT_PROMETHEUS] = "prometheus",
+		[REPORT_NAGIOS] = "nagios",
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)

@@ -1,38 +1,58 @@
 /*
  * report_json: one JSON document for the whole run:
- * {"verdict": ..., "instances": [{"home", "verdict", "promises", "skipped"}]}
+ * {"verdict", "version", "host", "started", "duration", "summary",
+ *  "instances": [{"home", "verdict", "error", "mode", "summary",
+ *                 "promises", "skipped"}]}
  */
 #include <stdlib.h>
 
 #include "escape.h"
 #include "report.h"
+#include "slapgrid.h"
 
-static const char *verdict(bool works)
+/* A JSON string member, or null for NULL: `, "key": "value"`. */
+static int member(FILE *out, const char *key, const char *value)
 {
-	return works ? "\"working\"" : "\"not working\"";
+	fprintf(out, ", \"%s\": ", key);
+	if (!value)
+		return fputs("null", out) < 0 ? -1 : 0;
+	return escape_json(out, value);
 }
 
-static int write_promise(FILE *out, const struct instance_report *instance,
+/* A path in a folder of the state, or null without state. */
+static int state_member(FILE *out, const char *key, const char *folder,
+                        const char *title, const char *suffix)
+{
+	char *path = NULL;
+	int status;
+
+	if (folder && asprintf(&path, "%s/%s%s", folder, title, suffix) < 0)
+		return -1;
+	status = member(out, key, path);
+	free(path);
+	return status;
+}
+
+static int write_promise(FILE *out, const struct home_report *home,
                          size_t index)
 {
-	const struct promise *promise = &instance->list.promises[index];
-	const struct promise_result *result = &instance->results[index];
-	char *path = report_promise_path(instance, index);
+	const struct promise *promise = &home->list.promises[index];
+	const struct promise_result *result = &home->results[index];
+	bool ran = result_ran(result);
+	char *path = report_promise_path(home, index);
+	char date[64];
 	int status = -1;
 
 	if (!path)
 		return -1;
 	fputs("{\"name\": ", out);
-	if (escape_json(out, promise->name) < 0)
+	if (escape_json(out, promise->name) < 0 ||
+	    member(out, "title", promise->title) < 0 ||
+	    member(out, "path", path) < 0)
 		goto out;
-	fputs(", \"title\": ", out);
-	if (escape_json(out, promise->title) < 0)
-		goto out;
-	fputs(", \"path\": ", out);
-	if (escape_json(out, path) < 0)
-		goto out;
-	fprintf(out, ", \"status\": \"%s\", \"exit-code\": ",
-		result_status_name(result->status));
+	fprintf(out, ", \"status\": \"%s\", \"failed\": %s, \"exit-code\": ",
+		result_status_name(result->status),
+		result->failed ? "true" : "false");
 	if (result->exit_code == RESULT_NO_EXIT_CODE)
 		fputs("null", out);
 	else
@@ -42,9 +62,21 @@ static int write_promise(FILE *out, const struct instance_report *instance,
 		fprintf(out, "%d", result->signal);
 	else
 		fputs("null", out);
-	fprintf(out, ", \"execution-time\": %.6f, \"message\": ",
-		result->execution_time);
-	if (escape_json(out, result->message) < 0)
+	fprintf(out, ", \"execution-time\": %.6f", result->execution_time);
+	if (member(out, "message", result->message) < 0)
+		goto out;
+	slapgrid_result_date(result->ended.tv_sec, date, sizeof date);
+	fprintf(out, ", \"date\": \"%s\"", date);
+	if (home->plan.mode == MODE_ANOMALY)
+		fprintf(out, ", \"failed-runs\": %u, \"tolerated\": %s",
+			result->failed_runs,
+			result->tolerated ? "true" : "false");
+	if (member(out, "transaction-id",
+		   ran && result->transaction[0] ? result->transaction : NULL) < 0 ||
+	    state_member(out, "result-file", home->result_folder,
+			 promise->title, ".status.json") < 0 ||
+	    state_member(out, "log-file", home->log_folder, promise->title,
+			 ".log") < 0)
 		goto out;
 	fputc('}', out);
 	status = 0;
@@ -58,38 +90,57 @@ static int write_skipped(FILE *out, bool *first, const char *name,
 {
 	fputs(*first ? "\n   {\"name\": " : ",\n   {\"name\": ", out);
 	*first = false;
-	if (escape_json(out, name) < 0)
+	if (escape_json(out, name) < 0 || member(out, "reason", reason) < 0)
 		return -1;
-	fprintf(out, ", \"reason\": \"%s\"}", reason);
+	fputc('}', out);
 	return 0;
 }
 
-static int write_instance(FILE *out, const struct instance_report *instance)
+static void write_summary(FILE *out, const struct report_counts *counts)
 {
+	fprintf(out,
+		"{\"promises\": %zu, \"not-working\": %zu, \"errors\": %zu, \"timeouts\": %zu, \"tolerated\": %zu, \"cached\": %zu, \"not-run\": %zu, \"disabled\": %zu}",
+		counts->promises, counts->not_working, counts->errors,
+		counts->timeouts, counts->tolerated, counts->cached,
+		counts->not_run, counts->disabled);
+}
+
+static int write_home(FILE *out, const struct home_report *home)
+{
+	struct report_counts counts;
 	bool first = true;
 
+	report_count(home, &counts);
 	fputs("{\"home\": ", out);
-	if (escape_json(out, instance->home) < 0)
+	if (escape_json(out, home->home) < 0)
 		return -1;
-	fprintf(out, ", \"verdict\": %s, \"promises\": [",
-		verdict(report_instance_works(instance)));
-	for (size_t i = 0; i < instance->list.count; i++) {
-		if (!instance->results[i].done || instance->results[i].disabled)
+	fprintf(out, ", \"verdict\": \"%s\"",
+		report_verdict_name(report_home_verdict(home)));
+	if (member(out, "error", home->error) < 0)
+		return -1;
+	fprintf(out, ", \"mode\": \"%s\", \"summary\": ",
+		home->plan.mode == MODE_ANOMALY ? "anomaly" : "test");
+	write_summary(out, &counts);
+	fputs(", \"promises\": [", out);
+	for (size_t i = 0; i < home->list.count; i++) {
+		if (!report_listed(home, i) ||
+		    home->results[i].status == PROMISE_DISABLED)
 			continue;
 		fputs(first ? "\n   " : ",\n   ", out);
 		first = false;
-		if (write_promise(out, instance, i) < 0)
+		if (write_promise(out, home, i) < 0)
 			return -1;
 	}
 	fputs("],\n  \"skipped\": [", out);
 	first = true;
-	for (size_t i = 0; i < instance->list.count; i++)
-		if (instance->results[i].disabled &&
-		    write_skipped(out, &first, instance->list.promises[i].name,
+	for (size_t i = 0; i < home->list.count; i++)
+		if (report_listed(home, i) &&
+		    home->results[i].status == PROMISE_DISABLED &&
+		    write_skipped(out, &first, home->list.promises[i].name,
 				  "disabled in config") < 0)
 			return -1;
-	for (size_t i = 0; i < instance->list.skipped_count; i++) {
-		const struct skipped_entry *entry = &instance->list.skipped[i];
+	for (size_t i = 0; i < home->list.skipped_count; i++) {
+		const struct skipped_entry *entry = &home->list.skipped[i];
 
 		if (write_skipped(out, &first, entry->name,
 				  scan_skip_reason_text(entry->reason)) < 0)
@@ -101,11 +152,34 @@ static int write_instance(FILE *out, const struct instance_report *instance)
 
 int report_json(FILE *out, const struct run_report *report)
 {
-	fprintf(out, "{\"verdict\": %s,\n \"instances\": [",
-		verdict(report_run_works(report)));
+	struct report_counts total = { 0 };
+	size_t not_working = 0, not_checked = 0;
+	char started[64];
+
+	for (size_t i = 0; i < report->count; i++) {
+		enum report_verdict verdict =
+			report_home_verdict(&report->homes[i]);
+		struct report_counts counts;
+
+		report_count(&report->homes[i], &counts);
+		not_working += verdict == VERDICT_NOT_WORKING;
+		not_checked += verdict == VERDICT_NOT_CHECKED;
+		total.promises += counts.promises;
+		total.not_working += counts.not_working;
+	}
+	slapgrid_result_date(report->started.tv_sec, started, sizeof started);
+	fprintf(out, "{\"verdict\": \"%s\",\n \"version\": \"%s\"",
+		report_verdict_name(report_run_verdict(report)),
+		report->version);
+	if (member(out, "host", report->host) < 0)
+		return -1;
+	fprintf(out,
+		", \"started\": \"%s\", \"duration\": %.6f,\n \"summary\": {\"instances\": %zu, \"not-working\": %zu, \"not-checked\": %zu, \"promises\": %zu, \"promises-not-working\": %zu},\n \"instances\": [",
+		started, report->duration, report->count, not_working,
+		not_checked, total.promises, total.not_working);
 	for (size_t i = 0; i < report->count; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
-		if (write_instance(out, &report->instances[i]) < 0)
+		if (write_home(out, &report->homes[i]) < 0)
 			return -1;
 	}
 	fputs("]}\n", out);

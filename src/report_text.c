@@ -1,7 +1,10 @@
 /* report_text: the report for people, one line per promise. */
 #include "report_text.h"
 
+#include <signal.h>
 #include <string.h>
+
+#include "escape.h"
 
 #define COLOR_GREEN "\033[32m"
 #define COLOR_RED "\033[31m"
@@ -42,18 +45,18 @@ static void put_message(FILE *out, const char *message)
 	}
 }
 
-static const char *status_color(enum promise_status status)
+static const char *status_color(const struct promise_result *result)
 {
-	switch (status) {
-	case PROMISE_OK:
-		return COLOR_GREEN;
-	case PROMISE_TIMEOUT:
-		return COLOR_YELLOW;
-	case PROMISE_FAILED:
-	case PROMISE_ERROR:
-		break;
-	}
-	return COLOR_RED;
+	if (!result->failed)
+		return result->status == PROMISE_OK ? COLOR_GREEN : COLOR_YELLOW;
+	return result->status == PROMISE_TIMEOUT ? COLOR_YELLOW : COLOR_RED;
+}
+
+/* The word of a status in the report: "not run" reads better. */
+static const char *status_word(enum promise_status status)
+{
+	return status == PROMISE_NOT_RUN ? "not run"
+					 : result_status_name(status);
 }
 
 static void put_header(struct text_report *report)
@@ -61,13 +64,14 @@ static void put_header(struct text_report *report)
 	if (report->header_written)
 		return;
 	fputs("== ", report->out);
-	put_name(report->out, report->home);
+	put_name(report->out, report->home->home);
 	fputc('\n', report->out);
 	report->header_written = true;
 }
 
 void text_report_begin(struct text_report *report, FILE *out, bool color,
-                       enum cli_verbosity verbosity, const char *home)
+                       enum cli_verbosity verbosity,
+                       const struct home_report *home)
 {
 	*report = (struct text_report){
 		.out = out,
@@ -79,136 +83,279 @@ void text_report_begin(struct text_report *report, FILE *out, bool color,
 		put_header(report);
 }
 
-void text_report_promise(struct text_report *report,
-                         const struct promise *promise,
-                         const struct promise_result *result)
+/* What follows the name: the exit code, the mode's judgement. */
+static void put_details(FILE *out, const struct home_report *home,
+                        const struct promise_result *result)
 {
-	bool works = result_works(result);
+	char details[128] = "";
+	size_t used = 0;
+
+#define ADD(...) \
+	used += (size_t)snprintf(details + used, \
+				 used < sizeof details ? sizeof details - used : 0, \
+				 __VA_ARGS__)
+	if (result->status == PROMISE_FAILED && result->signal)
+		ADD("killed by signal %d, SIG%s", result->signal,
+		    sigabbrev_np(result->signal) ? sigabbrev_np(result->signal)
+						 : "?");
+	else if (result->status == PROMISE_FAILED)
+		ADD("exit code %d", result->exit_code);
+	if (home->plan.mode == MODE_ANOMALY && result->failed_runs &&
+	    result->status != PROMISE_TIMEOUT)
+		ADD("%s%u of %d", used ? "; " : "", result->failed_runs,
+		    RESULT_ANOMALY_RUNS);
+	if (result->tolerated)
+		ADD("%stolerated", used ? ", " : "");
+	if (result->status == PROMISE_CACHED)
+		ADD("not due: the stored result, %s",
+		    result->failed ? "failed" : "working");
+#undef ADD
+	if (*details)
+		fprintf(out, " (%s)", details);
+}
+
+void text_report_promise(struct text_report *report, size_t index)
+{
+	const struct home_report *home = report->home;
+	const struct promise_result *result = &home->results[index];
+	const char *name = home->list.promises[index].name;
+	bool ran = result_ran(result);
 	FILE *out = report->out;
 
-	if (result->disabled) {
-		if (report->verbosity == CLI_QUIET)
-			return;
-		put_header(report);
+	if (!report_listed(home, index))
+		return;
+	if (!result->failed && report->verbosity == CLI_QUIET)
+		return;
+	put_header(report);
+	if (result->status == PROMISE_DISABLED) {
 		put_colored(out, report->color, COLOR_DIM, "disabled",
 			    (int)sizeof message_indent - 1);
-		put_name(out, promise->name);
+		put_name(out, name);
 		fputs(": disabled in config\n", out);
 		return;
 	}
-	report->promises++;
-	if (!works)
-		report->not_working++;
-	if (works && report->verbosity == CLI_QUIET)
-		return;
-	put_header(report);
-	put_colored(out, report->color, status_color(result->status),
-		    result_status_name(result->status), 8);
-	fprintf(out, "%7.3fs  ", result->execution_time);
-	put_name(out, promise->name);
-	if (result->status == PROMISE_FAILED && result->signal)
-		fprintf(out, " (killed by signal %d, SIG%s)", result->signal,
-			sigabbrev_np(result->signal) ? sigabbrev_np(result->signal)
-						     : "?");
-	else if (result->status == PROMISE_FAILED)
-		fprintf(out, " (exit code %d)", result->exit_code);
+	put_colored(out, report->color, status_color(result),
+		    status_word(result->status), 8);
+	if (ran)
+		fprintf(out, "%7.3fs  ", result->execution_time);
+	else
+		fputs("          ", out);
+	put_name(out, name);
+	put_details(out, home, result);
 	fputc('\n', out);
-	if (!works || report->verbosity == CLI_VERBOSE)
+	if (result->failed || result->tolerated ||
+	    report->verbosity == CLI_VERBOSE || result->status == PROMISE_NOT_RUN)
 		put_message(out, result->message);
-}
-
-void text_report_skipped(struct text_report *report,
-                         const struct promise_list *list)
-{
-	if (report->verbosity != CLI_VERBOSE)
-		return;
-	for (size_t i = 0; i < list->skipped_count; i++) {
-		put_colored(report->out, report->color, COLOR_DIM, "skipped",
-			    (int)sizeof message_indent - 1);
-		put_name(report->out, list->skipped[i].name);
-		fprintf(report->out, ": %s\n",
-			scan_skip_reason_text(list->skipped[i].reason));
-	}
 }
 
 void text_report_end(struct text_report *report)
 {
-	bool works = report->not_working == 0;
+	const struct home_report *home = report->home;
+	enum report_verdict verdict = report_home_verdict(home);
+	struct report_counts counts;
+	FILE *out = report->out;
 
-	if (works && report->verbosity == CLI_QUIET)
+	if (report->verbosity == CLI_VERBOSE)
+		for (size_t i = 0; i < home->list.skipped_count; i++) {
+			put_colored(out, report->color, COLOR_DIM, "skipped",
+				    (int)sizeof message_indent - 1);
+			put_name(out, home->list.skipped[i].name);
+			fprintf(out, ": %s\n",
+				scan_skip_reason_text(home->list.skipped[i].reason));
+		}
+	if (verdict == VERDICT_WORKING && report->verbosity == CLI_QUIET)
 		return;
 	put_header(report);
-	put_name(report->out, report->home);
-	fputs(": ", report->out);
-	put_colored(report->out, report->color,
-		    works ? COLOR_GREEN COLOR_BOLD : COLOR_RED COLOR_BOLD,
-		    works ? "working" : "not working", 0);
-	if (works)
-		fprintf(report->out, " (%zu promise%s)\n", report->promises,
-			report->promises == 1 ? "" : "s");
+	put_name(out, home->home);
+	fputs(": ", out);
+	put_colored(out, report->color,
+		    verdict == VERDICT_WORKING ? COLOR_GREEN COLOR_BOLD
+					       : COLOR_RED COLOR_BOLD,
+		    report_verdict_name(verdict), 0);
+	if (verdict == VERDICT_NOT_CHECKED) {
+		fputs(" (", out);
+		put_name(out, home->error);
+		fputs(")\n", out);
+		return;
+	}
+	report_count(home, &counts);
+	if (verdict == VERDICT_WORKING)
+		fprintf(out, " (%zu promise%s)\n", counts.promises,
+			counts.promises == 1 ? "" : "s");
 	else
-		fprintf(report->out, " (%zu of %zu promise%s %s not work)\n",
-			report->not_working, report->promises,
-			report->promises == 1 ? "" : "s",
-			report->not_working == 1 ? "does" : "do");
+		fprintf(out, " (%zu of %zu promise%s %s not work)\n",
+			counts.not_working, counts.promises,
+			counts.promises == 1 ? "" : "s",
+			counts.not_working == 1 ? "does" : "do");
 }
 
 void text_report_verdict(FILE *out, bool color, enum cli_verbosity verbosity,
-                         size_t instances, size_t not_working)
+                         const struct run_report *report)
 {
-	bool works = not_working == 0;
+	enum report_verdict verdict = report_run_verdict(report);
+	size_t not_working = 0, not_checked = 0;
 
-	if (works && verbosity == CLI_QUIET)
+	if (verdict == VERDICT_WORKING && verbosity == CLI_QUIET)
 		return;
+	for (size_t i = 0; i < report->count; i++) {
+		enum report_verdict home = report_home_verdict(&report->homes[i]);
+
+		not_working += home == VERDICT_NOT_WORKING;
+		not_checked += home == VERDICT_NOT_CHECKED;
+	}
 	put_colored(out, color,
-		    works ? COLOR_GREEN COLOR_BOLD : COLOR_RED COLOR_BOLD,
-		    works ? "working" : "not working", 0);
-	if (works)
-		fprintf(out, " (%zu instances)\n", instances);
+		    verdict == VERDICT_WORKING ? COLOR_GREEN COLOR_BOLD
+					       : COLOR_RED COLOR_BOLD,
+		    report_verdict_name(verdict), 0);
+	if (verdict == VERDICT_WORKING)
+		fprintf(out, " (%zu instances)\n", report->count);
+	else if (not_working)
+		fprintf(out, " (%zu of %zu instances %s not work%s)\n",
+			not_working, report->count,
+			not_working == 1 ? "does" : "do",
+			not_checked ? ", some not checked" : "");
 	else
-		fprintf(out, " (%zu of %zu instances %s not work)\n",
-			not_working, instances, not_working == 1 ? "does" : "do");
+		fprintf(out, " (%zu of %zu instances not checked)\n",
+			not_checked, report->count);
 }
 
-void text_report_list(FILE *out, const char *home,
-                      const struct promise_list *list, const double *timeouts,
-                      const char *const *sources,
-                      const struct promise_result *results)
+/* Why a promise of the plan will not run, for --list. */
+static const char *plan_reason(const struct plan_entry *entry)
+{
+	switch (entry->disposition) {
+	case PLAN_DISABLED:
+		return "disabled in config";
+	case PLAN_REFUSED:
+		return entry->refusal;
+	case PLAN_CACHED:
+		return "not due (anomaly mode: its periodicity has not come)";
+	case PLAN_UNSELECTED:
+		return "not named by --only";
+	case PLAN_RUN:
+		break;
+	}
+	return "";
+}
+
+static const char *plan_word(enum plan_disposition disposition)
+{
+	switch (disposition) {
+	case PLAN_DISABLED:
+		return "disabled";
+	case PLAN_REFUSED:
+		return "refused";
+	case PLAN_CACHED:
+		return "cached";
+	case PLAN_UNSELECTED:
+		return "unselected";
+	case PLAN_RUN:
+		break;
+	}
+	return "promise";
+}
+
+/* "20s (config)", "600s (config, capped by --max-timeout)". */
+static void timeout_text(const struct plan_entry *entry, char *text,
+                         size_t size)
+{
+	snprintf(text, size, "%gs (%s%s)", entry->timeout.seconds,
+		 settings_source_name(entry->timeout.source),
+		 entry->timeout.capped ? ", capped by max-timeout" : "");
+}
+
+void text_report_list(FILE *out, const struct home_report *home)
 {
 	size_t runnable = 0;
 
 	fputs("== ", out);
-	put_name(out, home);
+	put_name(out, home->home);
 	fputc('\n', out);
-	for (size_t i = 0; i < list->count; i++) {
-		char limit[64];
+	if (home->error) {
+		put_name(out, home->home);
+		fputs(": not checked (", out);
+		put_name(out, home->error);
+		fputs(")\n", out);
+		return;
+	}
+	for (size_t i = 0; i < home->list.count; i++) {
+		const struct plan_entry *entry = &home->plan.entries[i];
+		char limit[96];
 
-		if (results[i].disabled) {
-			fputs("disabled                          ", out);
-			put_name(out, list->promises[i].name);
-			fputs(": disabled in config\n", out);
-			continue;
-		}
-		if (results[i].done) {
-			fputs("refused                           ", out);
-			put_name(out, list->promises[i].name);
-			fprintf(out, ": %s\n", results[i].message);
+		if (entry->disposition != PLAN_RUN) {
+			fprintf(out, "%-34s", plan_word(entry->disposition));
+			put_name(out, home->list.promises[i].name);
+			fprintf(out, ": %s\n", plan_reason(entry));
 			continue;
 		}
 		runnable++;
-		snprintf(limit, sizeof limit, "%gs (%s)", timeouts[i],
-			 sources[i]);
+		timeout_text(entry, limit, sizeof limit);
 		fprintf(out, "promise  timeout %-24s  ", limit);
-		put_name(out, list->promises[i].name);
+		put_name(out, home->list.promises[i].name);
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < list->skipped_count; i++) {
+	for (size_t i = 0; i < home->list.skipped_count; i++) {
 		fprintf(out, "%-34s", "skipped");
-		put_name(out, list->skipped[i].name);
+		put_name(out, home->list.skipped[i].name);
 		fprintf(out, ": %s\n",
-			scan_skip_reason_text(list->skipped[i].reason));
+			scan_skip_reason_text(home->list.skipped[i].reason));
 	}
 	fprintf(out, "%zu promise%s to run, %zu not run, %zu skipped\n",
-		runnable, runnable == 1 ? "" : "s", list->count - runnable,
-		list->skipped_count);
+		runnable, runnable == 1 ? "" : "s",
+		home->list.count - runnable, home->list.skipped_count);
+}
+
+static int list_json_home(FILE *out, const struct home_report *home)
+{
+	bool first = true;
+
+	fputs("{\"home\": ", out);
+	if (escape_json(out, home->home) < 0)
+		return -1;
+	fputs(", \"error\": ", out);
+	if (home->error ? escape_json(out, home->error) < 0
+			: fputs("null", out) < 0)
+		return -1;
+	fprintf(out, ", \"mode\": \"%s\", \"promises\": [",
+		home->plan.mode == MODE_ANOMALY ? "anomaly" : "test");
+	for (size_t i = 0; i < home->list.count; i++) {
+		const struct plan_entry *entry = &home->plan.entries[i];
+		bool runs = entry->disposition == PLAN_RUN;
+
+		if (entry->disposition == PLAN_UNSELECTED)
+			continue;
+		fputs(first ? "\n   {\"name\": " : ",\n   {\"name\": ", out);
+		first = false;
+		if (escape_json(out, home->list.promises[i].name) < 0)
+			return -1;
+		fprintf(out, ", \"runs\": %s, \"timeout\": %g, \"timeout-source\": \"%s\", \"capped\": %s, \"reason\": ",
+			runs ? "true" : "false", entry->timeout.seconds,
+			settings_source_name(entry->timeout.source),
+			entry->timeout.capped ? "true" : "false");
+		if (runs ? fputs("null", out) < 0
+			 : escape_json(out, plan_reason(entry)) < 0)
+			return -1;
+		fputc('}', out);
+	}
+	fputs("],\n  \"skipped\": [", out);
+	for (size_t i = 0; i < home->list.skipped_count; i++) {
+		fputs(i ? ",\n   {\"name\": " : "\n   {\"name\": ", out);
+		if (escape_json(out, home->list.skipped[i].name) < 0)
+			return -1;
+		fprintf(out, ", \"reason\": \"%s\"}",
+			scan_skip_reason_text(home->list.skipped[i].reason));
+	}
+	fputs("]}", out);
+	return 0;
+}
+
+int report_list_json(FILE *out, const struct run_report *report)
+{
+	fputs("{\"instances\": [", out);
+	for (size_t i = 0; i < report->count; i++) {
+		fputs(i ? ",\n  " : "\n  ", out);
+		if (list_json_home(out, &report->homes[i]) < 0)
+			return -1;
+	}
+	fputs("]}\n", out);
+	return 0;
 }

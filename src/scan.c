@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "credentials.h"
+#include "fdio.h"
 
 /* A growable array of either kind of entry. */
 struct growing {
@@ -32,15 +33,6 @@ static void *growing_push(struct growing *array)
 		array->capacity = capacity;
 	}
 	return (char *)array->items + array->count++ * array->item_size;
-}
-
-char *scan_promise_path(const char *dir, const struct promise *promise)
-{
-	char *path;
-
-	if (asprintf(&path, "%s/%s", dir, promise->name) < 0)
-		return NULL;
-	return path;
 }
 
 char *scan_title(const char *name)
@@ -65,6 +57,8 @@ const char *scan_skip_reason_text(enum skip_reason reason)
 		return "dangling link";
 	case SKIP_UNREADABLE:
 		return "cannot be inspected";
+	case SKIP_PLUGIN:
+		return "Python plugin: run by slapgrid only, not by promise-run";
 	}
 	return "unknown";
 }
@@ -119,6 +113,14 @@ static int compare_skipped(const void *a, const void *b)
 		      ((const struct skipped_entry *)b)->name);
 }
 
+/* Orders skipped entries from index `from` on by name. */
+static void sort_skipped(struct promise_list *list, size_t from)
+{
+	if (list->skipped_count > from)
+		qsort(list->skipped + from, list->skipped_count - from,
+		      sizeof *list->skipped, compare_skipped);
+}
+
 /* Orders promise indexes by title, then by index; `promises` is the array. */
 static int compare_titles(const void *a, const void *b, void *promises)
 {
@@ -131,7 +133,10 @@ static int compare_titles(const void *a, const void *b, void *promises)
 	return (left > right) - (left < right);
 }
 
-/* Links each promise to the first one with the same title, in O(n log n). */
+/*
+ * Marks the promises that share a title, and those that a later promise
+ * (in byte order) overrides: slapgrid's files are named by title.
+ */
 static int mark_same_titles(struct promise_list *list)
 {
 	size_t *order = calloc(list->count ? list->count : 1, sizeof *order);
@@ -147,10 +152,8 @@ static int mark_same_titles(struct promise_list *list)
 		struct promise *current = &list->promises[order[i]];
 
 		if (strcmp(previous->title, current->title) == 0)
-			current->same_title_as =
-				previous->same_title_as != SCAN_TITLE_UNIQUE
-					? previous->same_title_as
-					: order[i - 1];
+			previous->title_shared = current->title_shared =
+				previous->title_taken_later = true;
 	}
 	free(order);
 	return 0;
@@ -174,10 +177,11 @@ static int add_entry(int dir_fd, const char *name,
 			return -1;
 		promise->name = strdup(name);
 		promise->title = scan_title(name);
-		promise->same_title_as = SCAN_TITLE_UNIQUE;
+		promise->title_shared = promise->title_taken_later = false;
 		promise->file = (struct file_mode){ .mode = status.st_mode,
 						    .owner = status.st_uid,
-						    .group = status.st_gid };
+						    .group = status.st_gid,
+						    .mtime = status.st_mtime };
 		return promise->name && promise->title ? 0 : -1;
 	}
 	struct skipped_entry *entry = growing_push(skipped);
@@ -189,24 +193,28 @@ static int add_entry(int dir_fd, const char *name,
 	return entry->name ? 0 : -1;
 }
 
-int scan_dir(const char *dir, const struct credentials *runner,
+int scan_dir(int dir_fd, const struct credentials *runner,
              struct promise_list *list)
 {
 	struct growing promises = { .item_size = sizeof(struct promise) };
 	struct growing skipped = { .item_size = sizeof(struct skipped_entry) };
 	struct dirent *entry;
-	int dir_fd, saved_errno;
+	int saved_errno, own_fd;
 	DIR *stream;
 
 	memset(list, 0, sizeof *list);
-	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	stream = fdopendir(dir_fd);
+	/* fdopendir takes the descriptor: it gets its own. */
+	own_fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
+	if (own_fd < 0)
+		return -1;
+	/* A duplicate shares the offset: read from the start. */
+	if (lseek(own_fd, 0, SEEK_SET) < 0) {
+		fdio_close_quietly(own_fd);
+		return -1;
+	}
+	stream = fdopendir(own_fd);
 	if (!stream) {
-		saved_errno = errno;
-		close(dir_fd);
-		errno = saved_errno;
+		fdio_close_quietly(own_fd);
 		return -1;
 	}
 	for (;;) {
@@ -234,22 +242,77 @@ int scan_dir(const char *dir, const struct credentials *runner,
 		if (list->count)
 			qsort(list->promises, list->count,
 			      sizeof *list->promises, compare_promises);
-		if (list->skipped_count)
-			qsort(list->skipped, list->skipped_count,
-			      sizeof *list->skipped, compare_skipped);
-		/* After sorting: "same title as" points to an earlier name. */
+		sort_skipped(list, 0);
 		if (mark_same_titles(list) < 0)
 			saved_errno = ENOMEM;
 	}
 	if (saved_errno != 0) {
-		scan_free(list);
+		scan_release(list);
 		errno = saved_errno;
 		return -1;
 	}
 	return 0;
 }
 
-void scan_free(struct promise_list *list)
+/* Whether `name` is a plugin slapgrid would run. */
+static bool is_plugin(const char *name)
+{
+	size_t length = strlen(name);
+
+	return length > 3 && strcmp(name + length - 3, ".py") == 0 &&
+	       strncmp(name, "__init__", 8) != 0;
+}
+
+int scan_plugins(int plugin_fd, struct promise_list *list)
+{
+	struct growing skipped = { .items = list->skipped,
+				   .count = list->skipped_count,
+				   .capacity = list->skipped_count,
+				   .item_size = sizeof(struct skipped_entry) };
+	size_t first = list->skipped_count;
+	struct dirent *entry;
+	int own_fd = fcntl(plugin_fd, F_DUPFD_CLOEXEC, 0), saved_errno = 0;
+	DIR *stream;
+
+	if (own_fd < 0)
+		return -1;
+	stream = fdopendir(own_fd);
+	if (!stream) {
+		fdio_close_quietly(own_fd);
+		return -1;
+	}
+	for (;;) {
+		struct skipped_entry *added;
+
+		errno = 0;
+		entry = readdir(stream);
+		if (!entry) {
+			saved_errno = errno;
+			break;
+		}
+		if (!is_plugin(entry->d_name))
+			continue;
+		added = growing_push(&skipped);
+		if (!added) {
+			saved_errno = ENOMEM;
+			break;
+		}
+		added->reason = SKIP_PLUGIN;
+		if (asprintf(&added->name, "etc/plugin/%s", entry->d_name) < 0) {
+			skipped.count--;
+			saved_errno = ENOMEM;
+			break;
+		}
+	}
+	closedir(stream);
+	list->skipped = skipped.items;
+	list->skipped_count = skipped.count;
+	sort_skipped(list, first);
+	errno = saved_errno;
+	return saved_errno ? -1 : 0;
+}
+
+void scan_release(struct promise_list *list)
 {
 	for (size_t i = 0; i < list->count; i++) {
 		free(list->promises[i].name);

@@ -1,55 +1,221 @@
-/* settings: the command line over the file over the defaults. */
+/* settings: the table of settings, their parsing and their precedence. */
 #include "settings.h"
 
-void settings_for_instance(const struct cli_options *options,
-                           const struct config *config,
-                           struct instance_settings *settings)
-{
-	bool file = config != NULL;
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
-	settings->timeout = options->timeout_given || !file || !config->has_timeout
-				    ? options->timeout : config->timeout;
-	settings->kill_after = options->kill_after_given || !file ||
-					       !config->has_kill_after
-				       ? options->kill_after : config->kill_after;
-	settings->jobs = options->jobs_given || !file || !config->has_jobs
-				 ? options->jobs : config->jobs;
-	settings->clean_env = options->clean_env ||
-			      (file && config->has_clean_env && config->clean_env);
-	settings->state = options->state_given || !file || !config->has_state
-				  ? options->state : config->state;
+#include "report.h"
+#include "value.h"
+
+#define EVERY_RUN (SETTING_COMMAND_LINE | SETTING_OPERATOR | SETTING_HOME)
+#define OPERATOR_ONLY (SETTING_COMMAND_LINE | SETTING_OPERATOR)
+
+const struct setting_spec setting_specs[SETTING_COUNT] = {
+	[SETTING_TIMEOUT] = { "timeout", "timeout", "promise-timeout", 't', NULL,
+			      SETTING_SECONDS_ABOVE_ZERO,
+			      EVERY_RUN | SETTING_PROMISE, "20" },
+	[SETTING_KILL_AFTER] = { "kill-after", "kill-after", NULL, 'k', NULL,
+				 SETTING_SECONDS, EVERY_RUN, "1" },
+	[SETTING_JOBS] = { "jobs", "jobs", NULL, 'j', NULL, SETTING_JOBS_COUNT,
+			   EVERY_RUN, NULL },
+	[SETTING_FORMAT] = { "format", "format", NULL, 'f', NULL,
+			     SETTING_FORMAT_NAME, OPERATOR_ONLY, "text" },
+	[SETTING_CLEAN_ENV] = { "clean-env", "clean-env", NULL, 0, "yes",
+				SETTING_BOOLEAN, EVERY_RUN, "no" },
+	[SETTING_STATE] = { "state", "no-state", NULL, 0, "no", SETTING_BOOLEAN,
+			    EVERY_RUN, "yes" },
+	[SETTING_MODE] = { "mode", "check-anomaly", NULL, 0, "anomaly",
+			   SETTING_MODE_NAME, EVERY_RUN, "test" },
+	[SETTING_PERIODICITY] = { "periodicity", NULL, NULL, 0, NULL,
+				  SETTING_SECONDS,
+				  SETTING_OPERATOR | SETTING_HOME | SETTING_PROMISE,
+				  "120" },
+	[SETTING_DEADLINE] = { "deadline", "deadline", NULL, 0, NULL,
+			       SETTING_SECONDS, OPERATOR_ONLY, "0" },
+	[SETTING_MAX_TIMEOUT] = { "max-timeout", "max-timeout", NULL, 0, NULL,
+				  SETTING_SECONDS_ABOVE_ZERO, OPERATOR_ONLY,
+				  "600" },
+	[SETTING_SKIP] = { "skip", NULL, NULL, 0, NULL, SETTING_BOOLEAN,
+			   SETTING_PROMISE, "no" },
+	[SETTING_NAGIOS_LEVELS] = { "nagios-levels", "nagios-levels", NULL, 0,
+				    "yes", SETTING_BOOLEAN,
+				    EVERY_RUN | SETTING_PROMISE, "no" },
+};
+
+int settings_find_key(const char *key)
+{
+	for (int id = 0; id < SETTING_COUNT; id++)
+		if (strcmp(setting_specs[id].key, key) == 0)
+			return id;
+	return -1;
 }
 
-double settings_promise_timeout(const struct cli_options *options,
-                                const struct config *config,
-                                const char *name,
-                                enum setting_source *source)
+static int parse_boolean(const char *text, bool *value)
 {
-	const struct promise_config *promise =
-		config ? config_find_promise(config, name) : NULL;
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
 
-	if (options->timeout_given) {
-		*source = SOURCE_COMMAND_LINE;
-		return options->timeout;
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*value = true;
+			return 0;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*value = false;
+			return 0;
+		}
 	}
-	if (promise && promise->has_timeout) {
-		*source = SOURCE_CONFIG;
-		return promise->timeout;
-	}
-	if (config && config->has_timeout) {
-		*source = SOURCE_CONFIG;
-		return config->timeout;
-	}
-	*source = SOURCE_DEFAULT;
-	return options->timeout;
+	return -1;
 }
 
-bool settings_promise_disabled(const struct config *config, const char *name)
+static int parse_mode(const char *text, int *mode)
 {
-	const struct promise_config *promise =
-		config ? config_find_promise(config, name) : NULL;
+	if (strcmp(text, "test") == 0)
+		*mode = MODE_TEST;
+	else if (strcmp(text, "anomaly") == 0)
+		*mode = MODE_ANOMALY;
+	else
+		return -1;
+	return 0;
+}
 
-	return promise && promise->skip;
+int settings_parse(enum setting_id id, const char *text,
+                   enum setting_source source, struct setting_value *value)
+{
+	struct setting_value parsed = { .given = true, .source = source };
+	enum report_format format;
+	int status = -1;
+
+	switch (setting_specs[id].type) {
+	case SETTING_SECONDS:
+		status = value_parse_seconds(text, &parsed.seconds);
+		break;
+	case SETTING_SECONDS_ABOVE_ZERO:
+		status = value_parse_seconds(text, &parsed.seconds);
+		if (status == 0 && parsed.seconds <= 0)
+			status = -1;
+		break;
+	case SETTING_JOBS_COUNT:
+		status = value_parse_jobs(text, &parsed.count);
+		break;
+	case SETTING_BOOLEAN:
+		status = parse_boolean(text, &parsed.flag);
+		break;
+	case SETTING_FORMAT_NAME:
+		status = report_parse_format(text, &format);
+		parsed.choice = (int)format;
+		break;
+	case SETTING_MODE_NAME:
+		status = parse_mode(text, &parsed.choice);
+		break;
+	}
+	if (status == 0)
+		*value = parsed;
+	return status;
+}
+
+const char *settings_expected(enum setting_id id)
+{
+	switch (setting_specs[id].type) {
+	case SETTING_SECONDS:
+		return "a number of seconds";
+	case SETTING_SECONDS_ABOVE_ZERO:
+		return "a number of seconds above 0";
+	case SETTING_JOBS_COUNT:
+		return "a whole number from 1 to 4096";
+	case SETTING_BOOLEAN:
+		return "yes or no";
+	case SETTING_FORMAT_NAME:
+		return REPORT_FORMAT_NAMES;
+	case SETTING_MODE_NAME:
+		return "test or anomaly";
+	}
+	return "a value";
+}
+
+void settings_keys_allowed(unsigned place, char *buffer, size_t size)
+{
+	int count = 0, written = 0;
+
+	for (int id = 0; id < SETTING_COUNT; id++)
+		count += (setting_specs[id].places & place) != 0;
+	buffer[0] = '\0';
+	for (int id = 0, listed = 0; id < SETTING_COUNT; id++) {
+		if (!(setting_specs[id].places & place))
+			continue;
+		listed++;
+		written += snprintf(buffer + written,
+				    (size_t)written < size ? size - (size_t)written : 0,
+				    "%s%s",
+				    listed == 1 ? "" : listed == count ? " or " : ", ",
+				    setting_specs[id].key);
+	}
+}
+
+/* The default of --jobs: see the README's section on the whole node. */
+static unsigned default_jobs(void)
+{
+	long processors = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned jobs = processors > 0 ? 8 * (unsigned)processors : 16;
+
+	if (jobs < 16)
+		jobs = 16;
+	return jobs > VALUE_MAX_JOBS ? VALUE_MAX_JOBS : jobs;
+}
+
+static struct setting_value default_of(enum setting_id id)
+{
+	struct setting_value value = { 0 };
+
+	if (id == SETTING_JOBS) {
+		value.count = default_jobs();
+	} else {
+		/* The table's defaults are valid by construction (unit-tested). */
+		(void)settings_parse(id, setting_specs[id].default_value,
+				     SOURCE_DEFAULT, &value);
+		value.given = false;
+	}
+	value.source = SOURCE_DEFAULT;
+	return value;
+}
+
+/* Lowers a duration an instance's own file asked for to max-timeout. */
+static void cap(struct setting_value *value, double max)
+{
+	if (value->source == SOURCE_CONFIG && value->seconds > max) {
+		value->seconds = max;
+		value->capped = true;
+	}
+}
+
+void settings_resolve(const struct setting_values *command_line,
+                      const struct setting_values *run,
+                      const struct setting_values *promise, bool home_file,
+                      struct setting_values *merged)
+{
+	for (int id = 0; id < SETTING_COUNT; id++) {
+		const struct setting_value *layers[] = {
+			command_line ? &command_line->values[id] : NULL,
+			promise ? &promise->values[id] : NULL,
+			run ? &run->values[id] : NULL,
+		};
+		struct setting_value *value = &merged->values[id];
+
+		*value = default_of((enum setting_id)id);
+		for (size_t i = 0; i < sizeof layers / sizeof *layers; i++)
+			if (layers[i] && layers[i]->given) {
+				*value = *layers[i];
+				break;
+			}
+	}
+	if (home_file) {
+		double max = merged->values[SETTING_MAX_TIMEOUT].seconds;
+
+		cap(&merged->values[SETTING_TIMEOUT], max);
+		cap(&merged->values[SETTING_KILL_AFTER], max);
+	}
 }
 
 const char *settings_source_name(enum setting_source source)

@@ -8,19 +8,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "credentials.h"
-
-/* Closes `fd`, keeping errno: for clean-up paths that report another error. */
-static void close_quietly(int fd)
-{
-	int saved = errno;
-
-	close(fd);
-	errno = saved;
-}
+#include "fdio.h"
 
 /*
  * The kernel's own sigaction, through the raw system call: glibc's wrapper
@@ -48,6 +41,7 @@ static _Alignas(64) unsigned char child_stack[CHILD_STACK_SIZE];
 /* What the parent shares with the child until exec. */
 struct child_context {
 	const struct spawn_request *request;
+	pid_t parent;                   /* promise-run */
 	int output_fd;                  /* write end of the output pipe */
 	bool failed;
 	struct spawn_failure failure;
@@ -103,6 +97,14 @@ static int child_exec(void *argument)
 		child_fail(context, SPAWN_STAGE_SESSION);
 	if (request->credentials && request->credentials->change)
 		child_drop_privileges(context, request->credentials);
+	/*
+	 * Dies with promise-run, even by SIGKILL.  Set after the drop, which
+	 * clears it; a parent that died before is seen as a new parent.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		child_fail(context, SPAWN_STAGE_SESSION);
+	if (getppid() != context->parent)
+		_exit(127);
 	/* After the drop: the user must be able to enter its own home. */
 	if (chdir(request->workdir) < 0)
 		child_fail(context, SPAWN_STAGE_WORKDIR);
@@ -130,7 +132,8 @@ static int child_exec(void *argument)
 int spawn_start(const struct spawn_request *request, struct spawn_child *child,
                 struct spawn_failure *failure)
 {
-	struct child_context context = { .request = request };
+	struct child_context context = { .request = request,
+					 .parent = getpid() };
 	int output[2];
 	pid_t pid;
 
@@ -145,13 +148,13 @@ int spawn_start(const struct spawn_request *request, struct spawn_child *child,
 	 */
 	pid = clone(child_exec, child_stack + CHILD_STACK_SIZE,
 		    CLONE_VM | CLONE_VFORK | SIGCHLD, &context);
-	close_quietly(output[1]);
+	fdio_close_quietly(output[1]);
 	if (pid < 0) {
-		close_quietly(output[0]);
+		fdio_close_quietly(output[0]);
 		return -1;
 	}
 	if (context.failed) {
-		close_quietly(output[0]);
+		fdio_close_quietly(output[0]);
 		*failure = context.failure;
 		return 1;
 	}
@@ -163,7 +166,7 @@ int spawn_start(const struct spawn_request *request, struct spawn_child *child,
 	 */
 	if (fcntl(output[0], F_SETFL, O_NONBLOCK) < 0) {
 		(void)kill(-pid, SIGKILL);
-		close_quietly(output[0]);
+		fdio_close_quietly(output[0]);
 		return -1;
 	}
 	child->pid = pid;
@@ -181,72 +184,4 @@ uint64_t spawn_ignored_signals(void)
 		    current.handler == SIG_IGN)
 			ignored |= UINT64_C(1) << (signo - 1);
 	return ignored;
-}
-
-/*
- * The interpreter named by the "#!" line of `path`, into `name`; false
- * when the file has none.  Explains the ENOENT of a script whose
- * interpreter is missing, which the kernel reports as if the script were.
- */
-static bool read_interpreter(const char *path, char *name, size_t size)
-{
-	char line[256];
-	ssize_t got;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-	if (fd < 0)
-		return false;
-	do
-		got = read(fd, line, sizeof line - 1);
-	while (got < 0 && errno == EINTR);
-	close(fd);
-	if (got < 3 || line[0] != '#' || line[1] != '!')
-		return false;
-	line[got] = '\0';
-	const char *start = line + 2 + strspn(line + 2, " \t");
-	size_t length = strcspn(start, " \t\r\n");
-
-	if (length == 0 || length >= size)
-		return false;
-	memcpy(name, start, length);
-	name[length] = '\0';
-	return true;
-}
-
-char *spawn_describe_failure(const char *path,
-                             const struct spawn_failure *failure)
-{
-	const char *reason = strerror(failure->error);
-	char interpreter[256];
-	char *message;
-	int length;
-
-	switch (failure->stage) {
-	case SPAWN_STAGE_EXEC:
-		if (failure->error == ENOENT &&
-		    read_interpreter(path, interpreter, sizeof interpreter))
-			length = asprintf(&message,
-					  "cannot execute: bad interpreter '%s': %s",
-					  interpreter, reason);
-		else
-			length = asprintf(&message, "cannot execute: %s", reason);
-		break;
-	case SPAWN_STAGE_CREDENTIALS:
-		length = asprintf(&message, "cannot become the promise's user: %s",
-				  reason);
-		break;
-	case SPAWN_STAGE_WORKDIR:
-		length = asprintf(&message, "cannot enter the instance home: %s",
-				  reason);
-		break;
-	default:
-		length = asprintf(&message, "cannot set up the promise: %s",
-				  reason);
-		break;
-	}
-	if (length < 0) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	return message;
 }

@@ -1,422 +1,409 @@
-/* state: slapgrid-compatible result files, logs, and the instance lock. */
+/* state: slapgrid's files in one home, through descriptors, as its user. */
 #include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
-#include "credentials.h"
-#include "escape.h"
+#include "fdio.h"
+#include "fsat.h"
 
-static const char *const state_folders[] = {
-	"/.slapgrid", "/.slapgrid/promise", "/.slapgrid/promise/result",
-	"/.slapgrid/promise/log",
-};
+#define FOLDER_MODE 0700
+#define FILE_MODE 0644
+#define LOCK_MODE 0600
+#define LOCK_NAME "promise-run.lock"
 
-static void close_keeping_errno(int fd)
+/* The name of a promise's file in `folder`, into `name`; 0 or -1. */
+static int file_name(enum state_folder folder, const char *title,
+                     char *name, size_t size)
 {
-	int saved = errno;
+	static const char *const suffixes[] = {
+		[STATE_RESULT] = ".status.json",
+		[STATE_LOG] = ".log",
+		[STATE_CACHE] = "",
+	};
 
-	close(fd);
-	errno = saved;
-}
-
-/* Gives a file promise-run (as root) created to the promises' user. */
-static int give_file(const struct state *state, int fd)
-{
-	if (state->owner == (uid_t)-1)
-		return 0;
-	return fchown(fd, state->owner, state->group);
-}
-
-/* The same for a folder it just created. */
-static int give_folder(const struct state *state, const char *path)
-{
-	if (state->owner == (uid_t)-1)
-		return 0;
-	return lchown(path, state->owner, state->group);
-}
-
-int state_open(struct state *state, const char *home,
-               const struct credentials *user)
-{
-	static bool seeded;
-	char path[PATH_MAX];
-
-	/* For the log lines' transaction ids, which need no strength. */
-	if (!seeded) {
-		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-		seeded = true;
-	}
-	memset(state, 0, sizeof *state);
-	state->lock_fd = -1;
-	state->owner = user ? user->uid : (uid_t)-1;
-	state->group = user ? user->gid : (gid_t)-1;
-	for (size_t i = 0; i < sizeof state_folders / sizeof *state_folders;
-	     i++) {
-		if (snprintf(path, sizeof path, "%s%s", home,
-			     state_folders[i]) >= (int)sizeof path) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		if (mkdir(path, 0700) == 0) {
-			if (give_folder(state, path) < 0)
-				return -1;
-		} else if (errno != EEXIST) {
-			return -1;
-		}
-	}
-	if (asprintf(&state->base, "%s/.slapgrid/promise", home) < 0 ||
-	    asprintf(&state->lock_path, "%s/promise-run.lock",
-		     state->base) < 0) {
-		state_close(state);
-		errno = ENOMEM;
+	if (snprintf(name, size, "%s%s", title, suffixes[folder]) >= (int)size) {
+		errno = ENAMETOOLONG;
 		return -1;
 	}
+	return 0;
+}
+
+static int spare_name(const char *title, char *name, size_t size)
+{
+	if (snprintf(name, size, STATE_SPARE_PREFIX "%s", title) >= (int)size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+static int folder_fd(const struct state *state, enum state_folder folder)
+{
+	switch (folder) {
+	case STATE_RESULT:
+		return state->result_fd;
+	case STATE_LOG:
+		return state->log_fd;
+	case STATE_CACHE:
+		break;
+	}
+	return state->cache_fd;
+}
+
+char *state_path(const struct state *state, enum state_folder folder,
+                 const char *title)
+{
+	static const char *const folders[] = {
+		[STATE_RESULT] = "/result",
+		[STATE_LOG] = "",
+		[STATE_CACHE] = "/cache",
+	};
+	static const char *const suffixes[] = {
+		[STATE_RESULT] = ".status.json",
+		[STATE_LOG] = ".log",
+		[STATE_CACHE] = "",
+	};
+	char *path;
+
+	if (asprintf(&path, "%s%s/%s%s",
+		     folder == STATE_LOG ? state->log_path : state->base_path,
+		     folders[folder], title ? title : "", suffixes[folder]) < 0)
+		return NULL;
+	return path;
+}
+
+/* Opens the log folder: the default, one in the home, or an absolute one. */
+static int open_log_folder(struct state *state, int home_fd,
+                           const char *log_folder, bool create)
+{
+	int fd;
+
+	if (!log_folder)
+		return fsat_open_folder(state->base_fd, "log", FOLDER_MODE,
+					create);
+	if (log_folder[0] != '/')
+		return fsat_open_folder(home_fd, log_folder, FOLDER_MODE, create);
+	/* The operator's folder, named on the command line. */
+	fd = open(log_folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create &&
+	    mkdir(log_folder, FOLDER_MODE) == 0)
+		fd = open(log_folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd;
+}
+
+int state_open(struct state *state, int home_fd, const char *home,
+               const char *log_folder, uid_t owner, bool create,
+               char **failed_path)
+{
+	*state = (struct state){ .base_fd = -1, .result_fd = -1, .log_fd = -1,
+				 .cache_fd = -1, .lock_fd = -1, .watch = -1,
+				 .owner = owner };
+	*failed_path = NULL;
+	if (asprintf(&state->base_path, "%s/.slapgrid/promise", home) < 0)
+		state->base_path = NULL;
+	if (!log_folder)
+		state->log_path = state->base_path ? strdup(state->base_path)
+						   : NULL;
+	if (log_folder && asprintf(&state->log_path, "%s%s%s",
+				   log_folder[0] == '/' ? "" : home,
+				   log_folder[0] == '/' ? "" : "/",
+				   log_folder) < 0)
+		state->log_path = NULL;
+	if (!state->base_path || !state->log_path)
+		goto out_of_memory;
+	/* log_path is the folder itself; the default lives under base. */
+	if (!log_folder) {
+		free(state->log_path);
+		if (asprintf(&state->log_path, "%s/log", state->base_path) < 0) {
+			state->log_path = NULL;
+			goto out_of_memory;
+		}
+	}
+	state->base_fd = fsat_open_folder(home_fd, ".slapgrid/promise",
+					  FOLDER_MODE, create);
+	if (state->base_fd < 0)
+		goto fail_at_base;
+	/* Only to read: a folder that is missing has nothing to read. */
+	state->result_fd = fsat_open_folder(state->base_fd, "result",
+					    FOLDER_MODE, create);
+	if (state->result_fd < 0 && (create || errno != ENOENT))
+		goto fail_at_base;
+	state->cache_fd = fsat_open_folder(state->base_fd, "cache", FOLDER_MODE,
+					   create);
+	if (state->cache_fd < 0 && (create || errno != ENOENT))
+		goto fail_at_base;
+	state->log_fd = open_log_folder(state, home_fd, log_folder, create);
+	if (state->log_fd < 0 && (create || errno != ENOENT)) {
+		*failed_path = strdup(state->log_path);
+		goto fail;
+	}
+	if (!create)
+		return 0;
 	/* Opened for writing: its close wakes a --wait run (IN_CLOSE_WRITE). */
-	state->lock_fd = open(state->lock_path,
-			      O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (state->lock_fd < 0 || give_file(state, state->lock_fd) < 0) {
+	state->lock_fd = fsat_open_writable(state->base_fd, LOCK_NAME, O_RDWR,
+					    LOCK_MODE, owner, NULL);
+	if (state->lock_fd < 0) {
+		if (asprintf(failed_path, "%s/" LOCK_NAME, state->base_path) < 0)
+			*failed_path = NULL;
+		goto fail;
+	}
+	return 0;
+out_of_memory:
+	errno = ENOMEM;
+	goto fail;
+fail_at_base:
+	*failed_path = state->base_path ? strdup(state->base_path) : NULL;
+fail:
+	{
 		int saved = errno;
 
 		state_close(state);
 		errno = saved;
-		return -1;
 	}
-	return 0;
+	return -1;
 }
 
-/* Reads the signal fd: the number of a stopping signal, or 0. */
-static int stopping_signal(int signal_fd)
-{
-	struct signalfd_siginfo info;
-
-	while (read(signal_fd, &info, sizeof info) == (ssize_t)sizeof info)
-		if (info.ssi_signo != SIGCHLD)
-			return (int)info.ssi_signo;
-	return 0;
-}
-
-/*
- * Waits for the lock without polling: every close of the lock file by a
- * writer (the holder's exit among them) is an inotify event, after which
- * the lock is tried again.  The watch is set before the try, so no
- * release can slip between them.
- */
-static int wait_for_lock(struct state *state, int signal_fd, int *signo)
-{
-	int watch = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	char events[4096];
-	int status = -1;
-
-	if (watch < 0)
-		return -1;
-	if (inotify_add_watch(watch, state->lock_path, IN_CLOSE_WRITE) < 0)
-		goto out;
-	for (;;) {
-		struct pollfd polls[2] = {
-			{ .fd = signal_fd, .events = POLLIN },
-			{ .fd = watch, .events = POLLIN },
-		};
-
-		if (flock(state->lock_fd, LOCK_EX | LOCK_NB) == 0) {
-			status = 0;
-			goto out;
-		}
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			goto out;
-		if (poll(polls, 2, -1) < 0 && errno != EINTR)
-			goto out;
-		if (polls[0].revents && (*signo = stopping_signal(signal_fd))) {
-			errno = EINTR;
-			goto out;
-		}
-		while (read(watch, events, sizeof events) > 0)
-			;
-	}
-out:
-	close_keeping_errno(watch);
-	return status;
-}
-
-int state_lock(struct state *state, bool wait, int signal_fd, int *signo)
+int state_try_lock(struct state *state)
 {
 	int status;
 
-	*signo = 0;
-	if (wait) {
-		status = wait_for_lock(state, signal_fd, signo);
-	} else {
-		do
-			status = flock(state->lock_fd, LOCK_EX | LOCK_NB);
-		while (status < 0 && errno == EINTR);
-	}
+	do
+		status = flock(state->lock_fd, LOCK_EX | LOCK_NB);
+	while (status < 0 && errno == EINTR);
 	return status;
 }
 
-void state_format_date(time_t when, char *buffer, size_t size)
+int state_watch_lock(struct state *state, int inotify_fd)
 {
-	struct tm utc;
+	char path[64];
 
-	gmtime_r(&when, &utc);
-	strftime(buffer, size, "%Y-%m-%dT%H:%M:%S+0000", &utc);
+	/*
+	 * The lock file as promise-run holds it open: the descriptor's own
+	 * link in /proc, so that no path in the home is resolved again.
+	 */
+	snprintf(path, sizeof path, "/proc/self/fd/%d", state->lock_fd);
+	state->watch = inotify_add_watch(inotify_fd, path, IN_CLOSE_WRITE);
+	return state->watch < 0 ? -1 : 0;
 }
 
-static int write_result_file(FILE *out, const struct instance_report *instance,
-                             size_t index, const char *path)
+int state_read_runs(const struct state *state, const char *title,
+                    bool *failed, size_t wanted, size_t *found)
 {
-	const struct promise *promise = &instance->list.promises[index];
-	const struct promise_result *result = &instance->results[index];
-	char date[64];
+	char name[NAME_MAX + 1];
+	struct stat status;
+	char *tail = NULL;
+	size_t size;
+	off_t from;
+	ssize_t got;
+	int fd;
 
-	state_format_date(result->ended, date, sizeof date);
-	fputs("{\"title\": ", out);
-	if (escape_json(out, promise->title) < 0)
+	*found = 0;
+	if (state->log_fd < 0)
+		return 0;
+	if (file_name(STATE_LOG, title, name, sizeof name) < 0)
 		return -1;
-	fputs(", \"name\": ", out);
-	if (escape_json(out, promise->name) < 0)
-		return -1;
-	fputs(", \"path\": ", out);
-	if (escape_json(out, path) < 0)
-		return -1;
-	fprintf(out,
-		", \"execution-time\": %.6f, \"result\": {\"type\": \"Test Result\", \"failed\": %s, \"date\": \"%s\", \"message\": ",
-		result->execution_time, result_works(result) ? "false" : "true",
-		date);
-	if (escape_json(out, result->message) < 0)
-		return -1;
-	fputs("}}\n", out);
+	fd = fsat_open_readable(state->log_fd, name);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &status) < 0)
+		goto fail;
+	size = (size_t)status.st_size < STATE_LOG_TAIL ? (size_t)status.st_size
+						       : STATE_LOG_TAIL;
+	from = status.st_size - (off_t)size;
+	tail = malloc(size ? size : 1);
+	if (!tail)
+		goto fail;
+	got = fdio_pread(fd, tail, size, from);
+	if (got < 0)
+		goto fail;
+	*found = slapgrid_parse_log(tail, (size_t)got, from == 0, failed,
+				    wanted);
+	free(tail);
+	fdio_close_quietly(fd);
 	return 0;
+fail:
+	free(tail);
+	fdio_close_quietly(fd);
+	return -1;
 }
 
-/* The paths of a result file and of its spare; 0, or -1 (ENOMEM). */
-static int result_paths(const struct state *state, const char *title,
-                        char **path, char **spare)
+/* Reads a small file of a folder of the state; the same errors as fsat. */
+static int read_small(int dir_fd, const char *name, char **text, size_t *size)
 {
-	*spare = NULL;
-	if (asprintf(path, "%s/result/%s.status.json", state->base, title) < 0) {
-		*path = NULL;
+	if (dir_fd < 0) {
+		errno = ENOENT;
 		return -1;
 	}
-	if (asprintf(spare, "%s/result/" STATE_SPARE_PREFIX "%s", state->base,
-		     title) < 0) {
-		free(*path);
-		*path = *spare = NULL;
-		return -1;
-	}
-	return 0;
+	/* A result holds at most 5003 characters of message, escaped. */
+	return fsat_read_file(dir_fd, name, 256 * 1024, text, size);
 }
 
-/*
- * Writes the new result of one promise into its spare file.  The spare is
- * the inode that held the result before last, overwritten in place: a run
- * allocates and frees no inode, where a fresh temporary file per result
- * made ext4 search ever longer for a free inode among the recently
- * deleted ones (perf: recently_deleted, most of the cost of the state).
- */
-static int write_spare(const struct state *state,
-                       const struct instance_report *instance, size_t index)
+int state_read_previous(const struct state *state, const char *title,
+                        struct slapgrid_previous *previous)
 {
-	char *path = report_promise_path(instance, index), *result = NULL,
-	     *spare = NULL, *content = NULL;
-	size_t length = 0;
-	FILE *stream = NULL;
-	ssize_t written;
-	int fd = -1, status = -1;
+	char name[NAME_MAX + 1], *text;
+	size_t size;
+	int status;
 
-	if (!path || result_paths(state, instance->list.promises[index].title,
-				  &result, &spare) < 0)
-		goto out;
-	stream = open_memstream(&content, &length);
-	if (!stream || write_result_file(stream, instance, index, path) < 0 ||
-	    fclose(stream) == EOF) {
-		stream = NULL;
-		goto out;
-	}
-	stream = NULL;
+	memset(previous, 0, sizeof *previous);
+	if (file_name(STATE_RESULT, title, name, sizeof name) < 0 ||
+	    read_small(state->result_fd, name, &text, &size) < 0)
+		return -1;
+	status = slapgrid_parse_result(text, size, previous);
+	free(text);
+	if (status < 0)
+		errno = EINVAL;
+	return status;
+}
+
+int state_read_cache(const struct state *state, const char *title,
+                     double *next_run_after)
+{
+	char name[NAME_MAX + 1], *text;
+	size_t size;
+	int status;
+
+	if (file_name(STATE_CACHE, title, name, sizeof name) < 0 ||
+	    read_small(state->cache_fd, name, &text, &size) < 0)
+		return -1;
+	status = slapgrid_parse_cache(text, size, next_run_after);
+	free(text);
+	if (status < 0)
+		errno = EINVAL;
+	return status;
+}
+
+int state_write_spare(const struct state *state, enum state_folder folder,
+                      const char *title, const char *content, size_t size)
+{
+	char spare[NAME_MAX + 1];
+	int fd, status;
+
+	if (spare_name(title, spare, sizeof spare) < 0)
+		return -1;
 	/*
 	 * Overwritten, then cut to size, rather than truncated first: the
 	 * file keeps its blocks, which ext4 then need not free and find again.
 	 */
-	fd = open(spare, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (fd < 0 || give_file(state, fd) < 0)
-		goto out;
-	do
-		written = pwrite(fd, content, length, 0);
-	while (written < 0 && errno == EINTR);
-	if (written != (ssize_t)length) {
-		if (written >= 0)
-			errno = ENOSPC;
-		goto out;
-	}
-	status = ftruncate(fd, (off_t)length);
-out:
-	if (fd >= 0 && close(fd) < 0)
-		status = -1;
-	if (stream)
-		fclose(stream);
-	free(content);
-	free(result);
-	free(spare);
-	free(path);
-	return status;
-}
-
-/*
- * Puts the new result of `title` in place, atomically: exchanged with the
- * old one, which becomes the spare.  The first time, or on a file system
- * that cannot exchange, a plain rename does.
- */
-static int commit_result(const struct state *state, const char *title)
-{
-	char *path, *spare;
-	int status;
-
-	if (result_paths(state, title, &path, &spare) < 0)
+	fd = fsat_open_writable(folder_fd(state, folder), spare, O_WRONLY,
+				FILE_MODE, state->owner, NULL);
+	if (fd < 0)
 		return -1;
-	status = renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE);
-	if (status < 0 && (errno == ENOENT || errno == EINVAL ||
-			   errno == ENOSYS || errno == EOPNOTSUPP))
-		status = rename(spare, path);
-	free(path);
-	free(spare);
-	return status;
-}
-
-/* Appends slapgrid's log line for one promise, in one write(2). */
-static int append_log(const struct state *state,
-                      const struct instance_report *instance, size_t index)
-{
-	const struct promise_result *result = &instance->results[index];
-	char *path, *line;
-	char when[32];
-	struct tm local;
-	int fd, length;
-	ssize_t written;
-
-	localtime_r(&result->ended, &local);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &local);
-	/* slapgrid's transaction id: the epoch and a number from 100 to 999. */
-	length = asprintf(&line, "%s - %s - %lld-%ld - %s\n", when,
-			  result_works(result) ? "INFO" : "ERROR",
-			  (long long)result->ended, 100 + random() % 900,
-			  result->message);
-	if (length < 0)
-		return -1;
-	if (asprintf(&path, "%s/log/%s.log", state->base,
-		     instance->list.promises[index].title) < 0) {
-		free(line);
-		return -1;
-	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		  0666);
-	free(path);
-	if (fd < 0 || give_file(state, fd) < 0) {
-		if (fd >= 0)
-			close_keeping_errno(fd);
-		free(line);
-		return -1;
-	}
-	do
-		written = write(fd, line, (size_t)length);
-	while (written < 0 && errno == EINTR);
-	free(line);
-	if (written != length) {
-		if (written >= 0)
-			errno = ENOSPC;
-		close_keeping_errno(fd);
+	status = fdio_pwrite_all(fd, content, size, 0);
+	if (status == 0)
+		status = ftruncate(fd, (off_t)size);
+	if (status < 0) {
+		fdio_close_quietly(fd);
 		return -1;
 	}
 	return close(fd);
 }
 
-int state_record(struct state *state, const struct instance_report *instance,
-                 size_t index)
+int state_sync(const struct state *state)
 {
-	const struct promise_result *result = &instance->results[index];
-
-	if (state->error || result->disabled)
-		return state->error ? -1 : 0;
-	if (!state->recorded) {
-		state->recorded = calloc(instance->list.count, 1);
-		if (!state->recorded) {
-			state->error = ENOMEM;
-			return -1;
-		}
-	}
-	if (write_spare(state, instance, index) < 0 ||
-	    append_log(state, instance, index) < 0) {
-		state->error = errno ? errno : EIO;
-		return -1;
-	}
-	state->recorded[index] = 1;
-	return 0;
+	return syncfs(state->base_fd);
 }
 
 /*
- * Whether `index` is the first recorded promise of its title: promises of
- * one title share one result file and one spare (the last written wins, as
- * in slapgrid), which must be put in place once.
+ * Puts the spare of `title` in place in `folder`, atomically: exchanged
+ * with the old file, which becomes the spare.  The first time, or on a
+ * file system that cannot exchange, a plain rename does.
  */
-static bool first_recorded_of_title(const struct state *state,
-                                    const struct instance_report *instance,
-                                    size_t index)
+static int exchange(const struct state *state, enum state_folder folder,
+                    const char *title)
 {
-	const struct promise *promises = instance->list.promises;
-	size_t head = promises[index].same_title_as;
-
-	if (head == SCAN_TITLE_UNIQUE)
-		return true;
-	for (size_t i = head; i < index; i++)
-		if ((i == head || promises[i].same_title_as == head) &&
-		    state->recorded[i])
-			return false;
-	return true;
-}
-
-int state_commit(struct state *state, const struct instance_report *instance)
-{
-	char *result_dir;
+	char name[NAME_MAX + 1], spare[NAME_MAX + 1];
+	int dir_fd = folder_fd(state, folder);
 	int status;
 
-	if (state->error) {
-		errno = state->error;
+	if (file_name(folder, title, name, sizeof name) < 0 ||
+	    spare_name(title, spare, sizeof spare) < 0)
 		return -1;
-	}
-	/* One syncfs makes every new file durable before any is put in place. */
-	if (syncfs(state->lock_fd) < 0)
-		return -1;
-	for (size_t i = 0; state->recorded && i < instance->list.count; i++)
-		if (state->recorded[i] &&
-		    first_recorded_of_title(state, instance, i) &&
-		    commit_result(state, instance->list.promises[i].title) < 0)
-			return -1;
-	if (asprintf(&result_dir, "%s/result", state->base) < 0)
-		return -1;
-	status = atomic_file_sync_dir(result_dir);
-	free(result_dir);
+	status = renameat2(dir_fd, spare, dir_fd, name, RENAME_EXCHANGE);
+	if (status < 0 && (errno == ENOENT || errno == EINVAL ||
+			   errno == ENOSYS || errno == EOPNOTSUPP))
+		status = renameat(dir_fd, spare, dir_fd, name);
 	return status;
+}
+
+/*
+ * Appends `records` to a log whose descriptor is `fd`, after a newline
+ * when a record of an earlier run was cut (a crash): *start gets where
+ * the append began, for an undo.
+ */
+static int append_records(int fd, const char *records, size_t size,
+                          off_t *start)
+{
+	struct stat status;
+	char last = '\n';
+
+	if (fstat(fd, &status) < 0)
+		return -1;
+	*start = status.st_size;
+	if (status.st_size > 0 &&
+	    fdio_pread(fd, &last, 1, status.st_size - 1) != 1)
+		return -1;
+	if (last != '\n' && fdio_write_all(fd, "\n", 1) < 0)
+		return -1;
+	return fdio_write_all(fd, records, size);
+}
+
+int state_commit(const struct state *state, const char *title,
+                 const char *records, size_t size, bool cache)
+{
+	char name[NAME_MAX + 1];
+	off_t start = -1;
+	int fd, saved;
+
+	if (file_name(STATE_LOG, title, name, sizeof name) < 0)
+		return -1;
+	/* Read and write: the last byte says whether a record was cut. */
+	fd = fsat_open_writable(state->log_fd, name, O_RDWR | O_APPEND,
+				FILE_MODE, state->owner, NULL);
+	if (fd < 0)
+		return -1;
+	if (append_records(fd, records, size, &start) < 0 ||
+	    exchange(state, STATE_RESULT, title) < 0)
+		goto undo;
+	if (close(fd) < 0)
+		return -1;
+	return cache ? exchange(state, STATE_CACHE, title) : 0;
+undo:
+	saved = errno;
+	/* Never half a record, never a record without its result. */
+	if (start >= 0)
+		(void)ftruncate(fd, start);
+	fdio_close_quietly(fd);
+	errno = saved;
+	return -1;
+}
+
+int state_finish(const struct state *state)
+{
+	if (fsync(state->result_fd) < 0 || fsync(state->cache_fd) < 0)
+		return -1;
+	return 0;
 }
 
 void state_close(struct state *state)
 {
-	free(state->recorded);
-	if (state->lock_fd >= 0)
-		close(state->lock_fd);
-	free(state->base);
-	free(state->lock_path);
-	memset(state, 0, sizeof *state);
-	state->lock_fd = -1;
+	int fds[] = { state->lock_fd, state->base_fd, state->result_fd,
+		      state->log_fd, state->cache_fd };
+
+	/* Closing the lock file releases the lock (and wakes a waiter). */
+	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+		fdio_close_quietly(fds[i]);
+	free(state->base_path);
+	free(state->log_path);
+	*state = (struct state){ .base_fd = -1, .result_fd = -1, .log_fd = -1,
+				 .cache_fd = -1, .lock_fd = -1, .watch = -1 };
 }

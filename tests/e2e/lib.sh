@@ -1,7 +1,8 @@
 # Helpers for the end-to-end tests.  Each test runs in its own folder $WORK,
 # with $TEST_TAG set; promise-run is always started with PROMISE_RUN_TEST_TAG
-# in its environment, which every promise and descendant inherits, so that
-# anything left behind can be found in /proc afterwards.
+# in its environment, which every promise and descendant inherits (as root,
+# through --keep-env), so that anything left behind can be found in /proc
+# afterwards.
 
 # The pids of live processes whose environment holds the tag.
 processes_tagged() {
@@ -38,10 +39,18 @@ promises() {
 # promise-run is stopped after 20 s, which fails the test (status 124).
 run_pr() {
 	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG timeout -s KILL 20 \
-		"$PROMISE_RUN" --color=never "$@" 2>"$WORK.stderr")
+		"$PROMISE_RUN" --color=never --keep-env PROMISE_RUN_TEST_TAG \
+		"$@" 2>"$WORK.stderr")
 	status=$?
 	err=$(cat "$WORK.stderr")
 	rm -f "$WORK.stderr"
+}
+
+# skip REASON: a missing prerequisite (root, IPv6, a tool): shown and
+# counted as a skip, never as a pass.
+skip() {
+	echo "skip: $*"
+	exit 77
 }
 
 fail() {
@@ -84,7 +93,8 @@ wait_for_file() {
 # any program does): env gives it back its default, as a terminal would.
 start_pr() {
 	PROMISE_RUN_TEST_TAG=$TEST_TAG env --default-signal=INT \
-		"$PROMISE_RUN" --color=never "$@" >"$WORK.out" 2>"$WORK.err" &
+		"$PROMISE_RUN" --color=never --keep-env PROMISE_RUN_TEST_TAG \
+		"$@" >"$WORK.out" 2>"$WORK.err" &
 	pr_pid=$!
 }
 

@@ -187,7 +187,7 @@ test_an_instance_home_named_like_a_check_is_given_with_a_path() {
 	mkdir -p check-url/etc/promise
 	printf '#!/bin/sh\nexit 0\n' >check-url/etc/promise/a
 	chmod +x check-url/etc/promise/a
-	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" ./check-url)
+	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" ./check-url --keep-env PROMISE_RUN_TEST_TAG)
 	status=$?
 	expect_status 0
 	expect_line "^== $WORK/check-url$"

@@ -40,7 +40,7 @@ test_an_unreadable_promise_folder_exits_1() {
 test_the_current_directory_is_the_default_home() {
 	make_instance home
 	promise home here 'exit 0'
-	out=$(cd home && PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN")
+	out=$(cd home && PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --keep-env PROMISE_RUN_TEST_TAG)
 	status=$?
 	expect_status 0
 	expect_line "^== $WORK/home$"
@@ -102,11 +102,11 @@ test_verbose_prints_the_output_of_working_promises() {
 test_color_only_when_asked_and_never_with_no_color() {
 	make_instance home
 	promise home good 'exit 0'
-	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" home)
+	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --keep-env PROMISE_RUN_TEST_TAG home)
 	[[ $out != *$'\e['* ]] || fail "colour on a pipe"
-	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --color=always home)
+	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --keep-env PROMISE_RUN_TEST_TAG --color=always home)
 	[[ $out == *$'\e[32m'* ]] || fail "no colour with --color=always"
-	out=$(NO_COLOR=1 PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --color=always home)
+	out=$(NO_COLOR=1 PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --keep-env PROMISE_RUN_TEST_TAG --color=always home)
 	[[ $out != *$'\e['* ]] || fail "colour despite NO_COLOR"
 }
 

@@ -61,16 +61,30 @@ awk "{print (\$1 == \$5 && \$1 == \$6) ? \"leader\" : \"not leader\"}" /proc/$$/
 test_the_environment_is_inherited_with_instance_home() {
 	make_instance home
 	promise home env 'echo "mine=$MY_VARIABLE"; echo "home=$INSTANCE_HOME"'
-	MY_VARIABLE=kept INSTANCE_HOME=/wrong run_pr --verbose home
+	if (( EUID == 0 )); then
+		# As root, only what --keep-env names passes (see the next test).
+		MY_VARIABLE=kept INSTANCE_HOME=/wrong run_pr --keep-env MY_VARIABLE --verbose home
+	else
+		MY_VARIABLE=kept INSTANCE_HOME=/wrong run_pr --verbose home
+	fi
 	expect_status 0
 	expect_line '^ +mine=kept$'
 	expect_line "^ +home=$WORK/home$"
+}
+
+test_as_root_roots_environment_does_not_reach_promises() {
+	(( EUID == 0 )) || skip "needs root"
+	make_instance home
+	promise home env 'env | cut -d= -f1 | sort | tr "\n" " "'
+	ROOT_TOKEN=s3cr3t LANG=C.UTF-8 LC_ALL=C.UTF-8 run_pr --verbose home
+	expect_status 0
+	expect_line '^ +HOME INSTANCE_HOME LANG LC_ALL LOGNAME PATH PROMISE_RUN PROMISE_RUN_TEST_TAG PWD SHELL USER$'
 }
 
 test_closed_standard_descriptors_are_reopened() {
 	make_instance home
 	promise home fds 'exec ls /proc/self/fd'
 	( exec 0<&- 2>&-
-	  PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --verbose home >"$WORK/report" )
+	  PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --keep-env PROMISE_RUN_TEST_TAG --verbose home >"$WORK/report" )
 	grep -qE 'working \(1 promise\)' "$WORK/report" || { cat "$WORK/report"; fail "no verdict"; }
 }

@@ -151,7 +151,7 @@ test_sigkill_mid_write_leaves_only_complete_result_files() {
 	run_pr home
 	expect_status 0
 	for delay in 0.01 0.02 0.04 0.06 0.08 0.1 0.15; do
-		PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" home >/dev/null 2>&1 &
+		PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --keep-env PROMISE_RUN_TEST_TAG home >/dev/null 2>&1 &
 		sleep "$delay"
 		kill -KILL $! 2>/dev/null
 		wait $! 2>/dev/null

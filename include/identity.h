@@ -1,0 +1,36 @@
+/*
+ * identity: whose rights promise-run uses on the filesystem.  As root,
+ * everything promise-run itself does inside an instance home (list the
+ * promise folder, read the configuration and previous state, write the
+ * result and log files, take the lock) is done with the filesystem
+ * identity of the home's user (setfsuid, setfsgid and the user's groups),
+ * so that the kernel checks each access as for that user: a link to a
+ * root-only file reads as "permission denied", and what is created belongs
+ * to the user from the start.  Capabilities that bypass file permissions
+ * are dropped by the kernel while the filesystem uid is not 0.
+ *
+ * Only the filesystem ids change, and only between identity_become and
+ * identity_restore: signals, /proc and the promises' spawning stay root's.
+ * Without root, both calls do nothing.
+ *
+ * Lifecycle: identity_init once, then pairs of identity_become and
+ * identity_restore around the work done in a home.
+ */
+#ifndef PROMISE_RUN_IDENTITY_H
+#define PROMISE_RUN_IDENTITY_H
+
+struct credentials;
+
+/* Remembers promise-run's own groups; 0, or -1 with errno. */
+int identity_init(void);
+
+/*
+ * Takes the filesystem identity of `user` (NULL, or one that needs no
+ * change: nothing).  0, or -1 with errno after restoring root's.
+ */
+int identity_become(const struct credentials *user);
+
+/* Gives promise-run its own identity back. */
+void identity_restore(void);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * job: the life of one promise process, as one function of (state,
+ * event, now).  Its effects on the world (signals to the promise's process
+ * group) go through a small table of operations, so that unit tests drive
+ * it with a fake clock and a fake kill.
+ *
+ *   RUNNING --deadline--> TERMINATING (TERM + CONT: a stopped promise must
+ *   be able to die) --kill-after--> KILLED (KILL) --drain--> DONE (given up
+ *   on: stuck in the kernel).
+ *   Exit and end of output are two events: after the exit, output is still
+ *   read until EOF for at most JOB_DRAIN_SECONDS (DRAINING), then whatever
+ *   is left of the group is killed and the job is DONE.
+ *   STOP (promise-run was asked to stop) terminates a running promise;
+ *   STOP_AGAIN kills it at once.
+ *
+ * Lifecycle: job_start, then job_handle for each event until the state is
+ * JOB_DONE.
+ */
+#ifndef PROMISE_RUN_JOB_H
+#define PROMISE_RUN_JOB_H
+
+#include <stdbool.h>
+#include <time.h>
+
+/* How long output is still read after a promise's process exited. */
+#define JOB_DRAIN_SECONDS 0.1
+
+enum job_state {
+	JOB_RUNNING,
+	JOB_TERMINATING,        /* SIGTERM sent, SIGKILL at the deadline */
+	JOB_KILLED,             /* SIGKILL sent, given up on at the deadline */
+	JOB_DRAINING,           /* process reaped, output read until EOF */
+	JOB_DONE,
+};
+
+enum job_event {
+	JOB_DEADLINE,           /* the state's deadline has come */
+	JOB_EXITED,             /* the process was reaped */
+	JOB_EOF,                /* its output reached end of file */
+	JOB_STOP,               /* promise-run is stopping */
+	JOB_STOP_AGAIN,         /* ... and was told a second time */
+};
+
+struct job_ops {
+	/* Sends `signo` to the promise's process group. */
+	void (*signal)(void *context, int signo);
+};
+
+struct job {
+	enum job_state state;
+	struct timespec deadline;       /* of the current state */
+	struct timespec timeout_at;     /* the promise's own timeout */
+	double kill_after;
+	bool exited;                    /* reaped */
+	bool output_open;               /* EOF not yet seen */
+	bool timed_out;                 /* stopped at its deadline */
+	bool cut_by_deadline;           /* ... the run's, before its own */
+	bool interrupted;               /* stopped because promise-run was */
+	bool abandoned;                 /* survived SIGKILL: given up on */
+};
+
+/*
+ * A job whose process has just started at `now`: its deadline is its
+ * timeout, or `stop_at` (the run's deadline) when that comes first
+ * (`stop_at` {0, 0}: none).
+ */
+void job_start(struct job *job, struct timespec now, double timeout,
+               double kill_after, struct timespec stop_at);
+
+/* Moves the job on after `event`, at `now`. */
+void job_handle(struct job *job, enum job_event event, struct timespec now,
+                const struct job_ops *ops, void *context);
+
+#endif

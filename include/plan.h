@@ -1,0 +1,89 @@
+/*
+ * plan: what will be done with each promise of an instance, decided before
+ * anything runs, by one pure function of the scan, the settings, the
+ * configuration, the user and the stored state:
+ *
+ *   PLAN_RUN        run it, with this timeout (and where it comes from)
+ *   PLAN_DISABLED   skip = yes in the configuration
+ *   PLAN_REFUSED    as root, a file someone else could have written
+ *   PLAN_CACHED     anomaly mode: its periodicity has not come; the stored
+ *                   result is reported again
+ *   PLAN_UNSELECTED not named by --only
+ *
+ * The plan has one entry per promise of the scan, in the same order.
+ *
+ * Lifecycle: plan_make, plan_release.
+ */
+#ifndef PROMISE_RUN_PLAN_H
+#define PROMISE_RUN_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "settings.h"
+
+struct config;
+struct credentials;
+struct promise_list;
+
+enum plan_disposition {
+	PLAN_RUN,
+	PLAN_DISABLED,
+	PLAN_REFUSED,
+	PLAN_CACHED,
+	PLAN_UNSELECTED,
+};
+
+struct plan_entry {
+	enum plan_disposition disposition;
+	struct setting_value timeout;   /* seconds, with its source */
+	double kill_after;
+	double periodicity;             /* seconds between runs, anomaly mode */
+	bool nagios_levels;             /* exit 1 WARNING, 2 CRITICAL, 3 UNKNOWN */
+	char *refusal;                  /* PLAN_REFUSED: why */
+	/*
+	 * Another promise of the same title comes later in byte order: this
+	 * one writes no result file, log line or cache (the later one does).
+	 */
+	bool shadowed;
+};
+
+struct plan {
+	struct plan_entry *entries;     /* one per promise of the scan */
+	size_t count;
+	enum setting_mode mode;
+	struct setting_values home;     /* the instance's [run] settings */
+	size_t to_run;                  /* entries to run */
+};
+
+/* What the plan is made of. */
+struct plan_input {
+	const struct promise_list *list;
+	const struct setting_values *command_line;
+	const struct config *config;    /* NULL: no file */
+	/* As root: the user the promises run as, whose files are checked. */
+	const struct credentials *user;
+	bool check_files;
+	/* --only: the promises to run (none: all). */
+	const char *const *only;
+	size_t only_count;
+	bool force;                     /* anomaly mode: periodicity ignored */
+	/*
+	 * Anomaly mode: per promise, the time (Unix seconds) before which it
+	 * need not run, from the cache; 0 when unknown.  May be NULL.
+	 */
+	const double *next_run_after;
+	double now;                     /* Unix seconds */
+};
+
+/*
+ * Makes the plan; 0, or -1 with errno ENOMEM.  `*missing` (may be NULL)
+ * is set to an --only name that names no promise, or NULL.
+ */
+int plan_make(const struct plan_input *input, struct plan *plan,
+              const char **missing);
+
+void plan_release(struct plan *plan);
+
+#endif

@@ -1,0 +1,71 @@
+/* checks: what the built-in checks share: option errors, what they say. */
+#include "checks.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "value.h"
+
+int checks_fail(char *error, size_t error_size, const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	vsnprintf(error, error_size, format, arguments);
+	va_end(arguments);
+	return -1;
+}
+
+int checks_option_error(int option, char **argv, char *error,
+                        size_t error_size)
+{
+	if (option == ':')
+		return checks_fail(error, error_size,
+				   "option '%s' requires a value",
+				   argv[optind - 1]);
+	return checks_fail(error, error_size, "unknown option '%s'",
+			   argv[optind - 1]);
+}
+
+int checks_parse_timeout(const char *text, double *timeout, char *error,
+                         size_t error_size)
+{
+	if (value_parse_seconds(text, timeout) < 0 || *timeout <= 0)
+		return checks_fail(error, error_size,
+				   "option '--timeout' expects a number of seconds above 0, not '%s'",
+				   text);
+	return 0;
+}
+
+/* Flushes stdout: a message that could not be written is a failure. */
+static int flushed(int status)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "promise-run: cannot write: %s\n",
+			strerror(errno));
+		return status == CHECK_WORKS ? CHECK_UNREACHABLE : status;
+	}
+	return status;
+}
+
+int checks_say(const char *check, enum check_status status,
+               const char *message)
+{
+	if (status == CHECK_USAGE) {
+		fprintf(stderr, "promise-run %s: %s (see --help)\n", check,
+			message);
+		return CHECK_USAGE;
+	}
+	if (*message)
+		puts(message);
+	return flushed(status);
+}
+
+int checks_help(const char *usage)
+{
+	fputs(usage, stdout);
+	return flushed(CHECK_WORKS);
+}

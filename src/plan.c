@@ -1,0 +1,114 @@
+/* plan: each promise's fate, decided before anything runs. */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "credentials.h"
+#include "scan.h"
+
+static bool selected(const struct plan_input *input, const char *name)
+{
+	if (input->only_count == 0)
+		return true;
+	for (size_t i = 0; i < input->only_count; i++)
+		if (strcmp(input->only[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* An --only name that names no promise of the list, or NULL. */
+static const char *missing_name(const struct plan_input *input)
+{
+	for (size_t i = 0; i < input->only_count; i++) {
+		bool found = false;
+
+		for (size_t p = 0; p < input->list->count && !found; p++)
+			found = strcmp(input->list->promises[p].name,
+				       input->only[i]) == 0;
+		if (!found)
+			return input->only[i];
+	}
+	return NULL;
+}
+
+/* Decides one promise; 0, or -1 when memory ran out. */
+static int plan_entry(const struct plan_input *input, const struct plan *plan,
+                      const struct promise *promise, size_t index,
+                      struct plan_entry *entry)
+{
+	const struct config *config = input->config;
+	const struct promise_config *section =
+		config ? config_find_promise(config, promise->name) : NULL;
+	struct setting_values merged;
+	char why[256];
+
+	settings_resolve(input->command_line, config ? &config->run : NULL,
+			 section ? &section->values : NULL,
+			 config && !config->operator, &merged);
+	entry->timeout = merged.values[SETTING_TIMEOUT];
+	entry->kill_after = merged.values[SETTING_KILL_AFTER].seconds;
+	entry->periodicity = merged.values[SETTING_PERIODICITY].seconds;
+	entry->nagios_levels = merged.values[SETTING_NAGIOS_LEVELS].flag;
+	entry->shadowed = promise->title_taken_later;
+	entry->disposition = PLAN_RUN;
+	if (!selected(input, promise->name)) {
+		entry->disposition = PLAN_UNSELECTED;
+	} else if (merged.values[SETTING_SKIP].flag) {
+		entry->disposition = PLAN_DISABLED;
+	} else if (input->check_files &&
+		   credentials_check_file(input->user, &promise->file, why,
+					  sizeof why) < 0) {
+		entry->disposition = PLAN_REFUSED;
+		if (asprintf(&entry->refusal, "refused: %s", why) < 0) {
+			entry->refusal = NULL;
+			return -1;
+		}
+	} else if (plan->mode == MODE_ANOMALY && !input->force &&
+		   input->next_run_after &&
+		   input->now < input->next_run_after[index]) {
+		entry->disposition = PLAN_CACHED;
+	}
+	return 0;
+}
+
+int plan_make(const struct plan_input *input, struct plan *plan,
+              const char **missing)
+{
+	const struct config *config = input->config;
+	size_t count = input->list->count;
+
+	memset(plan, 0, sizeof *plan);
+	if (missing)
+		*missing = missing_name(input);
+	settings_resolve(input->command_line, config ? &config->run : NULL,
+			 NULL, config && !config->operator, &plan->home);
+	plan->mode = (enum setting_mode)plan->home.values[SETTING_MODE].choice;
+	plan->entries = calloc(count ? count : 1, sizeof *plan->entries);
+	if (!plan->entries) {
+		errno = ENOMEM;
+		return -1;
+	}
+	plan->count = count;
+	for (size_t i = 0; i < count; i++) {
+		if (plan_entry(input, plan, &input->list->promises[i], i,
+			       &plan->entries[i]) < 0) {
+			plan_release(plan);
+			errno = ENOMEM;
+			return -1;
+		}
+		plan->to_run += plan->entries[i].disposition == PLAN_RUN;
+	}
+	return 0;
+}
+
+void plan_release(struct plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		free(plan->entries[i].refusal);
+	free(plan->entries);
+	memset(plan, 0, sizeof *plan);
+}
