@@ -20,7 +20,12 @@ int escape_xml(FILE *out, const char *text, int attribute);
 /* A Prometheus label value, quotes not included. */
 int escape_prometheus_label(FILE *out, const char *text);
 
-/* A YAML double-quoted scalar that TAP::Parser's YAMLish reads back. */
+/*
+ * A YAML double-quoted scalar that TAP::Parser's YAMLish reads back:
+ * controls (C0, DEL and C1) as \xHH, U+FFFE and U+FFFF as U+FFFD.
+ * U+2028 and U+2029 stay as they are: printable in YAML 1.2, and no line
+ * break to YAMLish.
+ */
 int escape_yaml(FILE *out, const char *text);
 
 /* A TAP test point description: one line, no directive-starting '#'. */

@@ -11,7 +11,8 @@
  *     kernel would reap promises before promise-run saw them exit);
  *   - SIGPIPE is ignored: a closed standard output is an EPIPE that the
  *     run handles (stop the promises, then end by SIGPIPE), not a death
- *     with promises still running;
+ *     with promises still running; SIGXFSZ likewise (a file over the
+ *     size limit is an EFBIG for that file);
  *   - promise-run becomes a child subreaper, so escaped descendants of
  *     promises are re-parented to it.
  *

@@ -14,11 +14,12 @@
  * version goes to a spare file (result/.promise-run-spare.TITLE, the
  * inode of the version before last, so a run allocates no inode), then,
  * after one syncfs for the whole home, is exchanged with it
- * (renameat2 RENAME_EXCHANGE).  A promise's log record and its result are
- * committed together: the record is appended, the result exchanged, and a
- * record whose write failed or whose result could not be put in place is
- * cut off again (ftruncate to where it began), so a log never holds half
- * a record or a record without its result.
+ * (renameat2 RENAME_EXCHANGE).  A promise's result and its log record are
+ * committed together: the result is put in place, then the record
+ * appended; a record that cannot be written whole is cut off again
+ * (ftruncate to where it began) and the result taken back (exchanged
+ * again), so a log never holds half a record, nor a record whose result
+ * is not in place.
  *
  * Lifecycle: state_open, state_try_lock (or state_watch_lock and wait),
  * reads, state_write_spare for each result, state_sync, state_commit for
@@ -94,9 +95,10 @@ int state_write_spare(const struct state *state, enum state_folder folder,
 int state_sync(const struct state *state);
 
 /*
- * Commits one promise: appends its log records, then puts its result
- * spare (and its cache spare when `cache`) in place; on a failure the
- * records are cut off again.  0, or -1 with errno.
+ * Commits one promise: puts its result spare in place, appends its log
+ * records, then puts its cache spare in place (when `cache`); on a
+ * failure the result is taken back and the records cut off.  0, or -1
+ * with errno.
  */
 int state_commit(const struct state *state, const char *title,
                  const char *records, size_t size, bool cache);

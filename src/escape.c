@@ -115,6 +115,19 @@ int escape_prometheus_label(FILE *out, const char *text)
 static size_t yaml_byte(FILE *out, const unsigned char *c, void *context)
 {
 	(void)context;
+	/* C1 controls (U+0080 to U+009F, C2 80 to C2 9F): not printable. */
+	if (c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F) {
+		fprintf(out, "\\x%02x", c[1]);
+		return 2;
+	}
+	/*
+	 * U+FFFE and U+FFFF are no characters, and YAMLish has no \u escape
+	 * for them: the replacement character stands for them.
+	 */
+	if (is_xml_nonchar(c)) {
+		fputs("\xef\xbf\xbd", out);
+		return 3;
+	}
 	if (*c == '"')
 		fputs("\\\"", out);
 	else if (*c == '\\')

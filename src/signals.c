@@ -20,7 +20,12 @@ int signals_init(struct signals *signals)
 	sigset_t handled;
 
 	signals->fd = -1;
+	/*
+	 * SIGXFSZ too: a file over RLIMIT_FSIZE is an EFBIG for that file,
+	 * said and undone like a full disk, not the death of the run.
+	 */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
+	    signal(SIGXFSZ, SIG_IGN) == SIG_ERR ||
 	    signal(SIGCHLD, SIG_DFL) == SIG_ERR)
 		return -1;
 	/* After SIGPIPE is ignored: every child gets it back as default. */

@@ -316,10 +316,11 @@ int state_sync(const struct state *state)
 /*
  * Puts the spare of `title` in place in `folder`, atomically: exchanged
  * with the old file, which becomes the spare.  The first time, or on a
- * file system that cannot exchange, a plain rename does.
+ * file system that cannot exchange, a plain rename does.  *exchanged
+ * says which, for an undo.
  */
-static int exchange(const struct state *state, enum state_folder folder,
-                    const char *title)
+static int put_in_place(const struct state *state, enum state_folder folder,
+                        const char *title, bool *exchanged)
 {
 	char name[NAME_MAX + 1], spare[NAME_MAX + 1];
 	int dir_fd = folder_fd(state, folder);
@@ -328,11 +329,28 @@ static int exchange(const struct state *state, enum state_folder folder,
 	if (file_name(folder, title, name, sizeof name) < 0 ||
 	    spare_name(title, spare, sizeof spare) < 0)
 		return -1;
+	*exchanged = true;
 	status = renameat2(dir_fd, spare, dir_fd, name, RENAME_EXCHANGE);
 	if (status < 0 && (errno == ENOENT || errno == EINVAL ||
-			   errno == ENOSYS || errno == EOPNOTSUPP))
+			   errno == ENOSYS || errno == EOPNOTSUPP)) {
+		*exchanged = false;
 		status = renameat(dir_fd, spare, dir_fd, name);
+	}
 	return status;
+}
+
+/* Takes back put_in_place: the old file returns, the new is the spare. */
+static void take_back(const struct state *state, enum state_folder folder,
+                      const char *title, bool exchanged)
+{
+	char name[NAME_MAX + 1], spare[NAME_MAX + 1];
+	int dir_fd = folder_fd(state, folder);
+
+	if (file_name(folder, title, name, sizeof name) < 0 ||
+	    spare_name(title, spare, sizeof spare) < 0)
+		return;
+	(void)renameat2(dir_fd, name, dir_fd, spare,
+			exchanged ? RENAME_EXCHANGE : 0);
 }
 
 /*
@@ -361,6 +379,7 @@ int state_commit(const struct state *state, const char *title,
                  const char *records, size_t size, bool cache)
 {
 	char name[NAME_MAX + 1];
+	bool exchanged, cache_exchanged;
 	off_t start = -1;
 	int fd, saved;
 
@@ -371,15 +390,27 @@ int state_commit(const struct state *state, const char *title,
 				FILE_MODE, state->owner, NULL);
 	if (fd < 0)
 		return -1;
-	if (append_records(fd, records, size, &start) < 0 ||
-	    exchange(state, STATE_RESULT, title) < 0)
-		goto undo;
+	/*
+	 * The result first, then its record: a crash between the two leaves
+	 * a result whose record is missing, never a record of a result that
+	 * is not there.  A record that cannot be written takes the result
+	 * back, so that both stay as they were.
+	 */
+	if (put_in_place(state, STATE_RESULT, title, &exchanged) < 0)
+		goto fail;
+	if (append_records(fd, records, size, &start) < 0) {
+		saved = errno;
+		take_back(state, STATE_RESULT, title, exchanged);
+		errno = saved;
+		goto fail;
+	}
 	if (close(fd) < 0)
 		return -1;
-	return cache ? exchange(state, STATE_CACHE, title) : 0;
-undo:
+	return cache ? put_in_place(state, STATE_CACHE, title, &cache_exchanged)
+		     : 0;
+fail:
 	saved = errno;
-	/* Never half a record, never a record without its result. */
+	/* Never half a record. */
 	if (start >= 0)
 		(void)ftruncate(fd, start);
 	fdio_close_quietly(fd);

@@ -111,3 +111,30 @@ finish_pr() {
 	out=$(cat "$WORK.out"); err=$(cat "$WORK.err")
 	rm -f "$WORK.out" "$WORK.err"
 }
+
+# conf LINE...: the configuration file of home/.
+conf() { mkdir -p home/etc; printf '%s\n' "$@" >home/etc/promise-run.conf; }
+
+# at_exit COMMAND: runs COMMAND when the test ends, after those before.
+exit_commands=
+at_exit() {
+	exit_commands="$exit_commands
+$1"
+	trap 'eval "$exit_commands"' EXIT
+}
+
+# need_root: tests that create users and drop privileges.
+need_root() {
+	[[ $(id -u) == 0 ]] || skip "needs root"
+}
+
+# make_user [VARIABLE]: a throw-away user for one test, named in $user (or
+# in VARIABLE), removed when the test ends.
+make_user() {
+	local name=prtest$RANDOM$RANDOM
+	useradd --no-create-home --shell /bin/sh "$name" || fail "useradd"
+	at_exit "userdel '$name' 2>/dev/null"
+	printf -v "${1:-user}" '%s' "$name"
+	# The test folder is root's 0700 one: let the user reach its home.
+	chmod 755 "$WORK"
+}

@@ -1,6 +1,5 @@
 # The configuration file, the environment, and running as root.
 
-conf() { mkdir -p home/etc; printf '%s\n' "$@" >home/etc/promise-run.conf; }
 
 test_config_timeout_applies() {
 	make_instance home
@@ -135,20 +134,6 @@ test_clean_env_leaves_only_the_documented_variables() {
 	rm home/etc/promise-run.conf
 	SECRET=1 run_pr --keep-env SECRET --verbose home
 	expect_line 'SECRET'
-}
-
-# The tests below need root, to create a user and drop privileges.
-need_root() {
-	[[ $(id -u) == 0 ]] || skip "needs root"
-}
-
-# A throw-away user for one test, removed when the test ends.
-make_user() {
-	user=prtest$RANDOM
-	useradd --no-create-home --shell /bin/sh "$user" || fail "useradd"
-	trap 'userdel "$user" 2>/dev/null' EXIT
-	# The test folder is root's 0700 one: let the user reach its home.
-	chmod 755 "$WORK"
 }
 
 test_as_root_promises_run_as_the_owner_of_the_home() {

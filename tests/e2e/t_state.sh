@@ -147,18 +147,34 @@ test_a_crashed_holder_never_leaves_a_stale_lock() {
 
 test_sigkill_mid_write_leaves_only_complete_result_files() {
 	make_instance home
-	promises home 200 'echo run'
+	promises home 200 "echo run \$(cat $WORK/run)"
+	echo 0 >"$WORK/run"
 	run_pr home
 	expect_status 0
+	# The kill points are spread over a run; whatever the point, every
+	# result file is whole, and no log holds a record whose result is not
+	# in place (at most the promise being committed has its result
+	# without its record yet).
 	for delay in 0.01 0.02 0.04 0.06 0.08 0.1 0.15; do
+		echo "$delay" >"$WORK/run"
 		PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --keep-env PROMISE_RUN_TEST_TAG home >/dev/null 2>&1 &
 		sleep "$delay"
 		kill -KILL $! 2>/dev/null
 		wait $! 2>/dev/null
-		for file in home/.slapgrid/promise/result/*.status.json; do
-			jq -e '.result.failed == false' "$file" >/dev/null ||
-				fail "incomplete after SIGKILL at $delay s: $file"
-		done
+		jq -se 'all(.[]; .result.failed == false)' \
+			home/.slapgrid/promise/result/*.status.json >/dev/null ||
+			fail "incomplete after SIGKILL at $delay s"
+		# Each promise's last record against its result, in one pass.
+		jq -rs '.[] | "\(.title) \(.result.message)"' \
+			home/.slapgrid/promise/result/*.status.json >"$WORK/results"
+		awk '{ sub(/.*\//, "", FILENAME) } { last[FILENAME] = $NF }
+		     END { for (f in last) { sub(/\.log$/, "", f); print f, "run", last[f ".log"] } }' \
+			home/.slapgrid/promise/log/*.log | sort >"$WORK/records"
+		mismatches=$(sort "$WORK/results" | diff - "$WORK/records" | grep '^<' )
+		[[ -z $mismatches || $(wc -l <<<"$mismatches") == 1 ]] ||
+			fail "several results without their records at $delay s: $mismatches"
+		[[ -z $mismatches || $mismatches == *"run $delay" ]] ||
+			fail "a record without its result at $delay s: $mismatches"
 	done
 	# The promises orphaned by SIGKILL exit at once; wait for them.
 	for _ in $(seq 200); do
