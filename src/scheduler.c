@@ -293,7 +293,12 @@ out:
 			 home->config ? &home->config->run : NULL, NULL,
 			 home->config && !home->config->operator,
 			 &home->settings);
-	home->cap = home->settings.values[SETTING_JOBS].count;
+	/* A home's own `jobs` caps it within the pool of -j. */
+	home->cap = s->run.values[SETTING_JOBS].count;
+	if (home->config && !home->config->operator &&
+	    home->config->run.values[SETTING_JOBS].given &&
+	    home->config->run.values[SETTING_JOBS].count < home->cap)
+		home->cap = home->config->run.values[SETTING_JOBS].count;
 	home->stateful = home->settings.values[SETTING_STATE].flag &&
 			 s->cli->action == CLI_RUN;
 	struct env_spec spec = {
@@ -1030,7 +1035,7 @@ static void stop(struct scheduler *s, int signo, unsigned count)
 			    s->homes[i].phase == HOME_WAITING) {
 				free(s->report.homes[i].error);
 				s->report.homes[i].error = strdup(
-					"not checked: promise-run was stopped");
+					"promise-run was stopped before it could be checked");
 				s->homes[i].phase = HOME_DONE;
 			}
 	}

@@ -138,3 +138,13 @@ make_user() {
 	# The test folder is root's 0700 one: let the user reach its home.
 	chmod 755 "$WORK"
 }
+
+# wait_for_lock_wait PID: waits (at most 5 s) until promise-run PID waits
+# for a lock: its inotify descriptor then watches the lock file.
+wait_for_lock_wait() {
+	local tries=0
+	until grep -qs '^inotify wd:' /proc/"$1"/fdinfo/*; do
+		((tries++ < 500)) || fail "promise-run never waited for the lock"
+		sleep 0.01
+	done
+}

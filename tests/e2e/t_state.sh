@@ -109,7 +109,7 @@ test_wait_waits_for_the_lock_to_be_released() {
 	hold_lock
 	# Not inherited: promise-run would then hold the lock itself.
 	start_pr --wait home 8>&-
-	sleep 0.1
+	wait_for_lock_wait "$pr_pid"
 	kill -0 "$pr_pid" || fail "promise-run did not wait"
 	exec 8>&-
 	finish_pr
@@ -124,11 +124,14 @@ test_sigint_while_waiting_for_the_lock_exits_130() {
 	exec 8>"home/.slapgrid/promise/promise-run.lock"
 	flock 8
 	start_pr --wait home 8>&-
-	sleep 0.1
+	wait_for_lock_wait "$pr_pid"
 	kill -INT "$pr_pid"
 	finish_pr
 	exec 8>&-
+	# Stopped by the signal itself, after saying so: not the default
+	# action of SIGINT, which would say nothing.
 	expect_status 130
+	expect_err '^promise-run: interrupted by SIGINT: promises stopped$'
 	[[ ! -e $WORK/ran ]] || fail "a promise ran"
 }
 
