@@ -5,22 +5,18 @@
 
 int main(void)
 {
-	SRunner *runner = srunner_create(capture_suite());
+	Suite *(*const suites[])(void) = {
+		capture_suite, cli_suite, config_suite, credentials_suite,
+		env_suite, escape_suite, fsat_suite, job_suite,
+		json_read_suite, monotime_suite, outq_suite, plan_suite,
+		report_suite, result_suite, scan_suite, settings_suite,
+		slapgrid_suite, utf8_suite, value_suite,
+	};
+	SRunner *runner = srunner_create(NULL);
 	int failed;
 
-	srunner_add_suite(runner, utf8_suite());
-	srunner_add_suite(runner, scan_suite());
-	srunner_add_suite(runner, cli_suite());
-	srunner_add_suite(runner, value_suite());
-	srunner_add_suite(runner, result_suite());
-	srunner_add_suite(runner, env_suite());
-	srunner_add_suite(runner, monotime_suite());
-	srunner_add_suite(runner, escape_suite());
-	srunner_add_suite(runner, report_suite());
-	srunner_add_suite(runner, config_suite());
-	srunner_add_suite(runner, checks_cli_suite());
-	srunner_add_suite(runner, credentials_suite());
-	srunner_add_suite(runner, settings_suite());
+	for (size_t i = 0; i < sizeof suites / sizeof *suites; i++)
+		srunner_add_suite(runner, suites[i]());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

@@ -1,287 +1,353 @@
-/* cli and value: the command line and its values. */
-#include <stdarg.h>
+/* cli: argv to options, and one-line errors. */
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 #include "suites.h"
-#include "value.h"
 
-static struct cli_options options;
-static char error[256];
+/* argv and argc of a command line after "promise-run". */
+#define ARGV(...) \
+	char *argv[] = { "promise-run", __VA_ARGS__, NULL }; \
+	int argc = (int)(sizeof argv / sizeof *argv) - 1
 
-/* Parses a NULL-terminated list of words after "promise-run". */
-static int parse(const char *first, ...)
+/* Parses a command line that must be accepted (the homes point into argv). */
+static void parse_ok(char **argv, struct cli_options *options)
 {
-	static char *argv[32] = { "promise-run" };
-	int argc = 1;
-	va_list words;
+	char error[256] = "";
+	int argc = 0;
 
-	va_start(words, first);
-	for (const char *word = first; word; word = va_arg(words, const char *))
-		argv[argc++] = (char *)word;
-	va_end(words);
-	argv[argc] = NULL;
-	error[0] = '\0';
-	return cli_parse(argc, argv, &options, error, sizeof error);
+	while (argv[argc])
+		argc++;
+	ck_assert_msg(cli_parse(argc, argv, options, error, sizeof error) == 0,
+		      "%s", error);
 }
 
-START_TEST(test_cli_defaults)
+/* Parses a command line that must be accepted; no homes read after. */
+#define PARSE_OK(options, ...) do { \
+	ARGV(__VA_ARGS__); \
+	char error_[256] = ""; \
+	ck_assert_msg(cli_parse(argc, argv, options, error_, sizeof error_) == 0, \
+		      "%s", error_); \
+} while (0)
+
+/* A command line that must be refused with exactly `message`. */
+#define ASSERT_REFUSED(message, ...) do { \
+	ARGV(__VA_ARGS__); \
+	struct cli_options options_; \
+	char error_[256] = ""; \
+	ck_assert_int_eq(cli_parse(argc, argv, &options_, error_, sizeof error_), -1); \
+	ck_assert_str_eq(error_, message); \
+	ck_assert_ptr_null(options_.only.words); \
+	ck_assert_ptr_null(options_.keep_env.words); \
+} while (0)
+
+START_TEST(test_cli_defaults_without_options)
 {
-	ck_assert_int_eq(parse(NULL), 0);
+	char *argv[] = { "promise-run", NULL };
+	struct cli_options options;
+	char error[256];
+
+	ck_assert_int_eq(cli_parse(1, argv, &options, error, sizeof error), 0);
 	ck_assert_int_eq(options.action, CLI_RUN);
-	ck_assert_double_eq(options.timeout, 20.0);
-	ck_assert_double_eq(options.kill_after, 1.0);
-	ck_assert_uint_ge(options.jobs, 4);
-	ck_assert_ptr_null(options.promise_dir);
 	ck_assert_int_eq(options.verbosity, CLI_NORMAL);
 	ck_assert_int_eq(options.color, CLI_COLOR_AUTO);
+	ck_assert_ptr_null(options.output);
+	ck_assert_ptr_null(options.promise_dir);
+	ck_assert_ptr_null(options.log_folder);
+	ck_assert_ptr_null(options.config);
+	ck_assert_ptr_null(options.user);
+	ck_assert(!options.wait && !options.force && !options.no_config);
+	ck_assert_uint_eq(options.only.count, 0);
+	ck_assert_uint_eq(options.keep_env.count, 0);
 	ck_assert_uint_eq(options.home_count, 0);
+	for (int id = 0; id < SETTING_COUNT; id++)
+		ck_assert(!options.settings.values[id].given);
+	cli_release(&options);
 }
 END_TEST
 
-START_TEST(test_cli_reads_every_option_long_and_short)
+START_TEST(test_cli_setting_options_take_their_values)
 {
-	ck_assert_int_eq(parse("-t", "0.5", "-k0.2", "-j", "3", "-d", "p", "-q",
-			       "home1", "home2", NULL), 0);
-	ck_assert_double_eq(options.timeout, 0.5);
-	ck_assert_double_eq(options.kill_after, 0.2);
-	ck_assert_uint_eq(options.jobs, 3);
-	ck_assert_str_eq(options.promise_dir, "p");
-	ck_assert_int_eq(options.verbosity, CLI_QUIET);
-	ck_assert_uint_eq(options.home_count, 2);
-	ck_assert_str_eq(options.homes[1], "home2");
-	ck_assert_int_eq(parse("--promise-timeout=7", "--kill-after", "0",
-			       "--jobs=1", "--promise-dir", "/x", "--verbose",
-			       "--list", "--color=never", NULL), 0);
-	ck_assert_double_eq(options.timeout, 7);
-	ck_assert_double_eq(options.kill_after, 0);
-	ck_assert_uint_eq(options.jobs, 1);
-	ck_assert_int_eq(options.verbosity, CLI_VERBOSE);
+	struct cli_options options;
+	const struct setting_value *values = options.settings.values;
+
+	PARSE_OK(&options, "-t", "0.5", "--kill-after=3", "-j", "4",
+		 "--format", "json", "--deadline=60", "--max-timeout", "100",
+		 "--nagios-levels", "-k", "2");
+	ck_assert(values[SETTING_TIMEOUT].given);
+	ck_assert_int_eq(values[SETTING_TIMEOUT].source, SOURCE_COMMAND_LINE);
+	ck_assert(values[SETTING_TIMEOUT].seconds == 0.5);
+	/* The last of a repeated setting wins. */
+	ck_assert(values[SETTING_KILL_AFTER].seconds == 2);
+	ck_assert_uint_eq(values[SETTING_JOBS].count, 4);
+	ck_assert_int_eq(values[SETTING_FORMAT].choice, REPORT_JSON);
+	ck_assert(values[SETTING_DEADLINE].seconds == 60);
+	ck_assert(values[SETTING_MAX_TIMEOUT].seconds == 100);
+	ck_assert(values[SETTING_NAGIOS_LEVELS].flag);
+	ck_assert(!values[SETTING_STATE].given);
+	ck_assert(!values[SETTING_MODE].given);
+	cli_release(&options);
+}
+END_TEST
+
+START_TEST(test_cli_promise_timeout_is_an_alias_of_timeout)
+{
+	struct cli_options options;
+
+	PARSE_OK(&options, "--promise-timeout=7");
+	ck_assert(options.settings.values[SETTING_TIMEOUT].seconds == 7);
+	cli_release(&options);
+}
+END_TEST
+
+START_TEST(test_cli_flags_set_their_settings)
+{
+	struct cli_options options;
+	const struct setting_value *values = options.settings.values;
+
+	PARSE_OK(&options, "--no-state", "--check-anomaly", "--clean-env");
+	ck_assert(values[SETTING_STATE].given);
+	ck_assert(!values[SETTING_STATE].flag);
+	ck_assert(values[SETTING_MODE].given);
+	ck_assert_int_eq(values[SETTING_MODE].choice, MODE_ANOMALY);
+	ck_assert(values[SETTING_CLEAN_ENV].given);
+	ck_assert(values[SETTING_CLEAN_ENV].flag);
+	cli_release(&options);
+}
+END_TEST
+
+START_TEST(test_cli_own_options_take_their_values)
+{
+	struct cli_options options;
+
+	PARSE_OK(&options, "-d", "promises", "-o", "report.json", "--wait",
+		 "-c", "run.conf", "--no-config", "--user=slapuser0", "--force",
+		 "--log-folder", "/var/log/p", "-l", "-q", "--color=never");
+	ck_assert_str_eq(options.promise_dir, "promises");
+	ck_assert_str_eq(options.output, "report.json");
+	ck_assert(options.wait);
+	ck_assert_str_eq(options.config, "run.conf");
+	ck_assert(options.no_config);
+	ck_assert_str_eq(options.user, "slapuser0");
+	ck_assert(options.force);
+	ck_assert_str_eq(options.log_folder, "/var/log/p");
 	ck_assert_int_eq(options.action, CLI_LIST);
+	ck_assert_int_eq(options.verbosity, CLI_QUIET);
 	ck_assert_int_eq(options.color, CLI_COLOR_NEVER);
-	ck_assert_int_eq(parse("--timeout", "3", "--color", NULL), 0);
-	ck_assert_double_eq(options.timeout, 3);
+	cli_release(&options);
+
+	PARSE_OK(&options, "-q", "--verbose", "--color");
+	ck_assert_int_eq(options.verbosity, CLI_VERBOSE);
 	ck_assert_int_eq(options.color, CLI_COLOR_ALWAYS);
+	cli_release(&options);
 }
 END_TEST
 
-START_TEST(test_cli_options_may_follow_homes)
+START_TEST(test_cli_output_dash_means_standard_output)
 {
-	ck_assert_int_eq(parse("home", "-j", "2", NULL), 0);
-	ck_assert_uint_eq(options.jobs, 2);
-	ck_assert_uint_eq(options.home_count, 1);
-	ck_assert_str_eq(options.homes[0], "home");
-	ck_assert_int_eq(parse("--", "-j", NULL), 0);
-	ck_assert_str_eq(options.homes[0], "-j");
+	struct cli_options options;
+
+	PARSE_OK(&options, "-o", "-");
+	ck_assert_ptr_null(options.output);
+	cli_release(&options);
+	PARSE_OK(&options, "--output=report.txt", "--output=-");
+	ck_assert_ptr_null(options.output);
+	cli_release(&options);
 }
 END_TEST
 
-START_TEST(test_cli_help_and_version)
+START_TEST(test_cli_only_and_keep_env_repeat)
 {
-	ck_assert_int_eq(parse("--help", NULL), 0);
+	struct cli_options options;
+
+	PARSE_OK(&options, "--only", "a.sh", "--keep-env=FOO", "--only=b.sh",
+		 "--keep-env", "BAR", "--only", "a.sh");
+	ck_assert_uint_eq(options.only.count, 3);
+	ck_assert_str_eq(options.only.words[0], "a.sh");
+	ck_assert_str_eq(options.only.words[1], "b.sh");
+	ck_assert_str_eq(options.only.words[2], "a.sh");
+	ck_assert_uint_eq(options.keep_env.count, 2);
+	ck_assert_str_eq(options.keep_env.words[0], "FOO");
+	ck_assert_str_eq(options.keep_env.words[1], "BAR");
+	cli_release(&options);
+	ck_assert_ptr_null(options.only.words);
+	ck_assert_uint_eq(options.only.count, 0);
+	ck_assert_ptr_null(options.keep_env.words);
+}
+END_TEST
+
+START_TEST(test_cli_help_and_version_stop_the_parse)
+{
+	struct cli_options options;
+
+	PARSE_OK(&options, "-h", "--no-such-option");
 	ck_assert_int_eq(options.action, CLI_HELP);
-	ck_assert_int_eq(parse("-V", NULL), 0);
+	cli_release(&options);
+	PARSE_OK(&options, "--help");
+	ck_assert_int_eq(options.action, CLI_HELP);
+	cli_release(&options);
+	PARSE_OK(&options, "-l", "-V");
 	ck_assert_int_eq(options.action, CLI_VERSION);
-	ck_assert_ptr_nonnull(strstr(cli_usage(), "--kill-after"));
+	cli_release(&options);
+	PARSE_OK(&options, "--version");
+	ck_assert_int_eq(options.action, CLI_VERSION);
+	cli_release(&options);
 }
 END_TEST
 
-START_TEST(test_cli_bad_values_are_named_in_one_line)
+START_TEST(test_cli_homes_follow_the_options_in_order)
 {
-	ck_assert_int_eq(parse("--timeout", "abc", NULL), -1);
-	ck_assert_str_eq(error,
-			 "option '--timeout' expects a number of seconds above 0, not 'abc'");
-	ck_assert_int_eq(parse("-t", "0", NULL), -1);
-	ck_assert_str_eq(error,
-			 "option '-t' expects a number of seconds above 0, not '0'");
-	ck_assert_int_eq(parse("--kill-after=-1", NULL), -1);
-	ck_assert_str_eq(error,
-			 "option '--kill-after' expects a number of seconds, not '-1'");
-	ck_assert_int_eq(parse("-j", "0", NULL), -1);
-	ck_assert_str_eq(error,
-			 "option '-j' expects a whole number from 1 to 4096, not '0'");
-	ck_assert_int_eq(parse("--color=blue", NULL), -1);
-	ck_assert_str_eq(error,
-			 "option '--color' expects auto, always or never, not 'blue'");
-	ck_assert_int_eq(parse("-d", "", NULL), -1);
-	ck_assert_ptr_null(strchr(error, '\n'));
+	char *argv[] = { "promise-run", "/srv/a", "-q", "/srv/b", NULL };
+	struct cli_options options;
+
+	parse_ok(argv, &options);
+	ck_assert_uint_eq(options.home_count, 2);
+	ck_assert_str_eq(options.homes[0], "/srv/a");
+	ck_assert_str_eq(options.homes[1], "/srv/b");
+	ck_assert_int_eq(options.verbosity, CLI_QUIET);
+	cli_release(&options);
 }
 END_TEST
 
-START_TEST(test_cli_unknown_and_incomplete_options)
+START_TEST(test_cli_double_dash_ends_the_options)
 {
-	ck_assert_int_eq(parse("--frobnicate", NULL), -1);
-	ck_assert_str_eq(error, "unknown option '--frobnicate'");
-	ck_assert_int_eq(parse("-x", NULL), -1);
-	ck_assert_str_eq(error, "unknown option '-x'");
-	ck_assert_int_eq(parse("--timeout", NULL), -1);
-	ck_assert_str_eq(error, "option '--timeout' requires a value");
-	ck_assert_int_eq(parse("-j", NULL), -1);
-	ck_assert_str_eq(error, "option '-j' requires a value");
+	char *argv[] = { "promise-run", "-q", "--", "-t", "--home", NULL };
+	struct cli_options options;
+
+	parse_ok(argv, &options);
+	ck_assert_uint_eq(options.home_count, 2);
+	ck_assert_str_eq(options.homes[0], "-t");
+	ck_assert_str_eq(options.homes[1], "--home");
+	ck_assert(!options.settings.values[SETTING_TIMEOUT].given);
+	cli_release(&options);
 }
 END_TEST
 
-START_TEST(test_value_seconds_accepts_decimals_only)
+START_TEST(test_cli_parses_afresh_each_time)
 {
-	double seconds;
+	char *first[] = { "promise-run", "-t", "3", "/srv/a", NULL };
+	char *second[] = { "promise-run", "-j", "2", "/srv/b", NULL };
+	struct cli_options options;
 
-	ck_assert_int_eq(value_parse_seconds("0.5", &seconds), 0);
-	ck_assert_double_eq(seconds, 0.5);
-	ck_assert_int_eq(value_parse_seconds("20", &seconds), 0);
-	ck_assert_int_eq(value_parse_seconds(".25", &seconds), 0);
-	ck_assert_double_eq(seconds, 0.25);
-	ck_assert_int_eq(value_parse_seconds("2678400", &seconds), 0);
-	ck_assert_int_eq(value_parse_seconds("2678401", &seconds), -1);
-	ck_assert_int_eq(value_parse_seconds("", &seconds), -1);
-	ck_assert_int_eq(value_parse_seconds(" 1", &seconds), -1);
-	ck_assert_int_eq(value_parse_seconds("1s", &seconds), -1);
-	ck_assert_int_eq(value_parse_seconds("nan", &seconds), -1);
-	ck_assert_int_eq(value_parse_seconds("inf", &seconds), -1);
-	ck_assert_int_eq(value_parse_seconds("1e3", &seconds), -1);
-	ck_assert_int_eq(value_parse_seconds("0x10", &seconds), -1);
-	ck_assert_int_eq(value_parse_seconds("1.2.3", &seconds), -1);
-	ck_assert_int_eq(value_parse_seconds(".", &seconds), -1);
+	parse_ok(first, &options);
+	cli_release(&options);
+	parse_ok(second, &options);
+	ck_assert(!options.settings.values[SETTING_TIMEOUT].given);
+	ck_assert_uint_eq(options.settings.values[SETTING_JOBS].count, 2);
+	ck_assert_uint_eq(options.home_count, 1);
+	ck_assert_str_eq(options.homes[0], "/srv/b");
+	cli_release(&options);
 }
 END_TEST
 
-START_TEST(test_value_jobs_is_a_whole_number_in_range)
+START_TEST(test_cli_refuses_a_bad_setting_value_in_one_line)
 {
-	unsigned jobs;
+	ASSERT_REFUSED("option '-t' expects a number of seconds above 0, not '0'",
+		       "-t", "0");
+	ASSERT_REFUSED("option '--jobs' expects a whole number from 1 to 4096, not '0'",
+		       "--jobs=0");
+	ASSERT_REFUSED("option '--format' expects text, json, tap, junit, prometheus or nagios, not 'xml'",
+		       "--format", "xml");
+	ASSERT_REFUSED("option '--promise-timeout' expects a number of seconds above 0, not '1e3'",
+		       "--promise-timeout=1e3");
+	ASSERT_REFUSED("option '--timeout' expects a number of seconds above 0, not ''",
+		       "--timeout=");
+	ASSERT_REFUSED("option '--kill-after' expects a number of seconds, not '-1'",
+		       "--kill-after", "-1");
+}
+END_TEST
 
-	ck_assert_int_eq(value_parse_jobs("1", &jobs), 0);
-	ck_assert_uint_eq(jobs, 1);
-	ck_assert_int_eq(value_parse_jobs("4096", &jobs), 0);
-	ck_assert_int_eq(value_parse_jobs("4097", &jobs), -1);
-	ck_assert_int_eq(value_parse_jobs("99999999999999999999", &jobs), -1);
-	ck_assert_int_eq(value_parse_jobs("0", &jobs), -1);
-	ck_assert_int_eq(value_parse_jobs("-1", &jobs), -1);
-	ck_assert_int_eq(value_parse_jobs("2.5", &jobs), -1);
-	ck_assert_int_eq(value_parse_jobs("", &jobs), -1);
+START_TEST(test_cli_refuses_an_option_without_its_value)
+{
+	ASSERT_REFUSED("option '--timeout' requires a value", "--timeout");
+	ASSERT_REFUSED("option '-t' requires a value", "-t");
+	ASSERT_REFUSED("option '-o' requires a value", "-q", "-o");
+	ASSERT_REFUSED("option '--only' requires a value", "--only");
+}
+END_TEST
+
+START_TEST(test_cli_refuses_empty_values_of_its_own_options)
+{
+	ASSERT_REFUSED("option '-d' expects a folder", "-d", "");
+	ASSERT_REFUSED("option '--output' expects a file", "--output=");
+	ASSERT_REFUSED("option '--config' expects a file", "--config", "");
+	ASSERT_REFUSED("option '--log-folder' expects a folder", "--log-folder=");
+	ASSERT_REFUSED("option '--user' expects a user name", "--user=");
+}
+END_TEST
+
+START_TEST(test_cli_only_takes_a_file_name_and_keep_env_a_variable_name)
+{
+	ASSERT_REFUSED("option '--only' expects a promise's file name, not 'a/b.sh'",
+		       "--only=a/b.sh");
+	ASSERT_REFUSED("option '--only' expects a promise's file name, not ''",
+		       "--only", "");
+	/* The words given before the refusal are freed. */
+	ASSERT_REFUSED("option '--keep-env' expects a variable name, not 'A=B'",
+		       "--keep-env=FOO", "--only=a.sh", "--keep-env", "A=B");
+}
+END_TEST
+
+START_TEST(test_cli_color_takes_auto_always_or_never)
+{
+	struct cli_options options;
+
+	PARSE_OK(&options, "--color=always", "--color=auto");
+	ck_assert_int_eq(options.color, CLI_COLOR_AUTO);
+	cli_release(&options);
+	ASSERT_REFUSED("option '--color' expects auto, always or never, not 'sometimes'",
+		       "--color=sometimes");
+}
+END_TEST
+
+START_TEST(test_cli_refuses_unknown_options)
+{
+	ASSERT_REFUSED("unknown option '--bogus'", "--bogus");
+	ASSERT_REFUSED("unknown option '--bogus=1'", "/srv/a", "--bogus=1");
+	ASSERT_REFUSED("unknown option '-x'", "-x");
+	ASSERT_REFUSED("unknown option '-Z'", "-qZ");
+}
+END_TEST
+
+START_TEST(test_cli_usage_names_every_option_of_a_setting)
+{
+	const char *usage = cli_usage();
+
+	ck_assert_ptr_nonnull(strstr(usage, "Usage: promise-run [OPTION]... [INSTANCE_HOME]...\n"));
+	for (int id = 0; id < SETTING_COUNT; id++) {
+		char option[64];
+
+		if (!setting_specs[id].option)
+			continue;
+		snprintf(option, sizeof option, "--%s", setting_specs[id].option);
+		ck_assert_msg(strstr(usage, option) != NULL, "%s", option);
+	}
 }
 END_TEST
 
 Suite *cli_suite(void)
 {
 	Suite *suite = suite_create("cli");
-	TCase *cases = tcase_create("options");
+	TCase *tc = tcase_create("cli");
 
-	tcase_add_test(cases, test_cli_defaults);
-	tcase_add_test(cases, test_cli_reads_every_option_long_and_short);
-	tcase_add_test(cases, test_cli_options_may_follow_homes);
-	tcase_add_test(cases, test_cli_help_and_version);
-	tcase_add_test(cases, test_cli_bad_values_are_named_in_one_line);
-	tcase_add_test(cases, test_cli_unknown_and_incomplete_options);
-	suite_add_tcase(suite, cases);
-	return suite;
-}
-
-Suite *value_suite(void)
-{
-	Suite *suite = suite_create("value");
-	TCase *cases = tcase_create("parse");
-
-	tcase_add_test(cases, test_value_seconds_accepts_decimals_only);
-	tcase_add_test(cases, test_value_jobs_is_a_whole_number_in_range);
-	suite_add_tcase(suite, cases);
-	return suite;
-}
-
-START_TEST(test_cli_finds_subcommands_only_first)
-{
-	char *url[] = { "promise-run", "check-url", "http://x/", NULL };
-	char *port[] = { "promise-run", "check-port", "h", "1", NULL };
-	char *home[] = { "promise-run", "./check-url", NULL };
-	char *later[] = { "promise-run", "-v", "check-url", NULL };
-
-	ck_assert_int_eq(cli_command(3, url), CLI_COMMAND_CHECK_URL);
-	ck_assert_int_eq(cli_command(4, port), CLI_COMMAND_CHECK_PORT);
-	ck_assert_int_eq(cli_command(2, home), CLI_COMMAND_RUN);
-	ck_assert_int_eq(cli_command(3, later), CLI_COMMAND_RUN);
-	ck_assert_int_eq(cli_command(1, url), CLI_COMMAND_RUN);
-}
-END_TEST
-
-START_TEST(test_cli_check_url_options)
-{
-	char *argv[] = { "check-url", "--expect", "204", "https://[::1]:8443/",
-			 "--expect=301", "--timeout", "2.5", "--accept-unauthorized",
-			 "--contains", "ok", "--cacert", "ca", "--cert", "c",
-			 "--key", "k", "--insecure", NULL };
-	struct check_url_options url;
-	bool help;
-
-	ck_assert_int_eq(cli_parse_check_url(17, argv, &url, &help, error,
-					     sizeof error), 0);
-	ck_assert(!help);
-	ck_assert_str_eq(url.url, "https://[::1]:8443/");
-	ck_assert_uint_eq(url.expected_count, 2);
-	ck_assert_int_eq(url.expected[0], 204);
-	ck_assert_int_eq(url.expected[1], 301);
-	ck_assert_double_eq(url.timeout, 2.5);
-	ck_assert(url.accept_unauthorized && url.insecure);
-	ck_assert_str_eq(url.contains, "ok");
-	ck_assert_str_eq(url.cacert, "ca");
-	ck_assert_str_eq(url.cert, "c");
-	ck_assert_str_eq(url.key, "k");
-}
-END_TEST
-
-START_TEST(test_cli_check_url_defaults_and_errors)
-{
-	char *plain[] = { "check-url", "http://x/", NULL };
-	char *none[] = { "check-url", NULL };
-	char *two[] = { "check-url", "http://x/", "http://y/", NULL };
-	char *bad[] = { "check-url", "http://x/", "--expect", "abc", NULL };
-	char *slow[] = { "check-url", "http://x/", "--timeout", "0", NULL };
-	struct check_url_options url;
-	bool help;
-
-	ck_assert_int_eq(cli_parse_check_url(2, plain, &url, &help, error,
-					     sizeof error), 0);
-	ck_assert_uint_eq(url.expected_count, 0);
-	ck_assert_double_eq(url.timeout, 20);
-	ck_assert(!url.insecure && !url.accept_unauthorized);
-	ck_assert_int_eq(cli_parse_check_url(1, none, &url, &help, error,
-					     sizeof error), -1);
-	ck_assert_str_eq(error, "no URL given");
-	ck_assert_int_eq(cli_parse_check_url(3, two, &url, &help, error,
-					     sizeof error), -1);
-	ck_assert_str_eq(error, "one URL expected, not 2 words");
-	ck_assert_int_eq(cli_parse_check_url(4, bad, &url, &help, error,
-					     sizeof error), -1);
-	ck_assert_str_eq(error, "option '--expect' expects an HTTP status from 100 to 599, not 'abc'");
-	ck_assert_int_eq(cli_parse_check_url(4, slow, &url, &help, error,
-					     sizeof error), -1);
-}
-END_TEST
-
-START_TEST(test_cli_check_port_options)
-{
-	char *argv[] = { "check-port", "::1", "8443", "--timeout=3", NULL };
-	char *missing[] = { "check-port", "::1", NULL };
-	struct check_port_options port;
-	bool help;
-
-	ck_assert_int_eq(cli_parse_check_port(4, argv, &port, &help, error,
-					      sizeof error), 0);
-	ck_assert_str_eq(port.host, "::1");
-	ck_assert_str_eq(port.port, "8443");
-	ck_assert_double_eq(port.timeout, 3);
-	ck_assert_int_eq(cli_parse_check_port(2, missing, &port, &help, error,
-					      sizeof error), -1);
-	ck_assert_str_eq(error, "HOST and PORT expected");
-}
-END_TEST
-
-Suite *checks_cli_suite(void)
-{
-	Suite *suite = suite_create("checks-cli");
-	TCase *cases = tcase_create("options");
-
-	tcase_add_test(cases, test_cli_finds_subcommands_only_first);
-	tcase_add_test(cases, test_cli_check_url_options);
-	tcase_add_test(cases, test_cli_check_url_defaults_and_errors);
-	tcase_add_test(cases, test_cli_check_port_options);
-	suite_add_tcase(suite, cases);
+	tcase_add_test(tc, test_cli_defaults_without_options);
+	tcase_add_test(tc, test_cli_setting_options_take_their_values);
+	tcase_add_test(tc, test_cli_promise_timeout_is_an_alias_of_timeout);
+	tcase_add_test(tc, test_cli_flags_set_their_settings);
+	tcase_add_test(tc, test_cli_own_options_take_their_values);
+	tcase_add_test(tc, test_cli_output_dash_means_standard_output);
+	tcase_add_test(tc, test_cli_only_and_keep_env_repeat);
+	tcase_add_test(tc, test_cli_help_and_version_stop_the_parse);
+	tcase_add_test(tc, test_cli_homes_follow_the_options_in_order);
+	tcase_add_test(tc, test_cli_double_dash_ends_the_options);
+	tcase_add_test(tc, test_cli_parses_afresh_each_time);
+	tcase_add_test(tc, test_cli_refuses_a_bad_setting_value_in_one_line);
+	tcase_add_test(tc, test_cli_refuses_an_option_without_its_value);
+	tcase_add_test(tc, test_cli_refuses_empty_values_of_its_own_options);
+	tcase_add_test(tc, test_cli_only_takes_a_file_name_and_keep_env_a_variable_name);
+	tcase_add_test(tc, test_cli_color_takes_auto_always_or_never);
+	tcase_add_test(tc, test_cli_refuses_unknown_options);
+	tcase_add_test(tc, test_cli_usage_names_every_option_of_a_setting);
+	suite_add_tcase(suite, tc);
 	return suite;
 }

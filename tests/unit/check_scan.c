@@ -1,193 +1,309 @@
-/* scan: which entries of a promise folder are promises. */
+/* scan: a promise folder, given as a descriptor, to its sorted lists. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "scan.h"
 #include "suites.h"
 
-static char folder[] = "/tmp/promise-run-scan-XXXXXX";
-
-static void make_file(const char *name, mode_t mode)
-{
-	char path[512];
+/* A temporary promise folder, open. */
+struct folder {
+	char *path;
 	int fd;
+};
 
-	snprintf(path, sizeof path, "%s/%s", folder, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, "#!/bin/sh\n", 10), 10);
-	close(fd);
-	ck_assert_int_eq(chmod(path, mode), 0);
+static struct folder folder_make(void)
+{
+	struct folder folder = { .path = helper_temp_folder() };
+
+	folder.fd = helper_open_folder(folder.path);
+	return folder;
 }
 
-static void make_link(const char *name, const char *target)
+static void folder_remove(struct folder *folder)
 {
-	char path[512];
-
-	snprintf(path, sizeof path, "%s/%s", folder, name);
-	ck_assert_int_eq(symlink(target, path), 0);
+	close(folder->fd);
+	helper_remove_tree(folder->path);
 }
 
-static void setup(void)
+/* The promises of the list, "name" a line. */
+static char *promise_names(const struct promise_list *list)
 {
-	strcpy(folder, "/tmp/promise-run-scan-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(folder));
+	struct helper_output output;
+
+	helper_output_open(&output);
+	for (size_t i = 0; i < list->count; i++)
+		fprintf(output.out, "%s\n", list->promises[i].name);
+	return helper_output_close(&output);
 }
 
-static void teardown(void)
+/* The skipped entries of the list, "name: reason" a line. */
+static char *skipped_names(const struct promise_list *list)
 {
-	char command[600];
+	struct helper_output output;
 
-	snprintf(command, sizeof command, "rm -rf '%s'", folder);
-	ck_assert_int_eq(system(command), 0);
+	helper_output_open(&output);
+	for (size_t i = 0; i < list->skipped_count; i++)
+		fprintf(output.out, "%s: %s\n", list->skipped[i].name,
+			scan_skip_reason_text(list->skipped[i].reason));
+	return helper_output_close(&output);
 }
 
-START_TEST(test_scan_lists_executables_in_byte_order)
+#define ASSERT_TEXT(make, list, expected) do { \
+	char *text_ = make(list); \
+	ck_assert_str_eq(text_, expected); \
+	free(text_); \
+} while (0)
+
+START_TEST(test_scan_lists_executable_files_in_byte_order)
 {
+	struct folder folder = folder_make();
 	struct promise_list list;
 
-	make_file("b", 0755);
-	make_file("B", 0755);
-	make_file("a.sh", 0700);
-	make_file("\xc3\xa9", 0755);
-	make_file(".hidden", 0755);
-	ck_assert_int_eq(scan_dir(folder, NULL, &list), 0);
-	ck_assert_uint_eq(list.count, 5);
-	ck_assert_str_eq(list.promises[0].name, ".hidden");
-	ck_assert_str_eq(list.promises[1].name, "B");
-	ck_assert_str_eq(list.promises[2].name, "a.sh");
-	ck_assert_str_eq(list.promises[3].name, "b");
-	ck_assert_str_eq(list.promises[4].name, "\xc3\xa9");
+	helper_write_file(folder.fd, "b.sh", "#!/bin/sh\n", 0755);
+	helper_write_file(folder.fd, "a.sh", "#!/bin/sh\n", 0700);
+	helper_write_file(folder.fd, "B.py", "", 0755);
+	helper_write_file(folder.fd, "\xc3\xa9.sh", "", 0755);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ASSERT_TEXT(promise_names, &list, "B.py\na.sh\nb.sh\n\xc3\xa9.sh\n");
 	ck_assert_uint_eq(list.skipped_count, 0);
-	scan_free(&list);
+	ck_assert_str_eq(list.promises[1].title, "a");
+	ck_assert_uint_eq(list.promises[1].file.mode, S_IFREG | 0700);
+	ck_assert_uint_eq(list.promises[1].file.owner, geteuid());
+	ck_assert_uint_eq(list.promises[1].file.group, getegid());
+	ck_assert_int_gt(list.promises[1].file.mtime, 0);
+	ck_assert(!list.promises[1].title_shared);
+	scan_release(&list);
+	ck_assert_ptr_null(list.promises);
+	ck_assert_uint_eq(list.count, 0);
+	folder_remove(&folder);
 }
 END_TEST
 
 START_TEST(test_scan_skips_what_is_not_a_promise_with_its_reason)
 {
+	struct folder folder = folder_make();
 	struct promise_list list;
-	char path[512];
 
-	make_file("plain", 0644);
-	make_file("target", 0755);
-	make_link("good-link", "target");
-	make_link("dangling", "does-not-exist");
-	make_link("loop", "loop");
-	snprintf(path, sizeof path, "%s/folder", folder);
-	ck_assert_int_eq(mkdir(path, 0755), 0);
-	ck_assert_int_eq(scan_dir(folder, NULL, &list), 0);
-	ck_assert_uint_eq(list.count, 2);
-	ck_assert_str_eq(list.promises[0].name, "good-link");
-	ck_assert_str_eq(list.promises[1].name, "target");
-	ck_assert_uint_eq(list.skipped_count, 4);
-	ck_assert_str_eq(list.skipped[0].name, "dangling");
-	ck_assert_int_eq(list.skipped[0].reason, SKIP_DANGLING_LINK);
-	ck_assert_str_eq(list.skipped[1].name, "folder");
-	ck_assert_int_eq(list.skipped[1].reason, SKIP_NOT_REGULAR_FILE);
-	ck_assert_str_eq(list.skipped[2].name, "loop");
-	ck_assert_int_eq(list.skipped[2].reason, SKIP_DANGLING_LINK);
-	ck_assert_str_eq(list.skipped[3].name, "plain");
-	ck_assert_int_eq(list.skipped[3].reason, SKIP_NOT_EXECUTABLE);
-	scan_free(&list);
+	helper_write_file(folder.fd, "run.sh", "", 0755);
+	helper_write_file(folder.fd, "notes.txt", "", 0644);
+	ck_assert_int_eq(mkdirat(folder.fd, "folder", 0755), 0);
+	ck_assert_int_eq(mkfifoat(folder.fd, "fifo", 0755), 0);
+	ck_assert_int_eq(symlinkat("nowhere", folder.fd, "dangling"), 0);
+	ck_assert_int_eq(symlinkat("loop", folder.fd, "loop"), 0);
+	ck_assert_int_eq(symlinkat("folder", folder.fd, "to-folder"), 0);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ASSERT_TEXT(promise_names, &list, "run.sh\n");
+	ASSERT_TEXT(skipped_names, &list,
+		    "dangling: dangling link\n"
+		    "fifo: not a regular file\n"
+		    "folder: not a regular file\n"
+		    "loop: dangling link\n"
+		    "notes.txt: not executable\n"
+		    "to-folder: not a regular file\n");
+	scan_release(&list);
+	folder_remove(&folder);
 }
 END_TEST
 
-START_TEST(test_scan_of_a_missing_folder_is_empty)
+START_TEST(test_scan_follows_a_link_to_an_executable_file)
 {
+	struct folder folder = folder_make();
 	struct promise_list list;
-	char path[512];
 
-	snprintf(path, sizeof path, "%s/none", folder);
-	ck_assert_int_eq(scan_dir(path, NULL, &list), 0);
-	ck_assert_uint_eq(list.count, 0);
-	ck_assert_uint_eq(list.skipped_count, 0);
-	scan_free(&list);
+	helper_write_file(folder.fd, "real.sh", "", 0750);
+	ck_assert_int_eq(symlinkat("real.sh", folder.fd, "link.sh"), 0);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ASSERT_TEXT(promise_names, &list, "link.sh\nreal.sh\n");
+	ck_assert_uint_eq(list.promises[0].file.mode, S_IFREG | 0750);
+	/* Both have the title of their own names: no title shared. */
+	ck_assert_str_eq(list.promises[0].title, "link");
+	scan_release(&list);
+	folder_remove(&folder);
 }
 END_TEST
 
-START_TEST(test_scan_of_a_file_instead_of_a_folder_fails)
+START_TEST(test_scan_includes_hidden_files)
 {
+	struct folder folder = folder_make();
 	struct promise_list list;
-	char path[512];
 
-	make_file("file", 0755);
-	snprintf(path, sizeof path, "%s/file", folder);
-	ck_assert_int_eq(scan_dir(path, NULL, &list), -1);
+	helper_write_file(folder.fd, ".hidden", "", 0755);
+	helper_write_file(folder.fd, ".check.sh", "", 0755);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ASSERT_TEXT(promise_names, &list, ".check.sh\n.hidden\n");
+	ck_assert_str_eq(list.promises[0].title, ".check");
+	ck_assert_str_eq(list.promises[1].title, ".hidden");
+	scan_release(&list);
+	folder_remove(&folder);
+}
+END_TEST
+
+START_TEST(test_scan_marks_promises_that_share_a_title)
+{
+	struct folder folder = folder_make();
+	struct promise_list list;
+
+	helper_write_file(folder.fd, "check.sh", "", 0755);
+	helper_write_file(folder.fd, "check", "", 0755);
+	helper_write_file(folder.fd, "check.py", "", 0755);
+	helper_write_file(folder.fd, "other.sh", "", 0755);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ASSERT_TEXT(promise_names, &list, "check\ncheck.py\ncheck.sh\nother.sh\n");
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_str_eq(list.promises[i].title, "check");
+		ck_assert(list.promises[i].title_shared);
+	}
+	/* The last in byte order takes the title: the others are shadowed. */
+	ck_assert(list.promises[0].title_taken_later);
+	ck_assert(list.promises[1].title_taken_later);
+	ck_assert(!list.promises[2].title_taken_later);
+	ck_assert(!list.promises[3].title_shared);
+	ck_assert(!list.promises[3].title_taken_later);
+	scan_release(&list);
+	folder_remove(&folder);
+}
+END_TEST
+
+START_TEST(test_scan_decides_by_mode_bits_for_another_runner)
+{
+	struct folder folder = folder_make();
+	struct credentials other = { .uid = geteuid() + 4242,
+				     .gid = getegid() + 4242,
+				     .user = "other" };
+	struct promise_list list;
+
+	helper_write_file(folder.fd, "all.sh", "", 0755);
+	helper_write_file(folder.fd, "mine.sh", "", 0754);
+	ck_assert_int_eq(scan_dir(folder.fd, &other, &list), 0);
+	ASSERT_TEXT(promise_names, &list, "all.sh\n");
+	ASSERT_TEXT(skipped_names, &list, "mine.sh: not executable\n");
+	scan_release(&list);
+	/* Without a runner, the kernel decides for promise-run's own user. */
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ASSERT_TEXT(promise_names, &list, "all.sh\nmine.sh\n");
+	scan_release(&list);
+	folder_remove(&folder);
+}
+END_TEST
+
+START_TEST(test_scan_reads_a_used_descriptor_from_its_start)
+{
+	struct folder folder = folder_make();
+	struct promise_list list;
+
+	helper_write_file(folder.fd, "a.sh", "", 0755);
+	helper_write_file(folder.fd, "b.sh", "", 0755);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	scan_release(&list);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ASSERT_TEXT(promise_names, &list, "a.sh\nb.sh\n");
+	scan_release(&list);
+	folder_remove(&folder);
+}
+END_TEST
+
+START_TEST(test_scan_of_a_file_instead_of_a_folder_fails_empty)
+{
+	struct folder folder = folder_make();
+	struct promise_list list;
+	int fd;
+
+	helper_write_file(folder.fd, "file", "", 0755);
+	fd = openat(folder.fd, "file", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	errno = 0;
+	ck_assert_int_eq(scan_dir(fd, NULL, &list), -1);
 	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_uint_eq(list.count, 0);
+	ck_assert_ptr_null(list.promises);
+	ck_assert_uint_eq(list.skipped_count, 0);
+	/* The caller's descriptor stays open. */
+	ck_assert_int_eq(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	close(fd);
+	folder_remove(&folder);
 }
 END_TEST
 
-START_TEST(test_scan_links_promises_with_the_same_title)
+START_TEST(test_scan_plugins_lists_python_files_but_init_after_the_skipped)
 {
+	struct folder folder = folder_make();
 	struct promise_list list;
+	int plugin_fd;
 
-	make_file("check.sh", 0755);
-	make_file("check.py", 0755);
-	make_file("check-x", 0755);
-	make_file("check", 0755);
-	ck_assert_int_eq(scan_dir(folder, NULL, &list), 0);
-	ck_assert_uint_eq(list.count, 4);
-	ck_assert_str_eq(list.promises[0].name, "check");
-	ck_assert_uint_eq(list.promises[0].same_title_as, SCAN_TITLE_UNIQUE);
-	ck_assert_str_eq(list.promises[1].name, "check-x");
-	ck_assert_uint_eq(list.promises[1].same_title_as, SCAN_TITLE_UNIQUE);
-	ck_assert_str_eq(list.promises[2].name, "check.py");
-	ck_assert_uint_eq(list.promises[2].same_title_as, 0);
-	ck_assert_str_eq(list.promises[3].name, "check.sh");
-	ck_assert_uint_eq(list.promises[3].same_title_as, 0);
-	scan_free(&list);
+	helper_write_file(folder.fd, "notes", "", 0644);
+	ck_assert_int_eq(mkdirat(folder.fd, "plugin", 0755), 0);
+	plugin_fd = openat(folder.fd, "plugin", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(plugin_fd, 0);
+	helper_write_file(plugin_fd, "z.py", "", 0644);
+	helper_write_file(plugin_fd, "a.py", "", 0644);
+	helper_write_file(plugin_fd, "__init__.py", "", 0644);
+	helper_write_file(plugin_fd, "__init__x.py", "", 0644);
+	helper_write_file(plugin_fd, "b.pyc", "", 0644);
+	helper_write_file(plugin_fd, ".py", "", 0644);
+	helper_write_file(plugin_fd, "README", "", 0644);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ck_assert_int_eq(scan_plugins(plugin_fd, &list), 0);
+	ASSERT_TEXT(skipped_names, &list,
+		    "notes: not executable\n"
+		    "plugin: not a regular file\n"
+		    "etc/plugin/a.py: Python plugin: run by slapgrid only, not by promise-run\n"
+		    "etc/plugin/z.py: Python plugin: run by slapgrid only, not by promise-run\n");
+	ck_assert_int_eq(list.skipped[2].reason, SKIP_PLUGIN);
+	scan_release(&list);
+	close(plugin_fd);
+	folder_remove(&folder);
 }
 END_TEST
 
-static void assert_title(const char *name, const char *expected)
+START_TEST(test_scan_title_as_python_splitext)
 {
-	char *title = scan_title(name);
+	static const char *const names[][2] = {
+		{ "a.sh", "a" }, { "a.b.sh", "a.b" }, { "noext", "noext" },
+		{ ".hidden", ".hidden" }, { "..x.sh", "..x" }, { "a.", "a" },
+		{ ".a.b", ".a" }, { "...", "..." },
+	};
 
-	ck_assert_str_eq(title, expected);
-	free(title);
-}
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char *title = scan_title(names[i][0]);
 
-START_TEST(test_scan_title_drops_only_the_last_extension)
-{
-	assert_title("a.sh", "a");
-	assert_title("a.b.c", "a.b");
-	assert_title("plain", "plain");
-	assert_title(".hidden", ".hidden");
-	assert_title("..x", "..x");
-	assert_title(".hidden.sh", ".hidden");
-	assert_title("a.", "a");
+		ck_assert_str_eq(title, names[i][1]);
+		free(title);
+	}
 }
 END_TEST
 
-START_TEST(test_scan_skip_reasons_read_as_the_spec_says)
+START_TEST(test_scan_skip_reason_words)
 {
-	ck_assert_str_eq(scan_skip_reason_text(SKIP_NOT_EXECUTABLE),
-			 "not executable");
-	ck_assert_str_eq(scan_skip_reason_text(SKIP_NOT_REGULAR_FILE),
-			 "not a regular file");
-	ck_assert_str_eq(scan_skip_reason_text(SKIP_DANGLING_LINK),
-			 "dangling link");
+	ck_assert_str_eq(scan_skip_reason_text(SKIP_NOT_EXECUTABLE), "not executable");
+	ck_assert_str_eq(scan_skip_reason_text(SKIP_NOT_REGULAR_FILE), "not a regular file");
+	ck_assert_str_eq(scan_skip_reason_text(SKIP_DANGLING_LINK), "dangling link");
+	ck_assert_str_eq(scan_skip_reason_text(SKIP_UNREADABLE), "cannot be inspected");
+	ck_assert_str_eq(scan_skip_reason_text(SKIP_PLUGIN),
+			 "Python plugin: run by slapgrid only, not by promise-run");
 }
 END_TEST
 
 Suite *scan_suite(void)
 {
 	Suite *suite = suite_create("scan");
-	TCase *cases = tcase_create("folder");
+	TCase *tc = tcase_create("scan");
 
-	tcase_add_checked_fixture(cases, setup, teardown);
-	tcase_add_test(cases, test_scan_lists_executables_in_byte_order);
-	tcase_add_test(cases, test_scan_skips_what_is_not_a_promise_with_its_reason);
-	tcase_add_test(cases, test_scan_of_a_missing_folder_is_empty);
-	tcase_add_test(cases, test_scan_of_a_file_instead_of_a_folder_fails);
-	tcase_add_test(cases, test_scan_links_promises_with_the_same_title);
-	tcase_add_test(cases, test_scan_title_drops_only_the_last_extension);
-	tcase_add_test(cases, test_scan_skip_reasons_read_as_the_spec_says);
-	suite_add_tcase(suite, cases);
+	tcase_add_test(tc, test_scan_lists_executable_files_in_byte_order);
+	tcase_add_test(tc, test_scan_skips_what_is_not_a_promise_with_its_reason);
+	tcase_add_test(tc, test_scan_follows_a_link_to_an_executable_file);
+	tcase_add_test(tc, test_scan_includes_hidden_files);
+	tcase_add_test(tc, test_scan_marks_promises_that_share_a_title);
+	tcase_add_test(tc, test_scan_decides_by_mode_bits_for_another_runner);
+	tcase_add_test(tc, test_scan_reads_a_used_descriptor_from_its_start);
+	tcase_add_test(tc, test_scan_of_a_file_instead_of_a_folder_fails_empty);
+	tcase_add_test(tc, test_scan_plugins_lists_python_files_but_init_after_the_skipped);
+	tcase_add_test(tc, test_scan_title_as_python_splitext);
+	tcase_add_test(tc, test_scan_skip_reason_words);
+	suite_add_tcase(suite, tc);
 	return suite;
 }

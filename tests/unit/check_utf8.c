@@ -1,4 +1,4 @@
-/* utf8: arbitrary bytes to well-formed UTF-8. */
+/* utf8: any bytes made into well-formed UTF-8 text. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,70 +7,95 @@
 
 #define FFFD "\xef\xbf\xbd"
 
-static void assert_sanitized(const char *in, size_t size, const char *expected)
+/* Sanitizes the `size` bytes of `bytes` and compares the whole result. */
+static void assert_sanitized(const char *bytes, size_t size,
+                             const char *expected)
 {
-	size_t length;
-	char *out = utf8_sanitize((const unsigned char *)in, size, &length);
+	size_t length = 12345;
+	char *text = utf8_sanitize((const unsigned char *)bytes, size, &length);
 
-	ck_assert_ptr_nonnull(out);
-	ck_assert_str_eq(out, expected);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_str_eq(text, expected);
 	ck_assert_uint_eq(length, strlen(expected));
-	free(out);
+	free(text);
 }
 
-START_TEST(test_utf8_keeps_valid_text)
-{
-	static const char text[] = "a \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80";
+#define ASSERT_SANITIZED(bytes, expected) \
+	assert_sanitized(bytes, sizeof bytes - 1, expected)
 
-	assert_sanitized(text, sizeof text - 1, text);
-}
-END_TEST
-
-START_TEST(test_utf8_replaces_each_stray_byte)
+START_TEST(test_utf8_keeps_well_formed_text)
 {
-	assert_sanitized("\x80\xbf", 2, FFFD FFFD);
-	assert_sanitized("\xff", 1, FFFD);
+	ASSERT_SANITIZED("", "");
+	ASSERT_SANITIZED("plain ASCII ~\x7f", "plain ASCII ~\x7f");
+	ASSERT_SANITIZED("h\xc3\xa9llo \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf",
+			 "h\xc3\xa9llo \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf");
 }
 END_TEST
 
-START_TEST(test_utf8_replaces_a_truncated_sequence_once)
+START_TEST(test_utf8_replaces_nul_bytes)
 {
-	assert_sanitized("\xe2\x82x", 3, FFFD "x");
-	assert_sanitized("\xf0\x9f\x98", 3, FFFD);
+	ASSERT_SANITIZED("a\0b\0", "a" FFFD "b" FFFD);
 }
 END_TEST
 
-START_TEST(test_utf8_rejects_overlong_surrogate_and_too_high)
+START_TEST(test_utf8_replaces_each_maximal_invalid_subpart)
 {
-	assert_sanitized("\xc0\xaf", 2, FFFD FFFD);         /* overlong '/' */
-	assert_sanitized("\xed\xa0\x80", 3, FFFD FFFD FFFD); /* U+D800 */
-	assert_sanitized("\xf4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD);
+	/* Unicode's own example (chapter 3, U+FFFD substitution). */
+	ASSERT_SANITIZED("\x61\xf1\x80\x80\xe1\x80\xc2\x62\x80\x63\x80\xbf\x64",
+			 "a" FFFD FFFD FFFD "b" FFFD "c" FFFD FFFD "d");
+	/* A truncated sequence is one character, even at the end. */
+	ASSERT_SANITIZED("\xf0\x9f\x98" "A", FFFD "A");
+	ASSERT_SANITIZED("x\xe2\x82", "x" FFFD);
+	ASSERT_SANITIZED("\xc3", FFFD);
 }
 END_TEST
 
-START_TEST(test_utf8_replaces_nul)
+START_TEST(test_utf8_refuses_overlong_forms_surrogates_and_beyond_u_10ffff)
 {
-	assert_sanitized("a\0b", 3, "a" FFFD "b");
+	ASSERT_SANITIZED("\xc0\xaf", FFFD FFFD);
+	ASSERT_SANITIZED("\xc1\xbf", FFFD FFFD);
+	ASSERT_SANITIZED("\xe0\x80\xaf", FFFD FFFD FFFD);
+	ASSERT_SANITIZED("\xf0\x80\x80\xaf", FFFD FFFD FFFD FFFD);
+	ASSERT_SANITIZED("\xed\xa0\x80", FFFD FFFD FFFD);
+	ASSERT_SANITIZED("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD);
+	ASSERT_SANITIZED("\xf5\x80", FFFD FFFD);
+	ASSERT_SANITIZED("\xff\xfe", FFFD FFFD);
+	/* The limits just inside are kept. */
+	ASSERT_SANITIZED("\xe0\xa0\x80\xed\x9f\xbf\xf0\x90\x80\x80",
+			 "\xe0\xa0\x80\xed\x9f\xbf\xf0\x90\x80\x80");
 }
 END_TEST
 
-START_TEST(test_utf8_counts_characters)
+START_TEST(test_utf8_length_may_be_null)
 {
-	ck_assert_uint_eq(utf8_count("a\xc3\xa9\xe2\x82\xac", 6), 3);
+	char *text = utf8_sanitize((const unsigned char *)"ok\xff", 3, NULL);
+
+	ck_assert_str_eq(text, "ok" FFFD);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_utf8_count_counts_characters)
+{
+	static const char text[] = "h\xc3\xa9llo \xe2\x82\xac\xf0\x9d\x84\x9e";
+
+	ck_assert_uint_eq(utf8_count(text, sizeof text - 1), 8);
+	ck_assert_uint_eq(utf8_count("", 0), 0);
+	ck_assert_uint_eq(utf8_count(FFFD FFFD, 6), 2);
 }
 END_TEST
 
 Suite *utf8_suite(void)
 {
 	Suite *suite = suite_create("utf8");
-	TCase *cases = tcase_create("sanitize");
+	TCase *tc = tcase_create("utf8");
 
-	tcase_add_test(cases, test_utf8_keeps_valid_text);
-	tcase_add_test(cases, test_utf8_replaces_each_stray_byte);
-	tcase_add_test(cases, test_utf8_replaces_a_truncated_sequence_once);
-	tcase_add_test(cases, test_utf8_rejects_overlong_surrogate_and_too_high);
-	tcase_add_test(cases, test_utf8_replaces_nul);
-	tcase_add_test(cases, test_utf8_counts_characters);
-	suite_add_tcase(suite, cases);
+	tcase_add_test(tc, test_utf8_keeps_well_formed_text);
+	tcase_add_test(tc, test_utf8_replaces_nul_bytes);
+	tcase_add_test(tc, test_utf8_replaces_each_maximal_invalid_subpart);
+	tcase_add_test(tc, test_utf8_refuses_overlong_forms_surrogates_and_beyond_u_10ffff);
+	tcase_add_test(tc, test_utf8_length_may_be_null);
+	tcase_add_test(tc, test_utf8_count_counts_characters);
+	suite_add_tcase(suite, tc);
 	return suite;
 }

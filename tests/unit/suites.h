@@ -5,18 +5,23 @@
 #include <check.h>
 
 Suite *capture_suite(void);
-Suite *utf8_suite(void);
-Suite *scan_suite(void);
 Suite *cli_suite(void);
-Suite *value_suite(void);
-Suite *result_suite(void);
-Suite *env_suite(void);
-Suite *monotime_suite(void);
-Suite *escape_suite(void);
-Suite *report_suite(void);
 Suite *config_suite(void);
-Suite *checks_cli_suite(void);
 Suite *credentials_suite(void);
+Suite *env_suite(void);
+Suite *escape_suite(void);
+Suite *fsat_suite(void);
+Suite *job_suite(void);
+Suite *json_read_suite(void);
+Suite *monotime_suite(void);
+Suite *outq_suite(void);
+Suite *plan_suite(void);
+Suite *report_suite(void);
+Suite *result_suite(void);
+Suite *scan_suite(void);
 Suite *settings_suite(void);
+Suite *slapgrid_suite(void);
+Suite *utf8_suite(void);
+Suite *value_suite(void);
 
 #endif

@@ -1,0 +1,116 @@
+/* escape: any string written safely into each report format. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "escape.h"
+#include "helpers.h"
+#include "suites.h"
+
+typedef int escape_fn(FILE *out, const char *text);
+
+/* What `escape` writes for `text`. */
+static void assert_escaped(escape_fn *escape, const char *text,
+                           const char *expected)
+{
+	struct helper_output output;
+	char *got;
+
+	helper_output_open(&output);
+	ck_assert_int_eq(escape(output.out, text), 0);
+	got = helper_output_close(&output);
+	ck_assert_str_eq(got, expected);
+	free(got);
+}
+
+static int xml_text(FILE *out, const char *text)
+{
+	return escape_xml(out, text, 0);
+}
+
+static int xml_attribute(FILE *out, const char *text)
+{
+	return escape_xml(out, text, 1);
+}
+
+START_TEST(test_escape_json_quotes_controls_and_keeps_utf8)
+{
+	assert_escaped(escape_json, "", "\"\"");
+	assert_escaped(escape_json, "a \"b\" \\ / \n\r\t\b\f",
+		       "\"a \\\"b\\\" \\\\ / \\n\\r\\t\\b\\f\"");
+	assert_escaped(escape_json, "\x01\x1f\x7f \xc3\xa9",
+		       "\"\\u0001\\u001f\x7f \xc3\xa9\"");
+}
+END_TEST
+
+START_TEST(test_escape_every_format_replaces_invalid_utf8)
+{
+	assert_escaped(escape_json, "bad \xff\xc3", "\"bad \xef\xbf\xbd\xef\xbf\xbd\"");
+	assert_escaped(xml_text, "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_escaped(escape_prometheus_label, "\x80", "\xef\xbf\xbd");
+	assert_escaped(escape_yaml, "\xfe", "\"\xef\xbf\xbd\"");
+	assert_escaped(escape_tap_description, "\xc0", "\xef\xbf\xbd");
+}
+END_TEST
+
+START_TEST(test_escape_xml_text)
+{
+	assert_escaped(xml_text, "<a href=\"x\"> & 'y'\n\t\r",
+		       "&lt;a href=\"x\"&gt; &amp; 'y'\n\t\r");
+}
+END_TEST
+
+START_TEST(test_escape_xml_attribute)
+{
+	assert_escaped(xml_attribute, "\"b\" 'c' <&>\n\t\r",
+		       "&quot;b&quot; &apos;c&apos; &lt;&amp;&gt;&#10;&#9;&#13;");
+}
+END_TEST
+
+START_TEST(test_escape_xml_drops_what_xml_forbids)
+{
+	assert_escaped(xml_text, "a\x01\x08\x0b\x0c\x1f" "b\xef\xbf\xbe" "c\xef\xbf\xbf" "d\xef\xbf\xbd",
+		       "abcd\xef\xbf\xbd");
+	assert_escaped(xml_attribute, "\x1b[31mred", "[31mred");
+}
+END_TEST
+
+START_TEST(test_escape_prometheus_label_value)
+{
+	assert_escaped(escape_prometheus_label, "a\\b\"c\nd\t\xc3\xa9",
+		       "a\\\\b\\\"c\\nd\t\xc3\xa9");
+}
+END_TEST
+
+START_TEST(test_escape_yaml_double_quoted_with_control_characters)
+{
+	assert_escaped(escape_yaml, "say \"hi\"\\\n\t",
+		       "\"say \\\"hi\\\"\\\\\\n\\t\"");
+	assert_escaped(escape_yaml, "\x01\x1b\r\x7f \xc3\xa9",
+		       "\"\\x01\\x1b\\x0d\\x7f \xc3\xa9\"");
+	assert_escaped(escape_yaml, "", "\"\"");
+}
+END_TEST
+
+START_TEST(test_escape_tap_description_on_one_line_without_directive)
+{
+	assert_escaped(escape_tap_description, "a # TODO\nb\\c\r\t\x7f" "d",
+		       "a \\# TODO b\\\\c   d");
+}
+END_TEST
+
+Suite *escape_suite(void)
+{
+	Suite *suite = suite_create("escape");
+	TCase *tc = tcase_create("escape");
+
+	tcase_add_test(tc, test_escape_json_quotes_controls_and_keeps_utf8);
+	tcase_add_test(tc, test_escape_every_format_replaces_invalid_utf8);
+	tcase_add_test(tc, test_escape_xml_text);
+	tcase_add_test(tc, test_escape_xml_attribute);
+	tcase_add_test(tc, test_escape_xml_drops_what_xml_forbids);
+	tcase_add_test(tc, test_escape_prometheus_label_value);
+	tcase_add_test(tc, test_escape_yaml_double_quoted_with_control_characters);
+	tcase_add_test(tc, test_escape_tap_description_on_one_line_without_directive);
+	suite_add_tcase(suite, tc);
+	return suite;
+}

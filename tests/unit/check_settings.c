@@ -1,0 +1,270 @@
+/* settings: the table, its parsing, its precedence and its words. */
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "settings.h"
+#include "suites.h"
+#include "value.h"
+
+START_TEST(test_settings_every_default_of_the_table_parses)
+{
+	for (int id = 0; id < SETTING_COUNT; id++) {
+		struct setting_value value = { 0 };
+
+		if (!setting_specs[id].default_value) {
+			ck_assert_int_eq(id, SETTING_JOBS);
+			continue;
+		}
+		ck_assert_msg(settings_parse((enum setting_id)id,
+					     setting_specs[id].default_value,
+					     SOURCE_DEFAULT, &value) == 0,
+			      "default of '%s'", setting_specs[id].key);
+		ck_assert(value.given);
+		ck_assert_int_eq(value.source, SOURCE_DEFAULT);
+	}
+}
+END_TEST
+
+START_TEST(test_settings_find_key_knows_the_keys_and_no_option)
+{
+	for (int id = 0; id < SETTING_COUNT; id++)
+		ck_assert_int_eq(settings_find_key(setting_specs[id].key), id);
+	ck_assert_int_eq(settings_find_key("promise-timeout"), -1);
+	ck_assert_int_eq(settings_find_key("no-state"), -1);
+	ck_assert_int_eq(settings_find_key("Timeout"), -1);
+	ck_assert_int_eq(settings_find_key(""), -1);
+}
+END_TEST
+
+START_TEST(test_settings_parse_each_type)
+{
+	struct setting_value value;
+
+	ck_assert_int_eq(settings_parse(SETTING_TIMEOUT, "0.5", SOURCE_CONFIG,
+					&value), 0);
+	ck_assert(value.seconds == 0.5);
+	ck_assert(value.given && !value.capped);
+	ck_assert_int_eq(value.source, SOURCE_CONFIG);
+	ck_assert_int_eq(settings_parse(SETTING_KILL_AFTER, "0", SOURCE_CONFIG,
+					&value), 0);
+	ck_assert(value.seconds == 0);
+	ck_assert_int_eq(settings_parse(SETTING_JOBS, "4096",
+					SOURCE_COMMAND_LINE, &value), 0);
+	ck_assert_uint_eq(value.count, 4096);
+	ck_assert_int_eq(settings_parse(SETTING_STATE, "OFF", SOURCE_CONFIG,
+					&value), 0);
+	ck_assert(!value.flag);
+	ck_assert_int_eq(settings_parse(SETTING_SKIP, "True", SOURCE_CONFIG,
+					&value), 0);
+	ck_assert(value.flag);
+	ck_assert_int_eq(settings_parse(SETTING_CLEAN_ENV, "1", SOURCE_CONFIG,
+					&value), 0);
+	ck_assert(value.flag);
+	ck_assert_int_eq(settings_parse(SETTING_FORMAT, "prometheus",
+					SOURCE_CONFIG, &value), 0);
+	ck_assert_int_eq(value.choice, REPORT_PROMETHEUS);
+	ck_assert_int_eq(settings_parse(SETTING_MODE, "anomaly", SOURCE_CONFIG,
+					&value), 0);
+	ck_assert_int_eq(value.choice, MODE_ANOMALY);
+}
+END_TEST
+
+START_TEST(test_settings_parse_refuses_bad_values_and_keeps_the_old_one)
+{
+	static const struct { enum setting_id id; const char *text; } bad[] = {
+		{ SETTING_TIMEOUT, "0" }, { SETTING_MAX_TIMEOUT, "0" },
+		{ SETTING_KILL_AFTER, "-1" }, { SETTING_JOBS, "0" },
+		{ SETTING_JOBS, "4097" }, { SETTING_STATE, "maybe" },
+		{ SETTING_STATE, "" }, { SETTING_FORMAT, "xml" },
+		{ SETTING_FORMAT, "JSON" }, { SETTING_MODE, "Anomaly" },
+		{ SETTING_DEADLINE, "2678401" },
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		struct setting_value value = { .given = false, .count = 77 };
+
+		ck_assert_msg(settings_parse(bad[i].id, bad[i].text,
+					     SOURCE_CONFIG, &value) == -1,
+			      "'%s' for %s", bad[i].text,
+			      setting_specs[bad[i].id].key);
+		ck_assert(!value.given);
+		ck_assert_uint_eq(value.count, 77);
+	}
+}
+END_TEST
+
+/* A layer with the timeout `seconds`, given. */
+static struct setting_values layer_with_timeout(const char *seconds,
+                                                enum setting_source source)
+{
+	struct setting_values values = { 0 };
+
+	ck_assert_int_eq(settings_parse(SETTING_TIMEOUT, seconds, source,
+					&values.values[SETTING_TIMEOUT]), 0);
+	return values;
+}
+
+START_TEST(test_settings_resolve_command_line_then_promise_then_run_then_default)
+{
+	struct setting_values command_line = layer_with_timeout("1", SOURCE_COMMAND_LINE);
+	struct setting_values promise = layer_with_timeout("2", SOURCE_CONFIG);
+	struct setting_values run = layer_with_timeout("3", SOURCE_CONFIG);
+	struct setting_values none = { 0 }, merged;
+
+	settings_resolve(&command_line, &run, &promise, false, &merged);
+	ck_assert(merged.values[SETTING_TIMEOUT].seconds == 1);
+	ck_assert_int_eq(merged.values[SETTING_TIMEOUT].source, SOURCE_COMMAND_LINE);
+	settings_resolve(&none, &run, &promise, false, &merged);
+	ck_assert(merged.values[SETTING_TIMEOUT].seconds == 2);
+	ck_assert_int_eq(merged.values[SETTING_TIMEOUT].source, SOURCE_CONFIG);
+	settings_resolve(&none, &run, NULL, false, &merged);
+	ck_assert(merged.values[SETTING_TIMEOUT].seconds == 3);
+	settings_resolve(NULL, NULL, NULL, false, &merged);
+	ck_assert(merged.values[SETTING_TIMEOUT].seconds == 20);
+	ck_assert_int_eq(merged.values[SETTING_TIMEOUT].source, SOURCE_DEFAULT);
+	ck_assert(!merged.values[SETTING_TIMEOUT].given);
+}
+END_TEST
+
+START_TEST(test_settings_resolve_gives_the_defaults)
+{
+	struct setting_values merged;
+
+	settings_resolve(NULL, NULL, NULL, false, &merged);
+	ck_assert(merged.values[SETTING_KILL_AFTER].seconds == 1);
+	ck_assert_int_eq(merged.values[SETTING_FORMAT].choice, REPORT_TEXT);
+	ck_assert(!merged.values[SETTING_CLEAN_ENV].flag);
+	ck_assert(merged.values[SETTING_STATE].flag);
+	ck_assert_int_eq(merged.values[SETTING_MODE].choice, MODE_TEST);
+	ck_assert(merged.values[SETTING_PERIODICITY].seconds == 120);
+	ck_assert(merged.values[SETTING_DEADLINE].seconds == 0);
+	ck_assert(merged.values[SETTING_MAX_TIMEOUT].seconds == 600);
+	ck_assert(!merged.values[SETTING_SKIP].flag);
+	ck_assert(!merged.values[SETTING_NAGIOS_LEVELS].flag);
+	for (int id = 0; id < SETTING_COUNT; id++) {
+		ck_assert_int_eq(merged.values[id].source, SOURCE_DEFAULT);
+		ck_assert(!merged.values[id].given);
+	}
+}
+END_TEST
+
+START_TEST(test_settings_default_jobs_is_8_per_processor_from_16_to_4096)
+{
+	long processors = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned expected = processors > 0 ? 8 * (unsigned)processors : 16;
+	struct setting_values merged;
+
+	if (expected < 16)
+		expected = 16;
+	if (expected > VALUE_MAX_JOBS)
+		expected = VALUE_MAX_JOBS;
+	settings_resolve(NULL, NULL, NULL, false, &merged);
+	ck_assert_uint_eq(merged.values[SETTING_JOBS].count, expected);
+}
+END_TEST
+
+START_TEST(test_settings_resolve_caps_only_the_files_of_a_home)
+{
+	struct setting_values run = layer_with_timeout("900", SOURCE_CONFIG);
+	struct setting_values command_line = layer_with_timeout("900", SOURCE_COMMAND_LINE);
+	struct setting_values merged;
+
+	ck_assert_int_eq(settings_parse(SETTING_KILL_AFTER, "700", SOURCE_CONFIG,
+					&run.values[SETTING_KILL_AFTER]), 0);
+	settings_resolve(NULL, &run, NULL, true, &merged);
+	ck_assert(merged.values[SETTING_TIMEOUT].seconds == 600);
+	ck_assert(merged.values[SETTING_TIMEOUT].capped);
+	ck_assert(merged.values[SETTING_KILL_AFTER].seconds == 600);
+	ck_assert(merged.values[SETTING_KILL_AFTER].capped);
+
+	settings_resolve(NULL, &run, NULL, false, &merged);
+	ck_assert(merged.values[SETTING_TIMEOUT].seconds == 900);
+	ck_assert(!merged.values[SETTING_TIMEOUT].capped);
+
+	/* The command line is the operator's: never capped. */
+	settings_resolve(&command_line, &run, NULL, true, &merged);
+	ck_assert(merged.values[SETTING_TIMEOUT].seconds == 900);
+	ck_assert(!merged.values[SETTING_TIMEOUT].capped);
+}
+END_TEST
+
+START_TEST(test_settings_resolve_caps_by_the_command_lines_max_timeout)
+{
+	struct setting_values command_line = { 0 };
+	struct setting_values run = layer_with_timeout("45", SOURCE_CONFIG);
+	struct setting_values merged;
+
+	ck_assert_int_eq(settings_parse(SETTING_MAX_TIMEOUT, "30",
+					SOURCE_COMMAND_LINE,
+					&command_line.values[SETTING_MAX_TIMEOUT]), 0);
+	settings_resolve(&command_line, &run, NULL, true, &merged);
+	ck_assert(merged.values[SETTING_TIMEOUT].seconds == 30);
+	ck_assert(merged.values[SETTING_TIMEOUT].capped);
+	/* A value at the cap is not capped. */
+	run = layer_with_timeout("30", SOURCE_CONFIG);
+	settings_resolve(&command_line, &run, NULL, true, &merged);
+	ck_assert(!merged.values[SETTING_TIMEOUT].capped);
+}
+END_TEST
+
+START_TEST(test_settings_keys_allowed_in_each_place)
+{
+	char buffer[256];
+
+	settings_keys_allowed(SETTING_PROMISE, buffer, sizeof buffer);
+	ck_assert_str_eq(buffer, "timeout, periodicity, skip or nagios-levels");
+	settings_keys_allowed(SETTING_HOME, buffer, sizeof buffer);
+	ck_assert_str_eq(buffer, "timeout, kill-after, jobs, clean-env, state, mode, periodicity or nagios-levels");
+	settings_keys_allowed(SETTING_OPERATOR, buffer, sizeof buffer);
+	ck_assert_str_eq(buffer, "timeout, kill-after, jobs, format, clean-env, state, mode, periodicity, deadline, max-timeout or nagios-levels");
+	/* A short buffer is cut, never overrun. */
+	settings_keys_allowed(SETTING_PROMISE, buffer, 12);
+	ck_assert_str_eq(buffer, "timeout, pe");
+}
+END_TEST
+
+START_TEST(test_settings_expected_words_of_each_type)
+{
+	ck_assert_str_eq(settings_expected(SETTING_TIMEOUT),
+			 "a number of seconds above 0");
+	ck_assert_str_eq(settings_expected(SETTING_DEADLINE),
+			 "a number of seconds");
+	ck_assert_str_eq(settings_expected(SETTING_JOBS),
+			 "a whole number from 1 to 4096");
+	ck_assert_str_eq(settings_expected(SETTING_NAGIOS_LEVELS), "yes or no");
+	ck_assert_str_eq(settings_expected(SETTING_FORMAT),
+			 "text, json, tap, junit, prometheus or nagios");
+	ck_assert_str_eq(settings_expected(SETTING_MODE), "test or anomaly");
+}
+END_TEST
+
+START_TEST(test_settings_source_names)
+{
+	ck_assert_str_eq(settings_source_name(SOURCE_DEFAULT), "default");
+	ck_assert_str_eq(settings_source_name(SOURCE_CONFIG), "config");
+	ck_assert_str_eq(settings_source_name(SOURCE_COMMAND_LINE),
+			 "command line");
+}
+END_TEST
+
+Suite *settings_suite(void)
+{
+	Suite *suite = suite_create("settings");
+	TCase *tc = tcase_create("settings");
+
+	tcase_add_test(tc, test_settings_every_default_of_the_table_parses);
+	tcase_add_test(tc, test_settings_find_key_knows_the_keys_and_no_option);
+	tcase_add_test(tc, test_settings_parse_each_type);
+	tcase_add_test(tc, test_settings_parse_refuses_bad_values_and_keeps_the_old_one);
+	tcase_add_test(tc, test_settings_resolve_command_line_then_promise_then_run_then_default);
+	tcase_add_test(tc, test_settings_resolve_gives_the_defaults);
+	tcase_add_test(tc, test_settings_default_jobs_is_8_per_processor_from_16_to_4096);
+	tcase_add_test(tc, test_settings_resolve_caps_only_the_files_of_a_home);
+	tcase_add_test(tc, test_settings_resolve_caps_by_the_command_lines_max_timeout);
+	tcase_add_test(tc, test_settings_keys_allowed_in_each_place);
+	tcase_add_test(tc, test_settings_expected_words_of_each_type);
+	tcase_add_test(tc, test_settings_source_names);
+	suite_add_tcase(suite, tc);
+	return suite;
+}
