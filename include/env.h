@@ -12,8 +12,8 @@
  * Then, in every case: INSTANCE_HOME (the home's absolute path),
  * PROMISE_RUN (promise-run's own absolute path, for promises that exec a
  * built-in check), and HOME, USER, LOGNAME and SHELL of the user the
- * promises run as when it is not promise-run's own (or with
- * --clean-env).
+ * promises run as when it is not promise-run's own, or when the
+ * environment is reset or clean.
  */
 #ifndef PROMISE_RUN_ENV_H
 #define PROMISE_RUN_ENV_H

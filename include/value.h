@@ -6,6 +6,8 @@
 #ifndef PROMISE_RUN_VALUE_H
 #define PROMISE_RUN_VALUE_H
 
+#include <stddef.h>
+
 /* The longest duration promise-run accepts: 31 days, in seconds. */
 #define VALUE_MAX_SECONDS 2678400.0
 
@@ -21,5 +23,11 @@ int value_parse_seconds(const char *text, double *seconds);
 
 /* Parses a whole number of jobs from 1 to VALUE_MAX_JOBS; 0 or -1. */
 int value_parse_jobs(const char *text, unsigned *jobs);
+
+/*
+ * Writes `seconds` as the shortest decimal that reads back as the same
+ * number, never in exponent notation ("0.2", "20", "2678400").
+ */
+void value_format_seconds(double seconds, char *text, size_t size);
 
 #endif

@@ -282,6 +282,25 @@ static int set_own(struct cli_options *options, int option, const char *name,
 	return 0;
 }
 
+/*
+ * What getopt refused in `word`: an option it does not know, or a value
+ * given to an option that takes none ("--wait=1").
+ */
+static int unknown_option(const char *word, char *error, size_t error_size)
+{
+	const char *equals = strchr(word, '=');
+
+	/* getopt names the option it knows in optopt, and no other. */
+	if (strncmp(word, "--", 2) == 0 && equals && optopt)
+		return fail(error, error_size, "option '%.*s' takes no value",
+			    (int)(equals - word), word);
+	if (strncmp(word, "--", 2) == 0 || word[0] != '-')
+		return fail(error, error_size, "unknown option '%s'", word);
+	/* A cluster of short options: getopt stopped on one of them. */
+	return fail(error, error_size, "unknown option '-%c'",
+		    optopt > 0 && optopt < 128 ? optopt : '?');
+}
+
 int cli_parse(int argc, char **argv, struct cli_options *options,
               char *error, size_t error_size)
 {
@@ -322,11 +341,8 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 					      : spelling(long_options, -1, optopt,
 							 name, sizeof name));
 		} else if (option == '?') {
-			status = optopt ? fail(error, error_size,
-					       "unknown option '-%c'", optopt)
-					: fail(error, error_size,
-					       "unknown option '%s'",
-					       argv[optind - 1]);
+			status = unknown_option(argv[optind - 1], error,
+						error_size);
 		} else {
 			status = set_own(options, option, name, error,
 					 error_size);

@@ -179,6 +179,9 @@ int fsat_open_writable(int dir_fd, const char *name, int flags, mode_t mode,
 
 	if (fd < 0 && errno == EEXIST)
 		fd = fsat_open(dir_fd, name, flags | O_NONBLOCK, 0);
+	/* ENXIO: a FIFO that no one reads (or a device gone). */
+	if (fd < 0 && errno == ENXIO)
+		errno = FSAT_NOT_REGULAR;
 	if (fd < 0)
 		return -1;
 	if (made && set_mode(fd, mode) < 0)

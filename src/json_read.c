@@ -154,7 +154,8 @@ static bool read_value(struct cursor *c, int depth, const char *const *path,
 	struct json_value value = { .start = c->at };
 	bool ok;
 
-	if (depth > MAX_DEPTH || c->at >= c->end)
+	if (c->at >= c->end ||
+	    (depth >= MAX_DEPTH && (*c->at == '{' || *c->at == '[')))
 		return false;
 	switch (*c->at) {
 	case '{':
@@ -173,6 +174,9 @@ static bool read_value(struct cursor *c, int depth, const char *const *path,
 				return false;
 			wanted = path_depth > 0 &&
 				 key_is(key, (size_t)(c->at - key), path[0]);
+			/* A later member of a key replaces the earlier one. */
+			if (wanted)
+				*matched = false;
 			skip_blanks(c);
 			if (!take(c, ':'))
 				return false;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "value.h"
 
 #define COLOR_GREEN "\033[32m"
 #define COLOR_RED "\033[31m"
@@ -12,6 +13,9 @@
 #define COLOR_DIM "\033[2m"
 #define COLOR_BOLD "\033[1m"
 #define COLOR_RESET "\033[0m"
+
+/* --list: where every name starts, after a timeout with its source. */
+#define LIST_NAME_COLUMN 57
 
 /* Where messages start: under the promise name. */
 static const char message_indent[] = "                  ";
@@ -254,11 +258,14 @@ static const char *plan_word(enum plan_disposition disposition)
 	return "promise";
 }
 
-/* "20s (config)", "600s (config, capped by --max-timeout)". */
+/* "20s (config)", "600s (config, capped by max-timeout)". */
 static void timeout_text(const struct plan_entry *entry, char *text,
                          size_t size)
 {
-	snprintf(text, size, "%gs (%s%s)", entry->timeout.seconds,
+	char seconds[64];
+
+	value_format_seconds(entry->timeout.seconds, seconds, sizeof seconds);
+	snprintf(text, size, "%ss (%s%s)", seconds,
 		 settings_source_name(entry->timeout.source),
 		 entry->timeout.capped ? ", capped by max-timeout" : "");
 }
@@ -282,19 +289,21 @@ void text_report_list(FILE *out, const struct home_report *home)
 		char limit[96];
 
 		if (entry->disposition != PLAN_RUN) {
-			fprintf(out, "%-34s", plan_word(entry->disposition));
+			fprintf(out, "%-*s", LIST_NAME_COLUMN,
+				plan_word(entry->disposition));
 			put_name(out, home->list.promises[i].name);
 			fprintf(out, ": %s\n", plan_reason(entry));
 			continue;
 		}
 		runnable++;
 		timeout_text(entry, limit, sizeof limit);
-		fprintf(out, "promise  timeout %-24s  ", limit);
+		fprintf(out, "promise  timeout %-*s ", LIST_NAME_COLUMN - 18,
+			limit);
 		put_name(out, home->list.promises[i].name);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < home->list.skipped_count; i++) {
-		fprintf(out, "%-34s", "skipped");
+		fprintf(out, "%-*s", LIST_NAME_COLUMN, "skipped");
 		put_name(out, home->list.skipped[i].name);
 		fprintf(out, ": %s\n",
 			scan_skip_reason_text(home->list.skipped[i].reason));
@@ -327,8 +336,12 @@ static int list_json_home(FILE *out, const struct home_report *home)
 		first = false;
 		if (escape_json(out, home->list.promises[i].name) < 0)
 			return -1;
-		fprintf(out, ", \"runs\": %s, \"timeout\": %g, \"timeout-source\": \"%s\", \"capped\": %s, \"reason\": ",
-			runs ? "true" : "false", entry->timeout.seconds,
+		char seconds[64];
+
+		value_format_seconds(entry->timeout.seconds, seconds,
+				     sizeof seconds);
+		fprintf(out, ", \"runs\": %s, \"timeout\": %s, \"timeout-source\": \"%s\", \"capped\": %s, \"reason\": ",
+			runs ? "true" : "false", seconds,
 			settings_source_name(entry->timeout.source),
 			entry->timeout.capped ? "true" : "false");
 		if (runs ? fputs("null", out) < 0

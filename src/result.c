@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "runner.h"
 #include "spawn.h"
+#include "value.h"
 
 const char *result_status_name(enum promise_status status)
 {
@@ -136,18 +137,22 @@ int result_from_outcome(struct runner_outcome *outcome,
 			result->message = result_describe_failure(
 				&outcome->failure, first_line);
 	} else if (outcome->timed_out) {
+		char timeout[64], elapsed[64];
+
+		value_format_seconds(entry->timeout.seconds, timeout,
+				     sizeof timeout);
+		snprintf(elapsed, sizeof elapsed, "%.1f", outcome->duration);
 		result->status = PROMISE_TIMEOUT;
 		if (outcome->exited)
 			set_wait_status(result, outcome->wait_status);
 		if (outcome->cut_by_deadline)
 			written = asprintf(&result->message,
-					   "Error: Promise stopped after %.1f seconds: the run's deadline came before its timeout of %g seconds",
-					   outcome->duration,
-					   entry->timeout.seconds);
+					   "Error: Promise stopped after %s seconds: the run's deadline came before its timeout of %s seconds",
+					   elapsed, timeout);
 		else
 			written = asprintf(&result->message,
-					   "Error: Promise timed out after %g seconds",
-					   entry->timeout.seconds);
+					   "Error: Promise timed out after %s seconds",
+					   timeout);
 		result->output = outcome->output;
 		outcome->output = NULL;
 	} else {

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 int value_parse_seconds(const char *text, double *seconds)
@@ -43,4 +44,14 @@ int value_parse_jobs(const char *text, unsigned *jobs)
 		return -1;
 	*jobs = (unsigned)parsed;
 	return 0;
+}
+
+void value_format_seconds(double seconds, char *text, size_t size)
+{
+	/* Durations are read from decimals: a few places always suffice. */
+	for (int places = 0; places <= 17; places++) {
+		snprintf(text, size, "%.*f", places, seconds);
+		if (strtod(text, NULL) == seconds)
+			return;
+	}
 }

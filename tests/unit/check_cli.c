@@ -325,6 +325,15 @@ START_TEST(test_cli_usage_names_every_option_of_a_setting)
 }
 END_TEST
 
+START_TEST(test_cli_refuses_a_value_given_to_an_option_that_takes_none)
+{
+	ASSERT_REFUSED("option '--no-state' takes no value", "--no-state=yes");
+	ASSERT_REFUSED("option '--wait' takes no value", "--wait=1");
+	ASSERT_REFUSED("option '--help' takes no value", "--help=3");
+	ASSERT_REFUSED("unknown option '--bogus'", "--bogus");
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *suite = suite_create("cli");
@@ -348,6 +357,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_color_takes_auto_always_or_never);
 	tcase_add_test(tc, test_cli_refuses_unknown_options);
 	tcase_add_test(tc, test_cli_usage_names_every_option_of_a_setting);
+	tcase_add_test(tc, test_cli_refuses_a_value_given_to_an_option_that_takes_none);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

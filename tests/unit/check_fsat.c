@@ -301,6 +301,21 @@ START_TEST(test_fsat_strerror_words_the_refusals)
 }
 END_TEST
 
+START_TEST(test_fsat_open_writable_refuses_a_fifo_without_a_reader_as_not_regular)
+{
+	char *folder = helper_temp_folder();
+	int dir_fd = helper_open_folder(folder);
+
+	ck_assert_int_eq(mkfifoat(dir_fd, "fifo", 0644), 0);
+	errno = 0;
+	ck_assert_int_eq(fsat_open_writable(dir_fd, "fifo", O_WRONLY, 0644,
+					    FSAT_ANY_OWNER, NULL), -1);
+	ck_assert_int_eq(errno, FSAT_NOT_REGULAR);
+	close(dir_fd);
+	helper_remove_tree(folder);
+}
+END_TEST
+
 Suite *fsat_suite(void)
 {
 	Suite *suite = suite_create("fsat");
@@ -320,6 +335,7 @@ Suite *fsat_suite(void)
 	tcase_add_test(tc, test_fsat_read_file_refuses_a_folder_and_says_enoent_when_missing);
 	tcase_add_test(tc, test_fsat_open_folder_creates_each_missing_folder_with_its_mode);
 	tcase_add_test(tc, test_fsat_strerror_words_the_refusals);
+	tcase_add_test(tc, test_fsat_open_writable_refuses_a_fifo_without_a_reader_as_not_regular);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

@@ -236,6 +236,34 @@ START_TEST(test_json_number_reads_numbers_only)
 }
 END_TEST
 
+START_TEST(test_json_find_a_later_duplicate_hides_the_values_of_the_earlier)
+{
+	static const char text[] =
+		"{\"result\": {\"failed\": true}, \"result\": {\"message\": \"x\"}}";
+	const char *const path[] = { "result", "failed" };
+	struct json_value value;
+
+	errno = 0;
+	ck_assert_int_eq(json_find(text, sizeof text - 1, path, 2, &value), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(test_json_find_refuses_65_levels_of_nesting_empty_or_not)
+{
+	struct json_value value;
+	char *empty = nested(65, ""), *full = nested(65, "1"),
+	     *deepest = nested(64, "");
+
+	ck_assert_int_eq(json_find(empty, strlen(empty), no_keys, 0, &value), -1);
+	ck_assert_int_eq(json_find(full, strlen(full), no_keys, 0, &value), -1);
+	ck_assert_int_eq(json_find(deepest, strlen(deepest), no_keys, 0, &value), 0);
+	free(empty);
+	free(full);
+	free(deepest);
+}
+END_TEST
+
 Suite *json_read_suite(void)
 {
 	Suite *suite = suite_create("json_read");
@@ -253,6 +281,8 @@ Suite *json_read_suite(void)
 	tcase_add_test(tc, test_json_string_makes_lone_surrogates_and_nul_u_fffd);
 	tcase_add_test(tc, test_json_string_of_another_type_is_einval);
 	tcase_add_test(tc, test_json_number_reads_numbers_only);
+	tcase_add_test(tc, test_json_find_a_later_duplicate_hides_the_values_of_the_earlier);
+	tcase_add_test(tc, test_json_find_refuses_65_levels_of_nesting_empty_or_not);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

@@ -481,6 +481,14 @@ START_TEST(test_result_works_and_ran)
 }
 END_TEST
 
+START_TEST(test_result_timeout_of_many_digits_is_written_in_full)
+{
+	assert_timeout_message(1234567, "Error: Promise timed out after 1234567 seconds");
+	assert_timeout_message(2678400, "Error: Promise timed out after 2678400 seconds");
+	assert_timeout_message(0.1234567, "Error: Promise timed out after 0.1234567 seconds");
+}
+END_TEST
+
 Suite *result_suite(void)
 {
 	Suite *suite = suite_create("result");
@@ -508,6 +516,7 @@ Suite *result_suite(void)
 	tcase_add_test(tc, test_result_not_run_fails_with_the_deadline_message);
 	tcase_add_test(tc, test_result_status_names);
 	tcase_add_test(tc, test_result_works_and_ran);
+	tcase_add_test(tc, test_result_timeout_of_many_digits_is_written_in_full);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
