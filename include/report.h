@@ -31,28 +31,6 @@ enum report_format {
 
 #define REPORT_FORMAT_NAMES "text, json, tap, junit, prometheus or nagios"
 
-struct home_report {
-	char *home;                     /* absolute real path */
-	char *promise_dir;              /* absolute */
-	char *error;                    /* why it was not checked, or NULL */
-	struct promise_list list;
-	struct plan plan;               /* one entry per promise */
-	struct promise_result *results; /* one per promise */
-	struct timespec finished;       /* wall clock */
-	/* Where its state files are, for the documents; NULL: no state. */
-	char *result_folder, *log_folder;
-};
-
-struct run_report {
-	const char *version;
-	char *host;
-	struct timespec started;        /* wall clock */
-	double duration;                /* seconds */
-	int interrupted_by;             /* a stop signal, or 0 */
-	struct home_report *homes;      /* in the order given */
-	size_t count;
-};
-
 /* How a home's promises fared. */
 struct report_counts {
 	size_t promises;                /* with a result, disabled excluded */
@@ -64,6 +42,34 @@ struct report_counts {
 	size_t not_run;
 	size_t tolerated;
 	double time;                    /* the sum of execution times */
+};
+
+struct home_report {
+	char *home;                     /* absolute real path */
+	char *promise_dir;              /* absolute */
+	char *error;                    /* why it was not checked, or NULL */
+	struct promise_list list;
+	struct plan plan;               /* one entry per promise */
+	struct promise_result *results; /* one per promise */
+	struct timespec finished;       /* wall clock */
+	/* Where its state files are, for the documents; NULL: no state. */
+	char *result_folder, *log_folder;
+	/*
+	 * The text report, streamed, needs no home's details once it is
+	 * written: they are released, and only the counts kept.
+	 */
+	bool released;
+	struct report_counts summary;
+};
+
+struct run_report {
+	const char *version;
+	char *host;
+	struct timespec started;        /* wall clock */
+	double duration;                /* seconds */
+	int interrupted_by;             /* a stop signal, or 0 */
+	struct home_report *homes;      /* in the order given */
+	size_t count;
 };
 
 enum report_verdict { VERDICT_WORKING, VERDICT_NOT_WORKING, VERDICT_NOT_CHECKED };
@@ -87,6 +93,9 @@ char *report_promise_path(const struct home_report *home, size_t index);
 
 /* Frees what a home report owns. */
 void report_home_release(struct home_report *home);
+
+/* Frees a home's details, keeping its counts (see `released`). */
+void report_home_summarize(struct home_report *home);
 
 /* Parses a --format name; 0, or -1 when unknown. */
 int report_parse_format(const char *name, enum report_format *format);

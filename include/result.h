@@ -15,6 +15,7 @@
 #define PROMISE_RUN_RESULT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "settings.h"
@@ -64,8 +65,11 @@ struct promise_result {
 	char *message;              /* UTF-8 text, never NULL once known */
 	char *output;               /* a timed-out promise's output, or NULL */
 	bool anomaly_type;          /* slapgrid's "Anomaly Result" */
-	/* slapgrid's id of this run in the log, once its records are made. */
-	char transaction[32];
+	/*
+	 * slapgrid's id of this run in the log is "EPOCH-NNN": the time it
+	 * ended, and this number from 100 to 999 (0: not given one).
+	 */
+	unsigned short transaction;
 };
 
 /*
@@ -99,6 +103,10 @@ void result_judge(struct promise_result *result, enum setting_mode mode,
 /* The message for a promise whose set-up or exec failed; malloc'd. */
 char *result_describe_failure(const struct spawn_failure *failure,
                               const char *first_line);
+
+/* The transaction id of a result that ran, "EPOCH-NNN", into `id`. */
+void result_transaction_id(const struct promise_result *result, char *id,
+                           size_t size);
 
 /* The name of a status as every format writes it: "ok", "failed", ... */
 const char *result_status_name(enum promise_status status);

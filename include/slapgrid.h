@@ -25,7 +25,10 @@
 #include <stdio.h>
 #include <time.h>
 
-/* "EPOCH-NNN": a run's transaction id, NNN from 100 to 999. */
+/*
+ * "EPOCH-NNN": a run's transaction id, NNN from 100 to 999 (`random`
+ * itself when it is one of those, else brought into that range).
+ */
 #define SLAPGRID_TRANSACTION_SIZE 32
 
 void slapgrid_transaction_id(time_t start, unsigned random, char *id,

@@ -12,6 +12,10 @@ bool report_listed(const struct home_report *home, size_t index)
 
 void report_count(const struct home_report *home, struct report_counts *counts)
 {
+	if (home->released) {
+		*counts = home->summary;
+		return;
+	}
 	memset(counts, 0, sizeof *counts);
 	for (size_t i = 0; i < home->list.count; i++) {
 		const struct promise_result *result = &home->results[i];
@@ -94,6 +98,18 @@ void report_home_release(struct home_report *home)
 	free(home->result_folder);
 	free(home->log_folder);
 	memset(home, 0, sizeof *home);
+}
+
+void report_home_summarize(struct home_report *home)
+{
+	report_count(home, &home->summary);
+	for (size_t i = 0; home->results && i < home->list.count; i++)
+		result_release(&home->results[i]);
+	free(home->results);
+	home->results = NULL;
+	plan_release(&home->plan);
+	scan_release(&home->list);
+	home->released = true;
 }
 
 int report_parse_format(const char *name, enum report_format *format)

@@ -40,7 +40,7 @@ static int write_promise(FILE *out, const struct home_report *home,
 	const struct promise_result *result = &home->results[index];
 	bool ran = result_ran(result);
 	char *path = report_promise_path(home, index);
-	char date[64];
+	char date[64], transaction[SLAPGRID_TRANSACTION_SIZE];
 	int status = -1;
 
 	if (!path)
@@ -71,8 +71,9 @@ static int write_promise(FILE *out, const struct home_report *home,
 		fprintf(out, ", \"failed-runs\": %u, \"tolerated\": %s",
 			result->failed_runs,
 			result->tolerated ? "true" : "false");
+	result_transaction_id(result, transaction, sizeof transaction);
 	if (member(out, "transaction-id",
-		   ran && result->transaction[0] ? result->transaction : NULL) < 0 ||
+		   ran && result->transaction ? transaction : NULL) < 0 ||
 	    state_member(out, "result-file", home->result_folder,
 			 promise->title, ".status.json") < 0 ||
 	    state_member(out, "log-file", home->log_folder, promise->title,

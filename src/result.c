@@ -10,6 +10,7 @@
 
 #include "plan.h"
 #include "runner.h"
+#include "slapgrid.h"
 #include "spawn.h"
 #include "value.h"
 
@@ -245,6 +246,13 @@ void result_judge(struct promise_result *result, enum setting_mode mode,
 		result->failed = result->failed_runs >= RESULT_ANOMALY_RUNS;
 	}
 	result->tolerated = !result->failed;
+}
+
+void result_transaction_id(const struct promise_result *result, char *id,
+                           size_t size)
+{
+	slapgrid_transaction_id(result->ended.tv_sec, result->transaction, id,
+				size);
 }
 
 bool result_works(const struct promise_result *result)

@@ -38,6 +38,7 @@
 #define DEADLINE_RESERVE 0.2
 
 enum home_phase {
+	HOME_UNPREPARED,    /* only its path is known */
 	HOME_PENDING,       /* prepared: configuration read, folder listed */
 	HOME_WAITING,       /* --wait: its lock is held by another run */
 	HOME_RUNNING,       /* locked and planned: promises are given out */
@@ -65,6 +66,7 @@ struct home_run {
 	size_t waiting;                     /* given out, no result yet */
 	size_t commit_step;
 	size_t commit_failures;
+	bool printed;                       /* the text report is written */
 };
 
 struct scheduler {
@@ -315,6 +317,15 @@ out:
 	home->envp = env_build(&spec);
 	if (!home->envp)
 		home_fails(s, index, "out of memory");
+	else
+		home->phase = HOME_PENDING;
+}
+
+/* Whether a home has not started yet (its lock not taken). */
+static bool not_started(const struct home_run *home)
+{
+	return home->phase == HOME_UNPREPARED || home->phase == HOME_PENDING ||
+	       home->phase == HOME_WAITING;
 }
 
 /*
@@ -381,11 +392,14 @@ static int plan_home(struct scheduler *s, size_t index)
 	int status = 0;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	home->history = calloc(count, sizeof *home->history);
 	report->results = calloc(count, sizeof *report->results);
-	if (anomaly)
+	/* The stored state is read in anomaly mode only. */
+	if (anomaly) {
+		home->history = calloc(count, sizeof *home->history);
 		next_run_after = calloc(count, sizeof *next_run_after);
-	if (!home->history || !report->results || (anomaly && !next_run_after)) {
+	}
+	if (!report->results ||
+	    (anomaly && (!home->history || !next_run_after))) {
 		free(next_run_after);
 		return -1;
 	}
@@ -416,7 +430,8 @@ static int plan_home(struct scheduler *s, size_t index)
 		identity_restore();
 	}
 	for (size_t i = 0; i < report->list.count; i++) {
-		if (result_from_plan(&report->plan.entries[i], &home->history[i],
+		if (result_from_plan(&report->plan.entries[i],
+				     home->history ? &home->history[i] : NULL,
 				     now, &report->results[i]) < 0)
 			return -1;
 		if (report->plan.entries[i].disposition == PLAN_REFUSED)
@@ -524,9 +539,9 @@ static void record_result(struct scheduler *s, size_t index, size_t promise,
 	struct home_report *report = &s->report.homes[index];
 
 	result_judge(result, report->plan.mode,
-		     &s->homes[index].history[promise]);
-	slapgrid_transaction_id(result->ended.tv_sec, (unsigned)random(),
-				result->transaction, sizeof result->transaction);
+		     s->homes[index].history ? &s->homes[index].history[promise]
+					     : NULL);
+	result->transaction = (unsigned short)(100 + random() % 900);
 	result_release(&report->results[promise]);
 	report->results[promise] = *result;
 }
@@ -695,6 +710,9 @@ static void dispatch(struct scheduler *s)
 
 		if (s->stopping || !runner_can_start(&s->runner))
 			break;
+		/* Prepared when the pool reaches it: memory for few homes. */
+		if (home->phase == HOME_UNPREPARED)
+			prepare_home(s, i);
 		if (home->phase == HOME_PENDING)
 			start_home(s, i);
 		if (home->phase == HOME_RUNNING && !give_out(s, i))
@@ -703,7 +721,7 @@ static void dispatch(struct scheduler *s)
 	while (s->first_open < s->report.count) {
 		struct home_run *home = &s->homes[s->first_open];
 
-		if (home->phase == HOME_PENDING || home->phase == HOME_WAITING ||
+		if (not_started(home) ||
 		    (home->phase == HOME_RUNNING &&
 		     home->next < s->report.homes[s->first_open].list.count))
 			break;
@@ -718,16 +736,17 @@ static void commit_promise(struct scheduler *s, size_t index, size_t promise)
 	struct home_report *report = &s->report.homes[index];
 	const struct promise *file = &report->list.promises[promise];
 	const struct promise_result *result = &report->results[promise];
-	char *records = NULL;
+	char *records = NULL, transaction[SLAPGRID_TRANSACTION_SIZE];
 	size_t size = 0;
 	FILE *out = open_memstream(&records, &size);
 	int status = -1;
 
+	result_transaction_id(result, transaction, sizeof transaction);
 	if (out) {
 		status = 0;
 		if (result->status == PROMISE_TIMEOUT)
 			status = slapgrid_format_terminating(
-				out, result->ended.tv_sec, result->transaction,
+				out, result->ended.tv_sec, transaction,
 				file->name);
 		if (status == 0)
 			status = slapgrid_format_log_record(
@@ -736,7 +755,7 @@ static void commit_promise(struct scheduler *s, size_t index, size_t promise)
 						result->status == PROMISE_OK
 					? "INFO"
 					: "ERROR",
-				result->transaction,
+				transaction,
 				result->status == PROMISE_TIMEOUT
 					? (result->output ? result->output : "")
 					: result->message);
@@ -827,6 +846,27 @@ static bool writes_state(const struct home_report *report, size_t promise)
 	       !report->plan.entries[promise].shadowed;
 }
 
+/*
+ * A home done and written in the text report needs its details no more:
+ * the run's memory stays that of the homes running, however many.
+ */
+static void release_if_told(struct scheduler *s, size_t index)
+{
+	struct home_run *home = &s->homes[index];
+
+	if (!s->text || !home->printed || home->phase != HOME_DONE ||
+	    s->report.homes[index].released)
+		return;
+	for (size_t p = 0; home->history && p < s->report.homes[index].list.count;
+	     p++)
+		free(home->history[p].previous_message);
+	free(home->history);
+	home->history = NULL;
+	env_free(home->envp);
+	home->envp = NULL;
+	report_home_summarize(&s->report.homes[index]);
+}
+
 /* The end of a home: its state is closed, its lock released. */
 static void close_home(struct scheduler *s, size_t index)
 {
@@ -840,6 +880,7 @@ static void close_home(struct scheduler *s, size_t index)
 	home->has_state = false;
 	clock_gettime(CLOCK_REALTIME, &s->report.homes[index].finished);
 	home->phase = HOME_DONE;
+	release_if_told(s, index);
 }
 
 /*
@@ -933,7 +974,7 @@ static void advance_text(struct scheduler *s)
 		const struct home_report *report = &s->report.homes[s->text_home];
 		const struct home_run *home = &s->homes[s->text_home];
 
-		if (home->phase == HOME_PENDING || home->phase == HOME_WAITING)
+		if (not_started(home))
 			return;
 		if (!s->text_begun) {
 			text_report_begin(&s->text_report, out, s->color,
@@ -953,6 +994,8 @@ static void advance_text(struct scheduler *s)
 		if (!report->error && home->phase == HOME_RUNNING)
 			return;
 		text_report_end(&s->text_report);
+		s->homes[s->text_home].printed = true;
+		release_if_told(s, s->text_home);
 		s->text_home++;
 		s->text_next = 0;
 		s->text_begun = false;
@@ -1005,7 +1048,7 @@ static void deadline_comes(struct scheduler *s)
 		struct home_run *home = &s->homes[i];
 		struct home_report *report = &s->report.homes[i];
 
-		if (home->phase == HOME_PENDING || home->phase == HOME_WAITING) {
+		if (not_started(home)) {
 			home_fails(s, i, "'%s' was not checked: the run's deadline came first%s",
 				   report->home,
 				   home->phase == HOME_WAITING
@@ -1031,8 +1074,7 @@ static void stop(struct scheduler *s, int signo, unsigned count)
 		runner_stop(&s->runner, false);
 		count--;
 		for (size_t i = 0; i < s->report.count; i++)
-			if (s->homes[i].phase == HOME_PENDING ||
-			    s->homes[i].phase == HOME_WAITING) {
+			if (not_started(&s->homes[i])) {
 				free(s->report.homes[i].error);
 				s->report.homes[i].error = strdup(
 					"promise-run was stopped before it could be checked");
@@ -1204,6 +1246,7 @@ static void list_homes(struct scheduler *s)
 		struct home_run *home = &s->homes[i];
 		char *failed_path = NULL;
 
+		prepare_home(s, i);
 		if (home->phase == HOME_DONE)
 			continue;
 		identity_become(&home->user);
@@ -1262,32 +1305,56 @@ static int render(struct scheduler *s, FILE *out)
 	return 0;
 }
 
-/* Writes the report: standard output, or --output whole or not at all. */
+/* A write error on the report: a reader gone is SIGPIPE's, others said. */
+static void report_write_failed(struct scheduler *s, const char *what)
+{
+	if (errno == EPIPE) {
+		/* A reader that went away: end as SIGPIPE would. */
+		if (!s->stop_signal)
+			s->stop_signal = SIGPIPE;
+		return;
+	}
+	complain("cannot write %s: %s", what, strerror(errno));
+	s->broken = true;
+}
+
+/*
+ * Writes the report: standard output, or --output whole or not at all.
+ * The streamed text report has its end queued behind it; a document is
+ * written straight to where it goes, never held whole in memory.
+ */
 static void write_report(struct scheduler *s, struct atomic_file *file)
 {
-	if (render(s, outq_stream(&s->out)) < 0) {
+	FILE *out = s->text ? outq_stream(&s->out)
+			    : file->stream ? file->stream : stdout;
+	int status = render(s, out);
+
+	if (status < 0) {
 		complain("cannot build the report: %s", strerror(errno));
 		s->broken = true;
 	}
+	if (s->text && file->stream) {
+		(void)fflush(out);
+		if (fwrite(s->out.data + s->out.start, 1, s->out.length,
+			   file->stream) != s->out.length)
+			status = -1;
+	}
 	if (!file->stream) {
-		if (outq_drain(&s->out) == 0)
-			return;
-		if (errno == EPIPE) {
-			/* A reader that went away: end as SIGPIPE would. */
-			if (!s->stop_signal)
-				s->stop_signal = SIGPIPE;
-			return;
-		}
-		complain("cannot write the report: %s", strerror(errno));
-		s->broken = true;
+		if ((s->text ? outq_drain(&s->out) : fflush(stdout) == EOF ||
+							      ferror(stdout)
+							 ? -1
+							 : 0) < 0)
+			report_write_failed(s, "the report");
 		return;
 	}
-	(void)fflush(outq_stream(&s->out));
-	if (fwrite(s->out.data + s->out.start, 1, s->out.length, file->stream) !=
-		    s->out.length ||
-	    atomic_file_close(file, true) < 0 || atomic_file_commit(file) < 0) {
-		complain("cannot write '%s': %s", s->cli->output, strerror(errno));
-		s->broken = true;
+	if (status < 0 || atomic_file_close(file, true) < 0 ||
+	    atomic_file_commit(file) < 0) {
+		char *what;
+
+		if (asprintf(&what, "'%s'", s->cli->output) < 0)
+			what = NULL;
+		report_write_failed(s, what ? what : "the output file");
+		free(what);
 	}
 	atomic_file_discard(file);
 }
@@ -1391,13 +1458,11 @@ void scheduler_run(const struct scheduler_input *input,
 		s.broken = true;
 		goto out;
 	}
-	for (size_t i = 0; i < s.report.count; i++)
-		prepare_home(&s, i);
-	check_only_names(&s);
 	if (s.cli->action == CLI_LIST)
 		list_homes(&s);
 	else
 		run_loop(&s);
+	check_only_names(&s);
 	runner_release(&s.runner);
 	progress_clear(&s.progress);
 	if (s.stopping && s.stop_signal && s.stop_signal != SIGPIPE)

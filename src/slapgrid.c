@@ -10,7 +10,8 @@
 void slapgrid_transaction_id(time_t start, unsigned random, char *id,
                              size_t size)
 {
-	snprintf(id, size, "%lld-%u", (long long)start, 100 + random % 900);
+	snprintf(id, size, "%lld-%u", (long long)start,
+		 random >= 100 && random <= 999 ? random : 100 + random % 900);
 }
 
 void slapgrid_result_date(time_t when, char *buffer, size_t size)

@@ -37,14 +37,14 @@ static struct promise_result results[] = {
 	{ .known = true, .status = PROMISE_ERROR, .failed = true,
 	  .exit_code = RESULT_NO_EXIT_CODE, .execution_time = 0.001,
 	  .ended = ENDED, .message = "cannot execute: Exec format error",
-	  .transaction = "1795557280-123" },
+	  .transaction = 123 },
 	{ .known = true, .status = PROMISE_FAILED, .failed = true,
 	  .exit_code = 1, .execution_time = 0.015, .ended = ENDED,
 	  .message = "database \"main\" | not <reachable>\nretry later",
-	  .transaction = "1795557280-123" },
+	  .transaction = 123 },
 	{ .known = true, .status = PROMISE_OK, .exit_code = 0,
 	  .execution_time = 0.002, .ended = ENDED, .message = "HTTP 200",
-	  .transaction = "1795557280-123" },
+	  .transaction = 123 },
 	{ .known = true, .status = PROMISE_DISABLED,
 	  .exit_code = RESULT_NO_EXIT_CODE, .ended = ENDED,
 	  .message = "disabled in config" },
@@ -52,7 +52,7 @@ static struct promise_result results[] = {
 	  .exit_code = RESULT_NO_EXIT_CODE, .execution_time = 0.5,
 	  .ended = ENDED,
 	  .message = "Error: Promise timed out after 0.5 seconds",
-	  .transaction = "1795557280-123" },
+	  .transaction = 123 },
 };
 
 static struct home_report homes[] = {
@@ -100,7 +100,7 @@ static struct promise_result anomaly_results[] = {
 	{ .known = true, .status = PROMISE_FAILED, .tolerated = true,
 	  .failed_runs = 1, .exit_code = 2, .execution_time = 0.125,
 	  .ended = ENDED, .message = "flaked",
-	  .transaction = "1795557280-456" },
+	  .transaction = 456 },
 };
 
 static struct home_report anomaly_home = {
@@ -166,10 +166,10 @@ START_TEST(test_report_json_of_a_run_with_every_kind_of_promise)
 		" \"summary\": {\"instances\": 2, \"not-working\": 1, \"not-checked\": 1, \"promises\": 4, \"promises-not-working\": 3},\n"
 		" \"instances\": [\n"
 		"  {\"home\": \"/srv/slapgrid/slappart0\", \"verdict\": \"not working\", \"error\": null, \"mode\": \"test\", \"summary\": {\"promises\": 4, \"not-working\": 3, \"errors\": 1, \"timeouts\": 1, \"tolerated\": 0, \"cached\": 0, \"not-run\": 0, \"disabled\": 1}, \"promises\": [\n"
-		"   {\"name\": \"broken.sh\", \"title\": \"broken\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/broken.sh\", \"status\": \"error\", \"failed\": true, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.001000, \"message\": \"cannot execute: Exec format error\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557280-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/broken.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/broken.log\"},\n"
-		"   {\"name\": \"check-db.sh\", \"title\": \"check-db\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/check-db.sh\", \"status\": \"failed\", \"failed\": true, \"exit-code\": 1, \"signal\": null, \"execution-time\": 0.015000, \"message\": \"database \\\"main\\\" | not <reachable>\\nretry later\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557280-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/check-db.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/check-db.log\"},\n"
-		"   {\"name\": \"check-web.sh\", \"title\": \"check-web\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/check-web.sh\", \"status\": \"ok\", \"failed\": false, \"exit-code\": 0, \"signal\": null, \"execution-time\": 0.002000, \"message\": \"HTTP 200\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557280-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/check-web.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/check-web.log\"},\n"
-		"   {\"name\": \"slow.sh\", \"title\": \"slow\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/slow.sh\", \"status\": \"timeout\", \"failed\": true, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.500000, \"message\": \"Error: Promise timed out after 0.5 seconds\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557280-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/slow.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/slow.log\"}],\n"
+		"   {\"name\": \"broken.sh\", \"title\": \"broken\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/broken.sh\", \"status\": \"error\", \"failed\": true, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.001000, \"message\": \"cannot execute: Exec format error\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/broken.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/broken.log\"},\n"
+		"   {\"name\": \"check-db.sh\", \"title\": \"check-db\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/check-db.sh\", \"status\": \"failed\", \"failed\": true, \"exit-code\": 1, \"signal\": null, \"execution-time\": 0.015000, \"message\": \"database \\\"main\\\" | not <reachable>\\nretry later\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/check-db.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/check-db.log\"},\n"
+		"   {\"name\": \"check-web.sh\", \"title\": \"check-web\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/check-web.sh\", \"status\": \"ok\", \"failed\": false, \"exit-code\": 0, \"signal\": null, \"execution-time\": 0.002000, \"message\": \"HTTP 200\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/check-web.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/check-web.log\"},\n"
+		"   {\"name\": \"slow.sh\", \"title\": \"slow\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/slow.sh\", \"status\": \"timeout\", \"failed\": true, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.500000, \"message\": \"Error: Promise timed out after 0.5 seconds\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/slow.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/slow.log\"}],\n"
 		"  \"skipped\": [\n"
 		"   {\"name\": \"old.sh\", \"reason\": \"disabled in config\"},\n"
 		"   {\"name\": \"README\", \"reason\": \"not executable\"},\n"
@@ -188,7 +188,7 @@ START_TEST(test_report_json_in_anomaly_mode_gives_failed_runs_and_tolerated)
 		" \"instances\": [\n"
 		"  {\"home\": \"/srv/slapgrid/slappart2\", \"verdict\": \"working\", \"error\": null, \"mode\": \"anomaly\", \"summary\": {\"promises\": 2, \"not-working\": 0, \"errors\": 0, \"timeouts\": 0, \"tolerated\": 1, \"cached\": 1, \"not-run\": 0, \"disabled\": 0}, \"promises\": [\n"
 		"   {\"name\": \"cached.sh\", \"title\": \"cached\", \"path\": \"/srv/slapgrid/slappart2/etc/promise/cached.sh\", \"status\": \"cached\", \"failed\": false, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.000000, \"message\": \"all good\", \"date\": \"2026-11-24T21:54:46+0000\", \"failed-runs\": 0, \"tolerated\": false, \"transaction-id\": null, \"result-file\": null, \"log-file\": null},\n"
-		"   {\"name\": \"flaky.sh\", \"title\": \"flaky\", \"path\": \"/srv/slapgrid/slappart2/etc/promise/flaky.sh\", \"status\": \"failed\", \"failed\": false, \"exit-code\": 2, \"signal\": null, \"execution-time\": 0.125000, \"message\": \"flaked\", \"date\": \"2026-11-24T21:54:46+0000\", \"failed-runs\": 1, \"tolerated\": true, \"transaction-id\": \"1795557280-456\", \"result-file\": null, \"log-file\": null}],\n"
+		"   {\"name\": \"flaky.sh\", \"title\": \"flaky\", \"path\": \"/srv/slapgrid/slappart2/etc/promise/flaky.sh\", \"status\": \"failed\", \"failed\": false, \"exit-code\": 2, \"signal\": null, \"execution-time\": 0.125000, \"message\": \"flaked\", \"date\": \"2026-11-24T21:54:46+0000\", \"failed-runs\": 1, \"tolerated\": true, \"transaction-id\": \"1795557286-456\", \"result-file\": null, \"log-file\": null}],\n"
 		"  \"skipped\": []}]}\n");
 }
 END_TEST

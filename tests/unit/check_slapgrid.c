@@ -14,12 +14,18 @@ START_TEST(test_slapgrid_transaction_id_ends_in_three_digits_from_100)
 {
 	char id[SLAPGRID_TRANSACTION_SIZE];
 
-	slapgrid_transaction_id(WHEN, 0, id, sizeof id);
+	/* A number from 100 to 999 is used as it is... */
+	slapgrid_transaction_id(WHEN, 100, id, sizeof id);
 	ck_assert_str_eq(id, "1795557286-100");
 	slapgrid_transaction_id(WHEN, 899, id, sizeof id);
+	ck_assert_str_eq(id, "1795557286-899");
+	slapgrid_transaction_id(WHEN, 999, id, sizeof id);
 	ck_assert_str_eq(id, "1795557286-999");
-	slapgrid_transaction_id(WHEN, 900, id, sizeof id);
+	/* ... any other is brought into that range. */
+	slapgrid_transaction_id(WHEN, 0, id, sizeof id);
 	ck_assert_str_eq(id, "1795557286-100");
+	slapgrid_transaction_id(WHEN, 1000, id, sizeof id);
+	ck_assert_str_eq(id, "1795557286-200");
 	slapgrid_transaction_id(0, 12345, id, sizeof id);
 	ck_assert_str_eq(id, "0-745");
 }
