@@ -36,7 +36,9 @@ static void family(FILE *out, const char *name, const char *help)
 	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
-enum promise_value { VALUE_OK, VALUE_DURATION, VALUE_EXIT_CODE, VALUE_STATUS };
+enum promise_value {
+	VALUE_OK, VALUE_DURATION, VALUE_EXIT_CODE, VALUE_STATUS, VALUE_FAILED_RUNS,
+};
 
 /* One family over every promise with a result. */
 static int write_promise_family(FILE *out, const struct run_report *report,
@@ -66,7 +68,10 @@ static int write_promise_family(FILE *out, const struct run_report *report,
 			}
 			if (result->status == PROMISE_DISABLED ||
 			    (what == VALUE_EXIT_CODE &&
-			     result->exit_code == RESULT_NO_EXIT_CODE))
+			     result->exit_code == RESULT_NO_EXIT_CODE) ||
+			    (what == VALUE_FAILED_RUNS &&
+			     (home->plan.mode != MODE_ANOMALY ||
+			      !result_ran(result))))
 				continue;
 			fputs(name, out);
 			if (write_labels(out, home->home, promise, NULL) < 0)
@@ -75,6 +80,8 @@ static int write_promise_family(FILE *out, const struct run_report *report,
 				fprintf(out, "%.6f\n", result->execution_time);
 			else if (what == VALUE_EXIT_CODE)
 				fprintf(out, "%d\n", result->exit_code);
+			else if (what == VALUE_FAILED_RUNS)
+				fprintf(out, "%u\n", result->failed_runs);
 			else
 				fprintf(out, "%d\n", !result->failed);
 		}
@@ -132,6 +139,9 @@ int report_prometheus(FILE *out, const struct run_report *report)
 				 VALUE_EXIT_CODE) < 0 ||
 	    write_promise_family(out, report, "promise_run_duration_seconds",
 				 "How long the promise ran.", VALUE_DURATION) < 0 ||
+	    write_promise_family(out, report, "promise_run_failed_runs",
+				 "Anomaly mode: the promise's failed runs in a row, this one included (3 fail).",
+				 VALUE_FAILED_RUNS) < 0 ||
 	    write_home_family(out, report, "promise_run_instance_checked",
 			      "Whether the instance could be checked (0: locked, unreadable, bad configuration).",
 			      0) < 0 ||
