@@ -70,6 +70,8 @@ struct promise_result {
 	 * ended, and this number from 100 to 999 (0: not given one).
 	 */
 	unsigned short transaction;
+	/* When it last worked, in Unix seconds (kept across runs), or 0. */
+	long long last_success;
 };
 
 /*

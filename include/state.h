@@ -8,6 +8,10 @@
  *   .slapgrid/promise/result/TITLE.status.json
  *   .slapgrid/promise/log/TITLE.log      (or --log-folder)
  *   .slapgrid/promise/cache/TITLE
+ *   .slapgrid/promise/promise-run.last-success
+ *                                        promise-run's own: when each
+ *                                        promise last worked, a line
+ *                                        "UNIX-SECONDS TITLE" each
  *
  * Folders it creates are mode 0700, files 0644 (the lock 0600), whatever
  * the umask.  A result or cache file is never written in place: its new
@@ -86,6 +90,30 @@ int state_read_previous(const struct state *state, const char *title,
 /* A promise's next_run_after from its cache; -1 when none. */
 int state_read_cache(const struct state *state, const char *title,
                      double *next_run_after);
+
+/* When a promise last worked, as read from promise-run.last-success. */
+struct state_success {
+	char *title;
+	long long when;             /* Unix seconds */
+};
+
+/*
+ * Reads promise-run.last-success: *entries (malloc'd, sorted by title;
+ * free with state_successes_free) and their count.  A missing file is no
+ * entry.  0, or -1 with errno.
+ */
+int state_read_successes(const struct state *state,
+                         struct state_success **entries, size_t *count);
+
+/* The time `title` last worked in sorted `entries`, or 0. */
+long long state_success_of(const struct state_success *entries, size_t count,
+                           const char *title);
+
+void state_successes_free(struct state_success *entries, size_t count);
+
+/* Replaces promise-run.last-success with `content`, atomically. */
+int state_write_successes(const struct state *state, const char *content,
+                          size_t size);
 
 /* Writes the new version of a result or cache file to its spare. */
 int state_write_spare(const struct state *state, enum state_folder folder,

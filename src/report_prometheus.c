@@ -38,6 +38,7 @@ static void family(FILE *out, const char *name, const char *help)
 
 enum promise_value {
 	VALUE_OK, VALUE_DURATION, VALUE_EXIT_CODE, VALUE_STATUS, VALUE_FAILED_RUNS,
+	VALUE_LAST_SUCCESS,
 };
 
 /* One family over every promise with a result. */
@@ -71,7 +72,8 @@ static int write_promise_family(FILE *out, const struct run_report *report,
 			     result->exit_code == RESULT_NO_EXIT_CODE) ||
 			    (what == VALUE_FAILED_RUNS &&
 			     (home->plan.mode != MODE_ANOMALY ||
-			      !result_ran(result))))
+			      !result_ran(result))) ||
+			    (what == VALUE_LAST_SUCCESS && !result->last_success))
 				continue;
 			fputs(name, out);
 			if (write_labels(out, home->home, promise, NULL) < 0)
@@ -82,6 +84,8 @@ static int write_promise_family(FILE *out, const struct run_report *report,
 				fprintf(out, "%d\n", result->exit_code);
 			else if (what == VALUE_FAILED_RUNS)
 				fprintf(out, "%u\n", result->failed_runs);
+			else if (what == VALUE_LAST_SUCCESS)
+				fprintf(out, "%lld\n", result->last_success);
 			else
 				fprintf(out, "%d\n", !result->failed);
 		}
@@ -139,6 +143,10 @@ int report_prometheus(FILE *out, const struct run_report *report)
 				 VALUE_EXIT_CODE) < 0 ||
 	    write_promise_family(out, report, "promise_run_duration_seconds",
 				 "How long the promise ran.", VALUE_DURATION) < 0 ||
+	    write_promise_family(out, report,
+				 "promise_run_last_success_timestamp_seconds",
+				 "When the promise last worked, in Unix time (kept across runs in the instance's state).",
+				 VALUE_LAST_SUCCESS) < 0 ||
 	    write_promise_family(out, report, "promise_run_failed_runs",
 				 "Anomaly mode: the promise's failed runs in a row, this one included (3 fail).",
 				 VALUE_FAILED_RUNS) < 0 ||

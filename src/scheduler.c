@@ -60,6 +60,7 @@ struct home_run {
 	bool stateful;                      /* its files are written */
 	bool has_state;                     /* state is open (to read) */
 	struct result_history *history;     /* per promise, once started */
+	long long *last_success;            /* per promise, from the state */
 	size_t next;                        /* the next entry to give out */
 	unsigned running;
 	unsigned cap;                       /* its own `jobs` */
@@ -380,6 +381,65 @@ static int read_history(struct scheduler *s, size_t index,
 	return 0;
 }
 
+/* When each promise last worked, as the state says (0: unknown). */
+static int read_successes(struct scheduler *s, size_t index)
+{
+	struct home_run *home = &s->homes[index];
+	const struct promise_list *list = &s->report.homes[index].list;
+	struct state_success *entries = NULL;
+	size_t count = 0;
+
+	home->last_success = calloc(list->count ? list->count : 1,
+				    sizeof *home->last_success);
+	if (!home->last_success)
+		return -1;
+	if (!home->has_state)
+		return 0;
+	identity_become(&home->user);
+	/* An unreadable file only loses these times: it is rewritten. */
+	(void)state_read_successes(&home->state, &entries, &count);
+	identity_restore();
+	for (size_t i = 0; i < list->count; i++)
+		home->last_success[i] = state_success_of(
+			entries, count, list->promises[i].title);
+	state_successes_free(entries, count);
+	return 0;
+}
+
+/* Writes when each promise last worked, for the next runs' metrics. */
+static void write_successes(struct scheduler *s, size_t index)
+{
+	struct home_run *home = &s->homes[index];
+	struct home_report *report = &s->report.homes[index];
+	char *content = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&content, &size);
+	int status = out ? 0 : -1;
+
+	for (size_t i = 0; out && i < report->list.count; i++) {
+		const struct promise *promise = &report->list.promises[i];
+		long long when = report->results[i].known
+					 ? report->results[i].last_success
+					 : home->last_success[i];
+
+		/* One line per title; a name with a newline cannot be one. */
+		if (when > 0 && !report->plan.entries[i].shadowed &&
+		    !strchr(promise->title, '\n'))
+			fprintf(out, "%lld %s\n", when, promise->title);
+	}
+	if (out && fclose(out) == EOF)
+		status = -1;
+	if (status == 0)
+		status = state_write_successes(&home->state, content, size);
+	if (status < 0) {
+		complain("cannot write the state of '%s': '%s/promise-run.last-success': %s",
+			 report->home, home->state.base_path,
+			 fsat_strerror(errno));
+		s->broken = true;
+	}
+	free(content);
+}
+
 /* The plan of a home, from its scan, settings and stored state. */
 static int plan_home(struct scheduler *s, size_t index)
 {
@@ -429,11 +489,14 @@ static int plan_home(struct scheduler *s, size_t index)
 		read_history(s, index, NULL, true);
 		identity_restore();
 	}
+	if (read_successes(s, index) < 0)
+		return -1;
 	for (size_t i = 0; i < report->list.count; i++) {
 		if (result_from_plan(&report->plan.entries[i],
 				     home->history ? &home->history[i] : NULL,
 				     now, &report->results[i]) < 0)
 			return -1;
+		report->results[i].last_success = home->last_success[i];
 		if (report->plan.entries[i].disposition == PLAN_REFUSED)
 			result_judge(&report->results[i], report->plan.mode,
 				     NULL);
@@ -541,6 +604,9 @@ static void record_result(struct scheduler *s, size_t index, size_t promise,
 	result_judge(result, report->plan.mode,
 		     s->homes[index].history ? &s->homes[index].history[promise]
 					     : NULL);
+	result->last_success = result->status == PROMISE_OK
+				       ? (long long)result->ended.tv_sec
+				       : s->homes[index].last_success[promise];
 	result->transaction = (unsigned short)(100 + random() % 900);
 	result_release(&report->results[promise]);
 	report->results[promise] = *result;
@@ -862,6 +928,8 @@ static void release_if_told(struct scheduler *s, size_t index)
 		free(home->history[p].previous_message);
 	free(home->history);
 	home->history = NULL;
+	free(home->last_success);
+	home->last_success = NULL;
 	env_free(home->envp);
 	home->envp = NULL;
 	report_home_summarize(&s->report.homes[index]);
@@ -910,6 +978,7 @@ static void commit_step(struct scheduler *s, size_t index)
 		if (writes_state(report, step - count - 1))
 			commit_promise(s, index, step - count - 1);
 	} else {
+		write_successes(s, index);
 		if (state_finish(&home->state) < 0) {
 			complain("cannot write the state of '%s': fsync: %s",
 				 report->home, strerror(errno));
@@ -1367,6 +1436,7 @@ static void release(struct scheduler *s)
 		for (size_t p = 0; home->history && p < s->report.homes[i].list.count; p++)
 			free(home->history[p].previous_message);
 		free(home->history);
+		free(home->last_success);
 		if (home->has_state)
 			state_close(&home->state);
 		fdio_close_quietly(home->home_fd);

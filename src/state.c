@@ -19,6 +19,8 @@
 #define FILE_MODE 0644
 #define LOCK_MODE 0600
 #define LOCK_NAME "promise-run.lock"
+#define SUCCESS_NAME "promise-run.last-success"
+#define SUCCESS_SPARE ".promise-run-spare.last-success"
 
 /* The name of a promise's file in `folder`, into `name`; 0 or -1. */
 static int file_name(enum state_folder folder, const char *title,
@@ -308,27 +310,125 @@ int state_write_spare(const struct state *state, enum state_folder folder,
 	return close(fd);
 }
 
+static int swap_in(int dir_fd, const char *spare, const char *name,
+                   bool *exchanged);
+
+static int compare_successes(const void *a, const void *b)
+{
+	return strcmp(((const struct state_success *)a)->title,
+		      ((const struct state_success *)b)->title);
+}
+
+int state_read_successes(const struct state *state,
+                         struct state_success **entries, size_t *count)
+{
+	char *text, *line, *next;
+	size_t size, capacity = 0;
+
+	*entries = NULL;
+	*count = 0;
+	if (state->base_fd < 0 ||
+	    fsat_read_file(state->base_fd, SUCCESS_NAME, 4 * 1024 * 1024,
+			   &text, &size) < 0)
+		return errno == ENOENT ? 0 : -1;
+	for (line = text; line < text + size; line = next) {
+		char *end = memchr(line, '\n', (size_t)(text + size - line));
+		char *title;
+		long long when;
+
+		next = end ? end + 1 : text + size;
+		if (end)
+			*end = '\0';
+		when = strtoll(line, &title, 10);
+		/* A line that is not "SECONDS TITLE" is no entry. */
+		if (title == line || *title != ' ' || when <= 0 || !title[1])
+			continue;
+		if (*count == capacity) {
+			struct state_success *grown;
+
+			capacity = capacity ? 2 * capacity : 64;
+			grown = reallocarray(*entries, capacity, sizeof *grown);
+			if (!grown)
+				goto out_of_memory;
+			*entries = grown;
+		}
+		(*entries)[*count].title = strdup(title + 1);
+		if (!(*entries)[*count].title)
+			goto out_of_memory;
+		(*entries)[(*count)++].when = when;
+	}
+	free(text);
+	if (*count)
+		qsort(*entries, *count, sizeof **entries, compare_successes);
+	return 0;
+out_of_memory:
+	free(text);
+	state_successes_free(*entries, *count);
+	*entries = NULL;
+	*count = 0;
+	errno = ENOMEM;
+	return -1;
+}
+
+long long state_success_of(const struct state_success *entries, size_t count,
+                           const char *title)
+{
+	struct state_success key = { .title = (char *)title };
+	const struct state_success *found =
+		count ? bsearch(&key, entries, count, sizeof *entries,
+				compare_successes)
+		      : NULL;
+
+	return found ? found->when : 0;
+}
+
+void state_successes_free(struct state_success *entries, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(entries[i].title);
+	free(entries);
+}
+
+int state_write_successes(const struct state *state, const char *content,
+                          size_t size)
+{
+	bool exchanged;
+	int fd = fsat_open_writable(state->base_fd, SUCCESS_SPARE, O_WRONLY,
+				    FILE_MODE, state->owner, NULL);
+	int status;
+
+	if (fd < 0)
+		return -1;
+	status = fdio_pwrite_all(fd, content, size, 0);
+	if (status == 0)
+		status = ftruncate(fd, (off_t)size);
+	if (status == 0)
+		status = fdatasync(fd);
+	if (status < 0) {
+		fdio_close_quietly(fd);
+		return -1;
+	}
+	if (close(fd) < 0)
+		return -1;
+	return swap_in(state->base_fd, SUCCESS_SPARE, SUCCESS_NAME, &exchanged);
+}
+
 int state_sync(const struct state *state)
 {
 	return syncfs(state->base_fd);
 }
 
 /*
- * Puts the spare of `title` in place in `folder`, atomically: exchanged
- * with the old file, which becomes the spare.  The first time, or on a
- * file system that cannot exchange, a plain rename does.  *exchanged
- * says which, for an undo.
+ * Puts the file `spare` of the folder `dir_fd` in place as `name`,
+ * atomically: exchanged with the old file, which becomes the spare.  The
+ * first time, or on a file system that cannot exchange, a plain rename
+ * does.  *exchanged says which, for an undo.
  */
-static int put_in_place(const struct state *state, enum state_folder folder,
-                        const char *title, bool *exchanged)
+static int swap_in(int dir_fd, const char *spare, const char *name,
+                   bool *exchanged)
 {
-	char name[NAME_MAX + 1], spare[NAME_MAX + 1];
-	int dir_fd = folder_fd(state, folder);
 	int status;
 
-	if (file_name(folder, title, name, sizeof name) < 0 ||
-	    spare_name(title, spare, sizeof spare) < 0)
-		return -1;
 	*exchanged = true;
 	status = renameat2(dir_fd, spare, dir_fd, name, RENAME_EXCHANGE);
 	if (status < 0 && (errno == ENOENT || errno == EINVAL ||
@@ -337,6 +437,18 @@ static int put_in_place(const struct state *state, enum state_folder folder,
 		status = renameat(dir_fd, spare, dir_fd, name);
 	}
 	return status;
+}
+
+/* Puts the spare of `title` in place in `folder` (see swap_in). */
+static int put_in_place(const struct state *state, enum state_folder folder,
+                        const char *title, bool *exchanged)
+{
+	char name[NAME_MAX + 1], spare[NAME_MAX + 1];
+
+	if (file_name(folder, title, name, sizeof name) < 0 ||
+	    spare_name(title, spare, sizeof spare) < 0)
+		return -1;
+	return swap_in(folder_fd(state, folder), spare, name, exchanged);
 }
 
 /* Takes back put_in_place: the old file returns, the new is the spare. */

@@ -166,6 +166,7 @@ test_umask_0_still_gives_the_documented_modes() {
 644 ./promise/cache/ok
 700 ./promise/log
 644 ./promise/log/ok.log
+644 ./promise/promise-run.last-success
 600 ./promise/promise-run.lock
 700 ./promise/result
 644 ./promise/result/ok.status.json" ]] || fail "modes: $modes"

@@ -382,6 +382,8 @@ START_TEST(test_report_prometheus_of_a_run_with_every_kind_of_promise)
 		"promise_run_duration_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"check-db.sh\"} 0.015000\n"
 		"promise_run_duration_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"check-web.sh\"} 0.002000\n"
 		"promise_run_duration_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"slow.sh\"} 0.500000\n"
+		"# HELP promise_run_last_success_timestamp_seconds When the promise last worked, in Unix time (kept across runs in the instance's state).\n"
+		"# TYPE promise_run_last_success_timestamp_seconds gauge\n"
 		"# HELP promise_run_failed_runs Anomaly mode: the promise's failed runs in a row, this one included (3 fail).\n"
 		"# TYPE promise_run_failed_runs gauge\n"
 		"# HELP promise_run_instance_checked Whether the instance could be checked (0: locked, unreadable, bad configuration).\n"
