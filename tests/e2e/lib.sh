@@ -4,15 +4,14 @@
 # through --keep-env), so that anything left behind can be found in /proc
 # afterwards.
 
-# The pids of live processes whose environment holds the tag.
+# The pids of live processes whose environment holds the tag (one grep
+# over /proc: a loop of one grep per process took 0.15 s per test).
 processes_tagged() {
-	local environ pid
-	for environ in /proc/[0-9]*/environ; do
-		pid=${environ#/proc/}; pid=${pid%/environ}
+	local path pid
+	for path in $(grep -laF "PROMISE_RUN_TEST_TAG=$1" /proc/[0-9]*/environ 2>/dev/null); do
+		pid=${path#/proc/}; pid=${pid%/environ}
 		[[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-		if grep -qaF "PROMISE_RUN_TEST_TAG=$1" "$environ" 2>/dev/null; then
-			printf '%s ' "$pid"
-		fi
+		printf '%s ' "$pid"
 	done
 }
 
@@ -132,8 +131,10 @@ need_root() {
 # in VARIABLE), removed when the test ends.
 make_user() {
 	local name=prtest$RANDOM$RANDOM
-	useradd --no-create-home --shell /bin/sh "$name" || fail "useradd"
-	at_exit "userdel '$name' 2>/dev/null"
+	# Tests run in parallel: useradd and userdel take turns on the files.
+	flock /tmp/promise-run-e2e-users.lock \
+		useradd --no-create-home --shell /bin/sh "$name" || fail "useradd"
+	at_exit "flock /tmp/promise-run-e2e-users.lock userdel '$name' 2>/dev/null"
 	printf -v "${1:-user}" '%s' "$name"
 	# The test folder is root's 0700 one: let the user reach its home.
 	chmod 755 "$WORK"

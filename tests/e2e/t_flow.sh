@@ -66,7 +66,7 @@ test_check_usage_errors_go_to_stderr_only() {
 
 test_a_shared_title_always_gives_the_later_promises_result() {
 	make_instance home
-	promise home check.py 'sleep 0.2; echo python'
+	promise home check.py 'sleep 0.05; echo python'
 	promise home check.sh 'echo shell'
 	for run in 1 2 3 4 5 6 7 8 9 10; do
 		run_pr home
