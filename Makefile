@@ -3,6 +3,7 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 CC      ?= cc
@@ -48,7 +49,8 @@ UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN  = $(BUILD)/tests/unit/check_all
 
 .DELETE_ON_ERROR:
-.PHONY: all check unit e2e sanitize valgrind test example bench install uninstall clean
+.PHONY: all check unit e2e sanitize valgrind test example bench install \
+        uninstall clean
 
 all: $(BIN)
 
@@ -83,8 +85,10 @@ sanitize:
 valgrind: $(BIN)
 	PROMISE_RUN=$(abspath $(BIN)) tests/valgrind
 
-# Everything CI runs.
-test: check sanitize valgrind
+# Everything CI runs: the fast suite, then the slow ones, each timed, in
+# a summary (a suite that lacks a prerequisite is a skip, never a pass).
+test: $(BIN)
+	tests/suites check sanitize valgrind
 
 # Runs promise-run on the example instance that ships in etc/.
 example: $(BIN)
@@ -96,13 +100,19 @@ bench: $(BIN)
 	sh .ci/deps bench
 	bench/run $(BIN)
 
+# The systemd units and the cron file are installed by the Debian package
+# (see debian/), which knows where the binary is.
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/promise-run
 	install -m 0644 man/promise-run.1 $(DESTDIR)$(MANDIR)/man1/promise-run.1
+	install -m 0644 etc/bash-completion/promise-run \
+		$(DESTDIR)$(COMPLETIONDIR)/promise-run
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/promise-run $(DESTDIR)$(MANDIR)/man1/promise-run.1
+	rm -f $(DESTDIR)$(BINDIR)/promise-run $(DESTDIR)$(MANDIR)/man1/promise-run.1 \
+		$(DESTDIR)$(COMPLETIONDIR)/promise-run
 
 clean:
 	rm -rf build

@@ -4,8 +4,9 @@
  * 0 to 3 runs wanted), slapgrid_parse_result, slapgrid_parse_cache, and
  * json_find, json_string and json_number under a few paths.  Each gets
  * an exact-size malloc'd copy, with no NUL after it, so that a read past
- * the text is an overflow AddressSanitizer reports; the failed[] array is
- * malloc'd with exactly `wanted` elements too.
+ * the text is an overflow AddressSanitizer reports (and the JSON readers
+ * get prefixes cut where a token may end early, too); the failed[] array
+ * is malloc'd with exactly `wanted` elements.
  *
  * Checks: no crash; found <= wanted, and the runs found for fewer wanted
  * are the first of those found for more; a value found lies inside the
@@ -289,6 +290,35 @@ static void check_round_trip(const uint8_t *data, size_t size)
 		free(fields[i]);
 }
 
+/*
+ * The JSON readers on prefixes of the input cut right after a byte where
+ * a token may end early ('\\', '"', "\\u", a number's sign or exponent,
+ * a literal's first letter): reads past the end are found there at once.
+ */
+static void check_cuts(const uint8_t *data, size_t size)
+{
+	static const char *const result_path[2] = { "result", "message" };
+	size_t cuts = 0;
+
+	for (size_t i = size; i-- > 0 && cuts < 12;) {
+		struct json_value value;
+		struct slapgrid_previous previous;
+		double number;
+		char *prefix;
+
+		if (!strchr("\\\"u-+eE.tfn", data[i]) || data[i] == 0)
+			continue;
+		cuts++;
+		prefix = fuzz_copy(data, i + 1);
+		if (json_find(prefix, i + 1, result_path, 2, &value) == 0)
+			check_value(prefix, i + 1, &value);
+		if (slapgrid_parse_result(prefix, i + 1, &previous) == 0)
+			free(previous.message);
+		(void)slapgrid_parse_cache(prefix, i + 1, &number);
+		free(prefix);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_copy(data, size);
@@ -296,6 +326,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_log(text, size);
 	check_json(text, size);
 	free(text);
+	check_cuts(data, size);
 	check_round_trip(data, size);
 	return 0;
 }
