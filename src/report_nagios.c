@@ -62,7 +62,7 @@ int report_nagios_status(const struct run_report *report)
 	return state;
 }
 
-/* Text on the plugin's lines: one line, no '|'. */
+/* Text on the plugin's lines: one line, no '|', no control character. */
 static void put_text(FILE *out, const char *text, bool one_line)
 {
 	for (; *text; text++) {
@@ -70,6 +70,8 @@ static void put_text(FILE *out, const char *text, bool one_line)
 			fputs("\u00a6", out);
 		else if (*text == '\n' && one_line)
 			fputc(' ', out);
+		else if ((unsigned char)*text < 0x20 || *text == 0x7f)
+			fputc('?', out);
 		else
 			fputc(*text, out);
 	}
@@ -153,7 +155,10 @@ int report_nagios(FILE *out, const struct run_report *report)
 			fputc(' ', out);
 			put_text(out, home->list.promises[p].name, true);
 			fputs(": ", out);
-			put_text(out, home->results[p].message, true);
+			put_text(out, *home->results[p].message
+					      ? home->results[p].message
+					      : "(no output)",
+				 true);
 			fputc('\n', out);
 		}
 	}

@@ -36,16 +36,30 @@ static void put_name(FILE *out, const char *name)
 		fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, out);
 }
 
-/* The message, every line indented under the name. */
+/*
+ * The message, every line indented under the name.  A promise's output
+ * may hold any control character: on a terminal, an escape sequence
+ * would act, so controls (C0 but tab, DEL, C1) show as '?'.
+ */
 static void put_message(FILE *out, const char *message)
 {
-	while (*message) {
-		size_t line = strcspn(message, "\n");
+	const unsigned char *c = (const unsigned char *)message;
 
-		fprintf(out, "%s%.*s\n", message_indent, (int)line, message);
-		message += line;
-		if (*message == '\n')
-			message++;
+	while (*c) {
+		fputs(message_indent, out);
+		for (; *c && *c != '\n'; c++) {
+			if (c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F) {
+				fputc('?', out);
+				c++;
+			} else if ((*c < 0x20 && *c != '\t') || *c == 0x7f) {
+				fputc('?', out);
+			} else {
+				fputc(*c, out);
+			}
+		}
+		fputc('\n', out);
+		if (*c == '\n')
+			c++;
 	}
 }
 
