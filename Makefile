@@ -49,8 +49,8 @@ UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN  = $(BUILD)/tests/unit/check_all
 
 .DELETE_ON_ERROR:
-.PHONY: all check unit e2e sanitize valgrind test example bench install \
-        uninstall clean
+.PHONY: all check unit e2e sanitize valgrind mutants rules fleet nrpe test \
+        example bench install uninstall clean
 
 all: $(BIN)
 
@@ -85,10 +85,27 @@ sanitize:
 valgrind: $(BIN)
 	PROMISE_RUN=$(abspath $(BIN)) tests/valgrind
 
+# Each property the tests guard, removed from a copy of the code in turn:
+# the tests must catch every one (tests/mutants/list).
+mutants:
+	tests/mutants/run
+
+# The Prometheus alerting rules of etc/prometheus: promtool check and unit tests.
+rules:
+	tests/prometheus/run
+
+# The metrics through real node_exporter and Prometheus servers, alerts included.
+fleet: $(BIN)
+	PROMISE_RUN=$(abspath $(BIN)) tests/fleet/run
+
+# --format nagios through a real NRPE daemon and check_nrpe.
+nrpe: $(BIN)
+	PROMISE_RUN=$(abspath $(BIN)) tests/nagios/run
+
 # Everything CI runs: the fast suite, then the slow ones, each timed, in
 # a summary (a suite that lacks a prerequisite is a skip, never a pass).
 test: $(BIN)
-	tests/suites check sanitize valgrind
+	tests/suites check sanitize valgrind mutants rules fleet nrpe
 
 # Runs promise-run on the example instance that ships in etc/.
 example: $(BIN)

@@ -21,6 +21,10 @@ hostile_setup() {
 	printf 'original\n' >"$foreign"
 	chown "$other": "$foreign"
 	chmod 666 "$foreign"
+	# The user's own file, but outside the home: not to be written either.
+	own_outside=$WORK/own-outside
+	printf 'original\n' >"$own_outside"
+	chown "$user": "$own_outside"
 	chown -R "$user": home
 	run_pr home
 	expect_status 0
@@ -31,8 +35,8 @@ hostile_setup() {
 # modes, sizes, contents.  (Not the link count: the user's hard link is
 # the user's doing.)
 outside_snapshot() {
-	(cd "$WORK" && find secret foreign -printf '%p %u %g %m %s\n' | sort &&
-		cat secret/TOPSECRET-file foreign | md5sum)
+	(cd "$WORK" && find secret foreign own-outside -printf '%p %u %g %m %s\n' | sort &&
+		cat secret/TOPSECRET-file foreign own-outside | md5sum)
 }
 
 # plant PATH KIND: replaces PATH (in home/) by a link to the root-only
@@ -45,9 +49,10 @@ plant() {
 	link-file) ln -s "$WORK/secret/TOPSECRET-file" "$path" ;;
 	fifo) mkfifo -m 600 "$path" ;;
 	hardlink) ln "$foreign" "$path" ;;
+	hardlink-own) ln "$own_outside" "$path" ;;
 	esac
-	# A hard link is the other user's file itself: it keeps its owner.
-	[[ $2 == hardlink ]] || chown -h "$user": "$path"
+	# A hard link is the file itself: it keeps its owner.
+	[[ $2 == hardlink* ]] || chown -h "$user": "$path"
 }
 
 # attacked PATH KIND: after planting, runs as a cron job, a person and a
@@ -105,6 +110,7 @@ test_hostile_hard_links_never_make_root_write_another_users_file() {
 		.slapgrid/promise/result/.promise-run-spare.ok \
 		.slapgrid/promise/cache/ok; do
 		run_pr home; plant "$path" hardlink; attacked "$path" hardlink
+		run_pr home; plant "$path" hardlink-own; attacked "$path" hardlink-own
 	done
 }
 

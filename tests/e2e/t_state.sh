@@ -191,3 +191,44 @@ test_sigkill_mid_write_leaves_only_complete_result_files() {
 	[[ -z $stray ]] || fail "files left: $stray"
 	[[ $(ls home/.slapgrid/promise/result | wc -l) == 200 ]] || fail "count"
 }
+
+test_a_result_file_is_never_written_in_place() {
+	make_instance home
+	promise home a 'echo fine'
+	promise home b 'exit 1'
+	run_pr home
+	# Every write in the result folder, by name, while two runs go on:
+	# only spare files may be written; result files only move into place.
+	cat >"$WORK/watch.py" <<'PY'
+import ctypes, os, select, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+IN_MODIFY, IN_CLOSE_WRITE, IN_MOVED_TO = 0x2, 0x8, 0x80
+fd = libc.inotify_init1(os.O_NONBLOCK)
+libc.inotify_add_watch(fd, sys.argv[1].encode(), IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO)
+open(sys.argv[3], "w").close()
+with open(sys.argv[2], "w") as out:
+    while not os.path.exists(sys.argv[4]):
+        select.select([fd], [], [], 0.01)
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            continue
+        at = 0
+        while at < len(data):
+            wd, mask, cookie, size = struct.unpack_from("iIII", data, at)
+            name = data[at + 16:at + 16 + size].rstrip(b"\0").decode()
+            kind = "moved" if mask & IN_MOVED_TO else "written"
+            out.write(f"{kind} {name}\n")
+            at += 16 + size
+PY
+	python3 "$WORK/watch.py" home/.slapgrid/promise/result "$WORK/events" \
+		"$WORK/watching" "$WORK/stop" &
+	wait_for_file "$WORK/watching"
+	run_pr home
+	run_pr home
+	touch "$WORK/stop"
+	wait
+	grep -q '^moved a.status.json$' "$WORK/events" || fail "no result moved: $(cat "$WORK/events")"
+	! grep '^written' "$WORK/events" | grep -v ' \.promise-run-spare\.' ||
+		fail "a result file written in place: $(cat "$WORK/events")"
+}

@@ -30,9 +30,12 @@ test_a_promise_that_exits_on_sigterm_is_still_a_timeout() {
 test_a_stopped_promise_is_woken_and_stopped() {
 	make_instance home
 	promise home stopped 'kill -STOP $$; exit 0'
-	run_pr -t 0.2 -k 5 home
+	# Woken by SIGCONT, it dies of the SIGTERM: without the SIGCONT, only
+	# the SIGKILL five seconds later would end it.
+	run_pr -t 0.2 -k 5 -f json home
 	expect_status 2
-	expect_line '^timeout .* stopped$'
+	jq -e '.instances[0].promises[0] | .status == "timeout" and .signal == 15' \
+		>/dev/null <<<"$out" || fail "not ended by SIGTERM: $out"
 }
 
 test_a_background_child_holding_stdout_does_not_delay_the_verdict() {
@@ -83,4 +86,15 @@ done; exit 0'
 	run_pr -j 8 home
 	expect_status 0
 	expect_line 'working \(41 promises\)'
+}
+
+test_a_promises_leftovers_die_with_it_while_others_run() {
+	make_instance home
+	# a leaves a child holding its output; b watches for that child to
+	# die, which must happen as a ends (its group killed after the drain),
+	# not only once nothing runs any more.
+	promise home a-leaves "sleep 30 & echo \$! >$WORK/leftover.new; mv $WORK/leftover.new $WORK/leftover; exit 0"
+	promise home b-watches "i=0; until [ -s $WORK/leftover ] && ! kill -0 \$(cat $WORK/leftover) 2>/dev/null; do i=\$((i + 1)); [ \$i -lt 300 ] || exit 1; sleep 0.01; done"
+	run_pr -j 2 home
+	expect_status 0
 }
