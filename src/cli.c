@@ -53,7 +53,7 @@ static const char usage[] =
 	"  -k, --kill-after=SECONDS SIGKILL a promise SECONDS after SIGTERM\n"
 	"                           (default 1)\n"
 	"  -j, --jobs=N             run at most N promises at once over every\n"
-	"                           home (default: 8 per processor, at least 16)\n"
+	"                           home (default: 8 per processor, 16 to 64)\n"
 	"      --deadline=SECONDS   end the whole run within SECONDS\n"
 	"      --max-timeout=SECONDS  the longest timeout an instance's own\n"
 	"                           configuration may ask for (default 600)\n"

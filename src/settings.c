@@ -154,7 +154,12 @@ void settings_keys_allowed(unsigned place, char *buffer, size_t size)
 	}
 }
 
-/* The default of --jobs: see the README's section on the whole node. */
+/*
+ * The default of --jobs: 8 per processor, from 16 to 64.  Promises mostly
+ * wait (on the network, on a service), so slots are cheap in time; each
+ * costs the memory of one promise (about 1.5 MiB for a shell script,
+ * 10 MiB for a Python one), hence the ceiling.  See the README.
+ */
 static unsigned default_jobs(void)
 {
 	long processors = sysconf(_SC_NPROCESSORS_ONLN);
@@ -162,7 +167,7 @@ static unsigned default_jobs(void)
 
 	if (jobs < 16)
 		jobs = 16;
-	return jobs > VALUE_MAX_JOBS ? VALUE_MAX_JOBS : jobs;
+	return jobs > 64 ? 64 : jobs;
 }
 
 static struct setting_value default_of(enum setting_id id)
