@@ -96,6 +96,7 @@ struct scheduler {
 	bool stopping, stopped_hard;
 	bool broken;
 	struct timespec started;
+	bool *only_found;                   /* per --only name: seen in a home */
 };
 
 static bool is_root(void)
@@ -229,6 +230,15 @@ static int read_own_config(struct scheduler *s, size_t index)
 	return 0;
 }
 
+/* Notes which --only names a home's promises answer. */
+static void note_only_names(struct scheduler *s, const struct promise_list *list)
+{
+	for (size_t n = 0; n < s->cli->only.count; n++)
+		for (size_t p = 0; p < list->count && !s->only_found[n]; p++)
+			s->only_found[n] = strcmp(list->promises[p].name,
+						  s->cli->only.words[n]) == 0;
+}
+
 /*
  * What can be known of a home before it runs: its user, its
  * configuration, its promises.  All of it read as the home's user.
@@ -292,6 +302,7 @@ out:
 		return;
 	warn_same_titles(report);
 	warn_unknown_sections(home->config, report);
+	note_only_names(s, &report->list);
 	settings_resolve(&s->cli->settings,
 			 home->config ? &home->config->run : NULL, NULL,
 			 home->config && !home->config->operator,
@@ -1291,16 +1302,7 @@ static int resolve_homes(struct scheduler *s)
 static void check_only_names(struct scheduler *s)
 {
 	for (size_t n = 0; n < s->cli->only.count; n++) {
-		bool found = false;
-
-		for (size_t i = 0; i < s->report.count && !found; i++)
-			for (size_t p = 0; p < s->report.homes[i].list.count; p++)
-				if (strcmp(s->report.homes[i].list.promises[p].name,
-					   s->cli->only.words[n]) == 0) {
-					found = true;
-					break;
-				}
-		if (!found) {
+		if (!s->only_found[n]) {
 			complain("option '--only': no promise is named '%s' in any instance home",
 				 s->cli->only.words[n]);
 			s->broken = true;
@@ -1449,6 +1451,7 @@ static void release(struct scheduler *s)
 	free(s->homes);
 	free(s->report.homes);
 	free(s->report.host);
+	free(s->only_found);
 	outq_release(&s->out);
 	fdio_close_quietly(s->inotify_fd);
 }
@@ -1502,7 +1505,8 @@ void scheduler_run(const struct scheduler_input *input,
 	progress_init(&s.progress, STDERR_FILENO,
 		      s.cli->action == CLI_RUN && s.cli->verbosity != CLI_QUIET);
 	complain_before(erase_progress, &s.progress);
-	if (!s.report.host || resolve_homes(&s) < 0 ||
+	s.only_found = calloc(s.cli->only.count + 1, sizeof *s.only_found);
+	if (!s.report.host || !s.only_found || resolve_homes(&s) < 0 ||
 	    outq_init(&s.out, s.cli->output ? -1 : STDOUT_FILENO) < 0) {
 		complain("out of memory");
 		s.broken = true;
