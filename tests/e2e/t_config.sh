@@ -235,3 +235,26 @@ test_each_home_uses_its_own_config() {
 	jq -e '[.instances[].promises[0].message] == ["Error: Promise timed out after 0.2 seconds", "Error: Promise timed out after 0.3 seconds"]' \
 		>/dev/null <<<"$out" || fail "json"
 }
+
+test_an_instances_long_timeout_is_capped_by_max_timeout() {
+	make_instance home
+	promise home slow 'exit 0'
+	printf '[run]\ntimeout = 2678400\nkill-after = 100000\n' >home/etc/promise-run.conf
+	run_pr --list home
+	expect_line '^promise +timeout 600s \(config, capped by max-timeout\) +slow$'
+	run_pr --list --max-timeout 30 home
+	expect_line '^promise +timeout 30s \(config, capped by max-timeout\) +slow$'
+	# The operator's own choice is not capped.
+	run_pr --list -t 2678400 home
+	expect_line '^promise +timeout 2678400s \(command line\) +slow$'
+}
+
+test_a_config_line_too_long_is_an_error_never_split() {
+	make_instance home
+	promise home ok 'exit 0'
+	printf '[run]\n; %s timeout = 0.001\n' "$(printf 'x%.0s' $(seq 1 197))" \
+		>home/etc/promise-run.conf
+	run_pr home
+	expect_status 1
+	expect_err "^promise-run: $WORK/home/etc/promise-run.conf:2: line longer than 197 characters$"
+}
