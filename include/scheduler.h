@@ -2,15 +2,14 @@
  * scheduler: one run of promise-run over every instance home given, with
  * one pool of slots for the whole node.
  *
- * Each home keeps its own configuration, user, environment, timeouts and
- * state: it is prepared (its configuration read and its promise folder
- * listed, as its user), then started when the pool reaches it (its lock
- * taken, its stored state read, its plan made), then its promises are
- * given to the runner in byte order as slots free (at most its own
- * `jobs` at once, and at most -j over the node), and once its last result
- * is in, its state is committed and its lock released.  A home that
- * cannot be checked (unreadable, locked, a broken configuration) is
- * reported as such while the others run.
+ * Each home (see home) keeps its own configuration, user, environment,
+ * timeouts and state: it is prepared and started when the pool reaches
+ * it (so the memory of a run is that of the homes running, however many
+ * are given), then its promises are given to the runner in byte order as
+ * slots free (at most its own `jobs` at once, and at most -j over the
+ * node), and once its last result is in, its state is committed and its
+ * lock released.  A home that cannot be checked (unreadable, locked, a
+ * broken configuration) is reported as such while the others run.
  *
  * Data flows one way: homes -> plans -> tasks (runner) -> outcomes ->
  * results -> sinks.  The sinks never block the loop: the text report is

@@ -1,74 +1,33 @@
-/* scheduler: every home, one pool of slots, sinks that never block. */
+/*
+ * scheduler: every home, one pool of slots, sinks that never block.  The
+ * homes themselves (their files, locks, plans and state) are home.c's.
+ */
 #include "scheduler.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
 #include "complain.h"
-#include "credentials.h"
-#include "env.h"
 #include "fdio.h"
-#include "fsat.h"
 #include "job.h"
-#include "identity.h"
+#include "home.h"
 #include "monotime.h"
 #include "outq.h"
-#include "plan.h"
 #include "progress.h"
 #include "report_text.h"
-#include "result.h"
 #include "runner.h"
-#include "scan.h"
-#include "state.h"
 
 /* A state write is begun only this long before the nearest deadline. */
 #define COMMIT_MARGIN 0.05
 /* What --deadline keeps for the state files and the report. */
 #define DEADLINE_RESERVE 0.2
-
-enum home_phase {
-	HOME_UNPREPARED,    /* only its path is known */
-	HOME_PENDING,       /* prepared: configuration read, folder listed */
-	HOME_WAITING,       /* --wait: its lock is held by another run */
-	HOME_RUNNING,       /* locked and planned: promises are given out */
-	HOME_COMMITTING,    /* every result is in: its state is written */
-	HOME_DONE,
-};
-
-/* What the scheduler keeps of a home while it runs. */
-struct home_run {
-	enum home_phase phase;
-	int home_fd;
-	struct credentials user;
-	struct config own_config;
-	bool has_own_config;
-	const struct config *config;        /* the one in use, or NULL */
-	struct setting_values settings;     /* its [run], merged */
-	char **envp;
-	struct state state;
-	bool stateful;                      /* its files are written */
-	bool has_state;                     /* state is open (to read) */
-	struct result_history *history;     /* per promise, once started */
-	long long *last_success;            /* per promise, from the state */
-	size_t next;                        /* the next entry to give out */
-	unsigned running;
-	unsigned cap;                       /* its own `jobs` */
-	size_t waiting;                     /* given out, no result yet */
-	size_t commit_step;
-	size_t commit_failures;
-	bool printed;                       /* the text report is written */
-};
 
 struct scheduler {
 	const struct scheduler_input *in;
@@ -76,7 +35,8 @@ struct scheduler {
 	struct setting_values run;          /* the settings of the whole run */
 	enum report_format format;
 	struct run_report report;
-	struct home_run *homes;
+	struct home_context context;        /* what every home shares */
+	struct home *homes;
 	struct runner runner;
 	int inotify_fd;
 	size_t first_open;                  /* homes before it are all given out */
@@ -99,561 +59,16 @@ struct scheduler {
 	bool *only_found;                   /* per --only name: seen in a home */
 };
 
-static bool is_root(void)
+/* Prepares a home, and notes which --only names its promises answer. */
+static void prepare_home(struct scheduler *s, size_t index)
 {
-	return geteuid() == 0;
-}
+	const struct promise_list *list = &s->report.homes[index].list;
 
-/* A home that cannot be checked: said on stderr, reported with a reason. */
-static void home_fails(struct scheduler *s, size_t index, const char *format,
-                       ...) __attribute__((format(printf, 3, 4)));
-
-static void home_fails(struct scheduler *s, size_t index, const char *format,
-                       ...)
-{
-	struct home_report *report = &s->report.homes[index];
-	va_list arguments;
-	char *reason;
-
-	va_start(arguments, format);
-	if (vasprintf(&reason, format, arguments) < 0)
-		reason = NULL;
-	va_end(arguments);
-	complain("%s", reason ? reason : "out of memory");
-	free(report->error);
-	report->error = reason ? reason : strdup("out of memory");
-	s->homes[index].phase = HOME_DONE;
-	s->broken = true;
-}
-
-/* The promise folder of a home, absolute; malloc'd. */
-static char *promise_dir_of(const char *home, const char *option)
-{
-	char *dir;
-
-	if (option && option[0] == '/')
-		return strdup(option);
-	if (asprintf(&dir, "%s/%s", home, option ? option : "etc/promise") < 0)
-		return NULL;
-	return dir;
-}
-
-/* Opens the promise folder as the user: -1 with ENOENT means none. */
-static int open_promise_dir(const struct scheduler *s, int home_fd)
-{
-	const char *dir = s->cli->promise_dir ? s->cli->promise_dir
-					      : "etc/promise";
-
-	if (dir[0] == '/')
-		return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fsat_open(home_fd, dir, O_RDONLY | O_DIRECTORY, 0);
-}
-
-static void warn_same_titles(const struct home_report *report)
-{
-	const struct promise_list *list = &report->list;
-
-	for (size_t i = 0; i < list->count; i++) {
-		if (!list->promises[i].title_taken_later)
-			continue;
-		for (size_t j = i + 1; j < list->count; j++)
-			if (strcmp(list->promises[j].title,
-				   list->promises[i].title) == 0) {
-				complain("warning: '%s' and '%s' have the same title '%s': the result file and log are those of '%s'",
-					 list->promises[i].name,
-					 list->promises[j].name,
-					 list->promises[i].title,
-					 list->promises[j].name);
-				break;
-			}
-	}
-}
-
-/* Warns of each [promise:NAME] section that names no promise. */
-static void warn_unknown_sections(const struct config *config,
-                                  const struct home_report *report)
-{
-	for (size_t i = 0; config && i < config->promise_count; i++) {
-		const struct promise_config *section = &config->promises[i];
-		bool found = false;
-
-		for (size_t p = 0; p < report->list.count && !found; p++)
-			found = strcmp(report->list.promises[p].name,
-				       section->name) == 0;
-		if (!found)
-			complain("warning: %s:%d: [promise:%s] names no promise in '%s'",
-				 config->path, section->line, section->name,
-				 report->promise_dir);
-	}
-}
-
-/*
- * Reads the home's own configuration, as its user: 0 (none, or read),
- * or -1 after saying why the home cannot be checked.
- */
-static int read_own_config(struct scheduler *s, size_t index)
-{
-	struct home_run *home = &s->homes[index];
-	const char *home_path = s->report.homes[index].home;
-	char *path, *text, error[512];
-	size_t size;
-	int status;
-
-	if (asprintf(&path, "%s/etc/promise-run.conf", home_path) < 0) {
-		home_fails(s, index, "out of memory");
-		return -1;
-	}
-	status = fsat_read_file(home->home_fd, "etc/promise-run.conf",
-				CONFIG_MAX_SIZE, &text, &size);
-	if (status < 0 && errno != ENOENT) {
-		home_fails(s, index, "cannot read '%s': %s", path,
-			   fsat_strerror(errno));
-		free(path);
-		return -1;
-	}
-	if (status == 0) {
-		status = config_parse_text(text, size, path, false,
-					   &home->own_config, error,
-					   sizeof error);
-		free(text);
-		if (status < 0) {
-			home_fails(s, index, "%s", error);
-			free(path);
-			return -1;
-		}
-		home->has_own_config = true;
-		home->config = &home->own_config;
-		for (size_t i = 0; i < home->own_config.warning_count; i++)
-			complain("warning: %s", home->own_config.warnings[i]);
-	}
-	free(path);
-	return 0;
-}
-
-/* Notes which --only names a home's promises answer. */
-static void note_only_names(struct scheduler *s, const struct promise_list *list)
-{
+	home_prepare(&s->homes[index]);
 	for (size_t n = 0; n < s->cli->only.count; n++)
 		for (size_t p = 0; p < list->count && !s->only_found[n]; p++)
 			s->only_found[n] = strcmp(list->promises[p].name,
 						  s->cli->only.words[n]) == 0;
-}
-
-/*
- * What can be known of a home before it runs: its user, its
- * configuration, its promises.  All of it read as the home's user.
- */
-static void prepare_home(struct scheduler *s, size_t index)
-{
-	struct home_report *report = &s->report.homes[index];
-	struct home_run *home = &s->homes[index];
-	char error[512];
-	int dir_fd = -1;
-
-	home->home_fd = open(report->home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (home->home_fd < 0) {
-		home_fails(s, index, "cannot use instance home '%s': %s",
-			   report->home, strerror(errno));
-		return;
-	}
-	report->promise_dir = promise_dir_of(report->home, s->cli->promise_dir);
-	if (!report->promise_dir) {
-		home_fails(s, index, "out of memory");
-		return;
-	}
-	if (credentials_for_instance(home->home_fd, report->home, s->cli->user,
-				     &home->user, error, sizeof error) < 0) {
-		home_fails(s, index, "%s", error);
-		return;
-	}
-	if (identity_become(&home->user) < 0) {
-		home_fails(s, index, "cannot take the identity of '%s' for '%s': %s",
-			   home->user.user, report->home, strerror(errno));
-		return;
-	}
-	home->config = s->in->operator_config;
-	if (!s->in->operator_config && !s->cli->no_config &&
-	    read_own_config(s, index) < 0)
-		goto out;
-	dir_fd = open_promise_dir(s, home->home_fd);
-	if (dir_fd < 0 && errno != ENOENT) {
-		home_fails(s, index, "cannot read '%s': %s", report->promise_dir,
-			   fsat_strerror(errno));
-		goto out;
-	}
-	if (dir_fd >= 0 &&
-	    scan_dir(dir_fd, home->user.change ? &home->user : NULL,
-		     &report->list) < 0) {
-		home_fails(s, index, "cannot read '%s': %s", report->promise_dir,
-			   strerror(errno));
-		goto out;
-	}
-	fdio_close_quietly(dir_fd);
-	dir_fd = fsat_open(home->home_fd, "etc/plugin", O_RDONLY | O_DIRECTORY, 0);
-	if (dir_fd >= 0 && scan_plugins(dir_fd, &report->list) < 0) {
-		home_fails(s, index, "cannot read '%s/etc/plugin': %s",
-			   report->home, strerror(errno));
-		goto out;
-	}
-out:
-	fdio_close_quietly(dir_fd);
-	identity_restore();
-	if (home->phase == HOME_DONE)
-		return;
-	warn_same_titles(report);
-	warn_unknown_sections(home->config, report);
-	note_only_names(s, &report->list);
-	settings_resolve(&s->cli->settings,
-			 home->config ? &home->config->run : NULL, NULL,
-			 home->config && !home->config->operator,
-			 &home->settings);
-	/* A home's own `jobs` caps it within the pool of -j. */
-	home->cap = s->run.values[SETTING_JOBS].count;
-	if (home->config && !home->config->operator &&
-	    home->config->run.values[SETTING_JOBS].given &&
-	    home->config->run.values[SETTING_JOBS].count < home->cap)
-		home->cap = home->config->run.values[SETTING_JOBS].count;
-	home->stateful = home->settings.values[SETTING_STATE].flag &&
-			 s->cli->action == CLI_RUN;
-	struct env_spec spec = {
-		.base = s->in->environment,
-		.kind = home->settings.values[SETTING_CLEAN_ENV].flag ? ENV_CLEAN
-		       : is_root() ? ENV_RESET
-				   : ENV_INHERITED,
-		.keep = s->cli->keep_env.words,
-		.keep_count = s->cli->keep_env.count,
-		.home = report->home,
-		.self = s->in->self,
-		.user = &home->user,
-	};
-	home->envp = env_build(&spec);
-	if (!home->envp)
-		home_fails(s, index, "out of memory");
-	else
-		home->phase = HOME_PENDING;
-}
-
-/* Whether a home has not started yet (its lock not taken). */
-static bool not_started(const struct home_run *home)
-{
-	return home->phase == HOME_UNPREPARED || home->phase == HOME_PENDING ||
-	       home->phase == HOME_WAITING;
-}
-
-/*
- * Reads what the stored state says of each promise: the cache (anomaly
- * mode, for periodicity), the previous result and the last runs.
- */
-static int read_history(struct scheduler *s, size_t index,
-                        double *next_run_after, bool plan_made)
-{
-	struct home_run *home = &s->homes[index];
-	struct home_report *report = &s->report.homes[index];
-	const struct promise_list *list = &report->list;
-
-	for (size_t i = 0; i < list->count; i++) {
-		const char *title = list->promises[i].title;
-		struct result_history *history = &home->history[i];
-		struct slapgrid_previous previous;
-		bool runs[RESULT_ANOMALY_RUNS - 1];
-		size_t found;
-
-		if (!plan_made) {
-			if (state_read_cache(&home->state, title,
-					     &next_run_after[i]) < 0)
-				next_run_after[i] = 0;
-			continue;
-		}
-		enum plan_disposition disposition =
-			report->plan.entries[i].disposition;
-
-		if (disposition != PLAN_RUN && disposition != PLAN_CACHED)
-			continue;
-		if (state_read_previous(&home->state, title, &previous) == 0) {
-			char *message = previous.message;
-
-			history->has_previous = true;
-			history->previous_failed = previous.failed;
-			history->previous_says_error =
-				message && strcasestr(message, "error:");
-			history->previous_date.tv_sec = previous.date;
-			if (disposition == PLAN_CACHED)
-				history->previous_message = message;
-			else
-				free(message);
-		}
-		if (disposition == PLAN_RUN &&
-		    state_read_runs(&home->state, title, runs,
-				    RESULT_ANOMALY_RUNS - 1, &found) == 0)
-			while (history->failed_in_a_row < found &&
-			       runs[history->failed_in_a_row])
-				history->failed_in_a_row++;
-	}
-	return 0;
-}
-
-/* When each promise last worked, as the state says (0: unknown). */
-static int read_successes(struct scheduler *s, size_t index)
-{
-	struct home_run *home = &s->homes[index];
-	const struct promise_list *list = &s->report.homes[index].list;
-	struct state_success *entries = NULL;
-	size_t count = 0;
-
-	home->last_success = calloc(list->count ? list->count : 1,
-				    sizeof *home->last_success);
-	if (!home->last_success)
-		return -1;
-	if (!home->has_state)
-		return 0;
-	identity_become(&home->user);
-	/* An unreadable file only loses these times: it is rewritten. */
-	(void)state_read_successes(&home->state, &entries, &count);
-	identity_restore();
-	for (size_t i = 0; i < list->count; i++)
-		home->last_success[i] = state_success_of(
-			entries, count, list->promises[i].title);
-	state_successes_free(entries, count);
-	return 0;
-}
-
-/* Writes when each promise last worked, for the next runs' metrics. */
-static void write_successes(struct scheduler *s, size_t index)
-{
-	struct home_run *home = &s->homes[index];
-	struct home_report *report = &s->report.homes[index];
-	char *content = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&content, &size);
-	int status = out ? 0 : -1;
-
-	for (size_t i = 0; out && i < report->list.count; i++) {
-		const struct promise *promise = &report->list.promises[i];
-		long long when = report->results[i].known
-					 ? report->results[i].last_success
-					 : home->last_success[i];
-
-		/* One line per title; a name with a newline cannot be one. */
-		if (when > 0 && !report->plan.entries[i].shadowed &&
-		    !strchr(promise->title, '\n'))
-			fprintf(out, "%lld %s\n", when, promise->title);
-	}
-	if (out && fclose(out) == EOF)
-		status = -1;
-	if (status == 0)
-		status = state_write_successes(&home->state, content, size);
-	if (status < 0) {
-		complain("cannot write the state of '%s': '%s/promise-run.last-success': %s",
-			 report->home, home->state.base_path,
-			 fsat_strerror(errno));
-		s->broken = true;
-	}
-	free(content);
-}
-
-/* The plan of a home, from its scan, settings and stored state. */
-static int plan_home(struct scheduler *s, size_t index)
-{
-	struct home_run *home = &s->homes[index];
-	struct home_report *report = &s->report.homes[index];
-	size_t count = report->list.count ? report->list.count : 1;
-	bool anomaly = home->settings.values[SETTING_MODE].choice == MODE_ANOMALY;
-	double *next_run_after = NULL;
-	struct timespec now;
-	int status = 0;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	report->results = calloc(count, sizeof *report->results);
-	/* The stored state is read in anomaly mode only. */
-	if (anomaly) {
-		home->history = calloc(count, sizeof *home->history);
-		next_run_after = calloc(count, sizeof *next_run_after);
-	}
-	if (!report->results ||
-	    (anomaly && (!home->history || !next_run_after))) {
-		free(next_run_after);
-		return -1;
-	}
-	if (home->has_state && anomaly && !s->cli->force) {
-		identity_become(&home->user);
-		read_history(s, index, next_run_after, false);
-		identity_restore();
-	}
-	struct plan_input input = {
-		.list = &report->list,
-		.command_line = &s->cli->settings,
-		.config = home->config,
-		.user = &home->user,
-		.check_files = is_root(),
-		.only = s->cli->only.words,
-		.only_count = s->cli->only.count,
-		.force = s->cli->force,
-		.next_run_after = next_run_after,
-		.now = (double)now.tv_sec,
-	};
-	status = plan_make(&input, &report->plan, NULL);
-	free(next_run_after);
-	if (status < 0)
-		return -1;
-	if (home->has_state && anomaly) {
-		identity_become(&home->user);
-		read_history(s, index, NULL, true);
-		identity_restore();
-	}
-	if (read_successes(s, index) < 0)
-		return -1;
-	for (size_t i = 0; i < report->list.count; i++) {
-		if (result_from_plan(&report->plan.entries[i],
-				     home->history ? &home->history[i] : NULL,
-				     now, &report->results[i]) < 0)
-			return -1;
-		report->results[i].last_success = home->last_success[i];
-		if (report->plan.entries[i].disposition == PLAN_REFUSED)
-			result_judge(&report->results[i], report->plan.mode,
-				     NULL);
-	}
-	return 0;
-}
-
-/* Where a home's state files are, for the documents. */
-static void note_state_folders(struct scheduler *s, size_t index)
-{
-	struct home_report *report = &s->report.homes[index];
-	struct state *state = &s->homes[index].state;
-
-	if (asprintf(&report->result_folder, "%s/result", state->base_path) < 0)
-		report->result_folder = NULL;
-	report->log_folder = strdup(state->log_path);
-}
-
-/* Tries the lock of a waiting home again: true when it is ours now. */
-static bool lock_now(struct scheduler *s, size_t index)
-{
-	struct home_run *home = &s->homes[index];
-
-	if (state_try_lock(&home->state) == 0) {
-		if (home->state.watch >= 0)
-			(void)inotify_rm_watch(s->inotify_fd, home->state.watch);
-		home->state.watch = -1;
-		return true;
-	}
-	if (errno != EWOULDBLOCK)
-		home_fails(s, index, "cannot lock '%s/promise-run.lock': %s",
-			   home->state.base_path, strerror(errno));
-	return false;
-}
-
-/* The home, locked, gets its plan and runs. */
-static void begin_running(struct scheduler *s, size_t index)
-{
-	if (plan_home(s, index) < 0) {
-		home_fails(s, index, "out of memory");
-		return;
-	}
-	s->homes[index].phase = HOME_RUNNING;
-}
-
-/*
- * Opens the state of a home (creating it when its files are written)
- * and takes its lock.  A state that cannot be written does not keep the
- * promises from running: they run, and the failure is said.
- */
-static void start_home(struct scheduler *s, size_t index)
-{
-	struct home_run *home = &s->homes[index];
-	struct home_report *report = &s->report.homes[index];
-	char *failed_path = NULL;
-	uid_t owner = home->user.change ? home->user.uid : geteuid();
-	int status;
-
-	identity_become(&home->user);
-	status = state_open(&home->state, home->home_fd, report->home,
-			    s->cli->log_folder, owner, home->stateful,
-			    &failed_path);
-	identity_restore();
-	if (status < 0 && home->stateful) {
-		complain("cannot write the state of '%s': '%s': %s",
-			 report->home, failed_path ? failed_path : report->home,
-			 fsat_strerror(errno));
-		s->broken = true;
-		home->stateful = false;
-	}
-	free(failed_path);
-	home->has_state = status == 0;
-	if (home->stateful)
-		note_state_folders(s, index);
-	if (!home->stateful || lock_now(s, index)) {
-		begin_running(s, index);
-		return;
-	}
-	if (home->phase == HOME_DONE)
-		return;
-	if (!s->cli->wait) {
-		home_fails(s, index,
-			   "'%s' is locked by another run: '%s/promise-run.lock' is held (use --wait to wait)",
-			   report->home, home->state.base_path);
-		return;
-	}
-	if (state_watch_lock(&home->state, s->inotify_fd) < 0) {
-		home_fails(s, index, "cannot wait for '%s/promise-run.lock': %s",
-			   home->state.base_path, strerror(errno));
-		return;
-	}
-	/* It may have been released between the try and the watch. */
-	if (lock_now(s, index))
-		begin_running(s, index);
-	else if (home->phase != HOME_DONE)
-		home->phase = HOME_WAITING;
-}
-
-/* Records the result of a promise that ran. */
-static void record_result(struct scheduler *s, size_t index, size_t promise,
-                          struct promise_result *result)
-{
-	struct home_report *report = &s->report.homes[index];
-
-	result_judge(result, report->plan.mode,
-		     s->homes[index].history ? &s->homes[index].history[promise]
-					     : NULL);
-	result->last_success = result->status == PROMISE_OK
-				       ? (long long)result->ended.tv_sec
-				       : s->homes[index].last_success[promise];
-	result->transaction = (unsigned short)(100 + random() % 900);
-	result_release(&report->results[promise]);
-	report->results[promise] = *result;
-}
-
-/*
- * The first line of a promise file whose exec failed with ENOENT, read
- * as its user, to name a missing interpreter.  Links are followed, as
- * exec followed them; a FIFO or device is not read.
- */
-static char *first_line_of(struct scheduler *s, size_t index, size_t promise)
-{
-	struct home_report *report = &s->report.homes[index];
-	char *line = calloc(1, 256);
-	ssize_t got = -1;
-	struct stat status;
-	int dir_fd, fd = -1;
-
-	if (!line)
-		return NULL;
-	identity_become(&s->homes[index].user);
-	dir_fd = open_promise_dir(s, s->homes[index].home_fd);
-	if (dir_fd >= 0)
-		fd = openat(dir_fd, report->list.promises[promise].name,
-			    O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &status) == 0 && S_ISREG(status.st_mode))
-		got = fdio_read(fd, line, 255);
-	fdio_close_quietly(fd);
-	fdio_close_quietly(dir_fd);
-	identity_restore();
-	if (got <= 0) {
-		free(line);
-		return NULL;
-	}
-	line[strcspn(line, "\n")] = '\0';
-	return line;
 }
 
 /* Takes every outcome the runner has, as results. */
@@ -662,7 +77,7 @@ static void collect(struct scheduler *s)
 	struct runner_outcome outcome;
 
 	while (runner_next_outcome(&s->runner, &outcome)) {
-		struct home_run *home = &s->homes[outcome.home];
+		struct home *home = &s->homes[outcome.home];
 		const struct plan_entry *entry =
 			&s->report.homes[outcome.home].plan.entries[outcome.promise];
 		struct promise_result result;
@@ -678,14 +93,13 @@ static void collect(struct scheduler *s)
 		if (!outcome.started && !outcome.start_error &&
 		    outcome.failure.stage == SPAWN_STAGE_EXEC &&
 		    outcome.failure.error == ENOENT)
-			first_line = first_line_of(s, outcome.home,
-						   outcome.promise);
+			first_line = home_first_line(home, outcome.promise);
 		if (result_from_outcome(&outcome, entry, first_line,
 					&result) < 0) {
 			complain("out of memory");
 			s->broken = true;
 		} else {
-			record_result(s, outcome.home, outcome.promise, &result);
+			home_record(home, outcome.promise, &result);
 		}
 		free(first_line);
 		runner_outcome_release(&outcome);
@@ -713,24 +127,11 @@ static struct timespec stop_time(const struct scheduler *s,
 	return stop;
 }
 
-/* A promise the run's deadline kept from starting. */
-static void not_run(struct scheduler *s, size_t index, size_t promise)
-{
-	struct promise_result *result = &s->report.homes[index].results[promise];
-	struct timespec now;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	result_release(result);
-	if (result_not_run(now, result) < 0) {
-		complain("out of memory");
-		s->broken = true;
-	}
-}
 
 /* Gives out one home's promises while it and the pool have room. */
 static bool give_out(struct scheduler *s, size_t index)
 {
-	struct home_run *home = &s->homes[index];
+	struct home *home = &s->homes[index];
 	struct home_report *report = &s->report.homes[index];
 
 	while (home->next < report->list.count && home->running < home->cap &&
@@ -745,7 +146,7 @@ static bool give_out(struct scheduler *s, size_t index)
 			continue;
 		}
 		if (s->has_deadline && !monotime_before(monotime_now(), stop)) {
-			not_run(s, index, promise);
+			home_not_run(home, promise);
 			home->next++;
 			continue;
 		}
@@ -783,7 +184,7 @@ static bool give_out(struct scheduler *s, size_t index)
 static void dispatch(struct scheduler *s)
 {
 	for (size_t i = s->first_open; i < s->report.count; i++) {
-		struct home_run *home = &s->homes[i];
+		struct home *home = &s->homes[i];
 
 		if (s->stopping || !runner_can_start(&s->runner))
 			break;
@@ -791,14 +192,14 @@ static void dispatch(struct scheduler *s)
 		if (home->phase == HOME_UNPREPARED)
 			prepare_home(s, i);
 		if (home->phase == HOME_PENDING)
-			start_home(s, i);
+			home_start(home);
 		if (home->phase == HOME_RUNNING && !give_out(s, i))
 			break;
 	}
 	while (s->first_open < s->report.count) {
-		struct home_run *home = &s->homes[s->first_open];
+		struct home *home = &s->homes[s->first_open];
 
-		if (not_started(home) ||
+		if (home_not_started(home) ||
 		    (home->phase == HOME_RUNNING &&
 		     home->next < s->report.homes[s->first_open].list.count))
 			break;
@@ -806,207 +207,11 @@ static void dispatch(struct scheduler *s)
 	}
 }
 
-/* Promise `promise` of a home is committed: log, result and cache. */
-static void commit_promise(struct scheduler *s, size_t index, size_t promise)
-{
-	struct home_run *home = &s->homes[index];
-	struct home_report *report = &s->report.homes[index];
-	const struct promise *file = &report->list.promises[promise];
-	const struct promise_result *result = &report->results[promise];
-	char *records = NULL, transaction[SLAPGRID_TRANSACTION_SIZE];
-	size_t size = 0;
-	FILE *out = open_memstream(&records, &size);
-	int status = -1;
-
-	result_transaction_id(result, transaction, sizeof transaction);
-	if (out) {
-		status = 0;
-		if (result->status == PROMISE_TIMEOUT)
-			status = slapgrid_format_terminating(
-				out, result->ended.tv_sec, transaction,
-				file->name);
-		if (status == 0)
-			status = slapgrid_format_log_record(
-				out, result->ended.tv_sec,
-				result_works(result) && !result->tolerated &&
-						result->status == PROMISE_OK
-					? "INFO"
-					: "ERROR",
-				transaction,
-				result->status == PROMISE_TIMEOUT
-					? (result->output ? result->output : "")
-					: result->message);
-		if (fclose(out) == EOF)
-			status = -1;
-	}
-	if (status == 0)
-		status = state_commit(&home->state, file->title, records, size,
-				      true);
-	if (status < 0) {
-		char *path = state_path(&home->state, STATE_LOG, file->title);
-
-		if (home->commit_failures++ == 0)
-			complain("cannot write the state of '%s' for '%s' ('%s'): %s",
-				 report->home, file->name, path ? path : "",
-				 fsat_strerror(errno));
-		free(path);
-		s->broken = true;
-	}
-	free(records);
-}
-
-/* Writes the spares (result and cache) of one promise. */
-static bool write_spares(struct scheduler *s, size_t index, size_t promise)
-{
-	struct home_run *home = &s->homes[index];
-	struct home_report *report = &s->report.homes[index];
-	const struct promise *file = &report->list.promises[promise];
-	const struct promise_result *result = &report->results[promise];
-	char *content = NULL, *path = report_promise_path(report, promise);
-	size_t size = 0;
-	FILE *out = path ? open_memstream(&content, &size) : NULL;
-	struct slapgrid_result stored = {
-		.title = file->title,
-		.name = file->name,
-		.path = path,
-		.execution_time = result->execution_time,
-		.anomaly_type = result->anomaly_type,
-		.failed = result->failed,
-		.date = result->ended.tv_sec,
-		.message = result->message,
-	};
-	int status = out ? slapgrid_format_result(out, &stored) : -1;
-
-	if (out && fclose(out) == EOF)
-		status = -1;
-	if (status == 0)
-		status = state_write_spare(&home->state, STATE_RESULT,
-					   file->title, content, size);
-	if (status == 0) {
-		struct slapgrid_cache cache = {
-			.periodicity = report->plan.entries[promise].periodicity,
-			.timestamp = (double)result->ended.tv_sec -
-				     result->execution_time,
-			.module_file = path,
-			.module_file_mtime = (double)file->file.mtime,
-		};
-
-		free(content);
-		content = NULL;
-		out = open_memstream(&content, &size);
-		status = out ? slapgrid_format_cache(out, &cache) : -1;
-		if (out && fclose(out) == EOF)
-			status = -1;
-		if (status == 0)
-			status = state_write_spare(&home->state, STATE_CACHE,
-						   file->title, content, size);
-	}
-	if (status < 0) {
-		char *where = state_path(&home->state, STATE_RESULT, file->title);
-
-		if (home->commit_failures++ == 0)
-			complain("cannot write the state of '%s' for '%s' ('%s'): %s",
-				 report->home, file->name, where ? where : "",
-				 fsat_strerror(errno));
-		free(where);
-		s->broken = true;
-	}
-	free(content);
-	free(path);
-	return status == 0;
-}
-
-/* Whether a promise's files are written: it ran, and its title is its. */
-static bool writes_state(const struct home_report *report, size_t promise)
-{
-	return result_ran(&report->results[promise]) &&
-	       !report->plan.entries[promise].shadowed;
-}
-
-/*
- * A home done and written in the text report needs its details no more:
- * the run's memory stays that of the homes running, however many.
- */
-static void release_if_told(struct scheduler *s, size_t index)
-{
-	struct home_run *home = &s->homes[index];
-
-	if (!s->text || !home->printed || home->phase != HOME_DONE ||
-	    s->report.homes[index].released)
-		return;
-	for (size_t p = 0; home->history && p < s->report.homes[index].list.count;
-	     p++)
-		free(home->history[p].previous_message);
-	free(home->history);
-	home->history = NULL;
-	free(home->last_success);
-	home->last_success = NULL;
-	env_free(home->envp);
-	home->envp = NULL;
-	report_home_summarize(&s->report.homes[index]);
-}
-
-/* The end of a home: its state is closed, its lock released. */
-static void close_home(struct scheduler *s, size_t index)
-{
-	struct home_run *home = &s->homes[index];
-
-	if (home->commit_failures > 1)
-		complain("... and %zu more files of '%s' could not be written",
-			 home->commit_failures - 1, s->report.homes[index].home);
-	if (home->has_state)
-		state_close(&home->state);
-	home->has_state = false;
-	clock_gettime(CLOCK_REALTIME, &s->report.homes[index].finished);
-	home->phase = HOME_DONE;
-	release_if_told(s, index);
-}
-
-/*
- * One step of a home's commit: the spares of each promise, one syncfs,
- * then each promise's log record and result together, then the folders.
- * Steps are small, so that the loop can do them between deadlines.
- */
-static void commit_step(struct scheduler *s, size_t index)
-{
-	struct home_run *home = &s->homes[index];
-	struct home_report *report = &s->report.homes[index];
-	size_t count = report->list.count;
-	size_t step = home->commit_step++;
-
-	identity_become(&home->user);
-	if (step < count) {
-		/* A spare that could not be written is not committed. */
-		if (writes_state(report, step) && !write_spares(s, index, step))
-			report->plan.entries[step].shadowed = true;
-	} else if (step == count) {
-		if (state_sync(&home->state) < 0) {
-			complain("cannot write the state of '%s': syncfs: %s",
-				 report->home, strerror(errno));
-			s->broken = true;
-		}
-	} else if (step <= 2 * count) {
-		if (writes_state(report, step - count - 1))
-			commit_promise(s, index, step - count - 1);
-	} else {
-		write_successes(s, index);
-		if (state_finish(&home->state) < 0) {
-			complain("cannot write the state of '%s': fsync: %s",
-				 report->home, strerror(errno));
-			s->broken = true;
-		}
-		identity_restore();
-		close_home(s, index);
-		return;
-	}
-	identity_restore();
-}
-
 /* Homes whose last result is in go on to their commit. */
 static void complete_homes(struct scheduler *s)
 {
 	for (size_t i = 0; i < s->report.count; i++) {
-		struct home_run *home = &s->homes[i];
+		struct home *home = &s->homes[i];
 		size_t count = s->report.homes[i].list.count;
 
 		if (home->phase != HOME_RUNNING || home->waiting ||
@@ -1015,7 +220,7 @@ static void complete_homes(struct scheduler *s)
 		if (home->stateful)
 			home->phase = HOME_COMMITTING;
 		else
-			close_home(s, i);
+			home_close(home);
 	}
 }
 
@@ -1039,7 +244,7 @@ static bool commit_homes(struct scheduler *s)
 				waiting = true;
 				break;
 			}
-			commit_step(s, i);
+			home_commit_step(&s->homes[i]);
 		}
 	}
 	return waiting;
@@ -1052,9 +257,9 @@ static void advance_text(struct scheduler *s)
 
 	while (s->text_home < s->report.count) {
 		const struct home_report *report = &s->report.homes[s->text_home];
-		const struct home_run *home = &s->homes[s->text_home];
+		const struct home *home = &s->homes[s->text_home];
 
-		if (not_started(home))
+		if (home_not_started(home))
 			return;
 		if (!s->text_begun) {
 			text_report_begin(&s->text_report, out, s->color,
@@ -1074,8 +279,7 @@ static void advance_text(struct scheduler *s)
 		if (!report->error && home->phase == HOME_RUNNING)
 			return;
 		text_report_end(&s->text_report);
-		s->homes[s->text_home].printed = true;
-		release_if_told(s, s->text_home);
+		home_told(&s->homes[s->text_home]);
 		s->text_home++;
 		s->text_next = 0;
 		s->text_begun = false;
@@ -1125,11 +329,11 @@ static void deadline_comes(struct scheduler *s)
 {
 	s->deadline_passed = true;
 	for (size_t i = 0; i < s->report.count; i++) {
-		struct home_run *home = &s->homes[i];
+		struct home *home = &s->homes[i];
 		struct home_report *report = &s->report.homes[i];
 
-		if (not_started(home)) {
-			home_fails(s, i, "'%s' was not checked: the run's deadline came first%s",
+		if (home_not_started(home)) {
+			home_fail(home, "'%s' was not checked: the run's deadline came first%s",
 				   report->home,
 				   home->phase == HOME_WAITING
 					   ? " (it was locked by another run)"
@@ -1141,7 +345,7 @@ static void deadline_comes(struct scheduler *s)
 		for (; home->next < report->list.count; home->next++)
 			if (report->plan.entries[home->next].disposition ==
 			    PLAN_RUN)
-				not_run(s, i, home->next);
+				home_not_run(home, home->next);
 	}
 }
 
@@ -1154,7 +358,7 @@ static void stop(struct scheduler *s, int signo, unsigned count)
 		runner_stop(&s->runner, false);
 		count--;
 		for (size_t i = 0; i < s->report.count; i++)
-			if (not_started(&s->homes[i])) {
+			if (home_not_started(&s->homes[i])) {
 				free(s->report.homes[i].error);
 				s->report.homes[i].error = strdup(
 					"promise-run was stopped before it could be checked");
@@ -1183,8 +387,7 @@ static void lock_events(struct scheduler *s)
 	while (fdio_read(s->inotify_fd, events, sizeof events) > 0)
 		;
 	for (size_t i = 0; i < s->report.count; i++)
-		if (s->homes[i].phase == HOME_WAITING && lock_now(s, i))
-			begin_running(s, i);
+		home_lock_freed(&s->homes[i]);
 }
 
 /* Sets up the polls and waits once; false when the loop must end. */
@@ -1286,10 +489,8 @@ static int resolve_homes(struct scheduler *s)
 			free(real);
 			continue;
 		}
-		struct home_run *home = &s->homes[s->report.count];
-
-		home->home_fd = -1;
-		home->state.lock_fd = home->state.base_fd = -1;
+		home_init(&s->homes[s->report.count],
+			  &s->report.homes[s->report.count], &s->context);
 		s->report.homes[s->report.count++].home =
 			real ? real : strdup(given[i]);
 		if (!s->report.homes[s->report.count - 1].home)
@@ -1314,22 +515,9 @@ static void check_only_names(struct scheduler *s)
 static void list_homes(struct scheduler *s)
 {
 	for (size_t i = 0; i < s->report.count; i++) {
-		struct home_run *home = &s->homes[i];
-		char *failed_path = NULL;
-
 		prepare_home(s, i);
-		if (home->phase == HOME_DONE)
-			continue;
-		identity_become(&home->user);
-		home->has_state = state_open(&home->state, home->home_fd,
-					     s->report.homes[i].home,
-					     s->cli->log_folder, geteuid(), false,
-					     &failed_path) == 0;
-		identity_restore();
-		free(failed_path);
-		if (plan_home(s, i) < 0)
-			home_fails(s, i, "out of memory");
-		close_home(s, i);
+		if (s->homes[i].phase != HOME_DONE)
+			home_plan_for_list(&s->homes[i]);
 	}
 }
 
@@ -1433,19 +621,7 @@ static void write_report(struct scheduler *s, struct atomic_file *file)
 static void release(struct scheduler *s)
 {
 	for (size_t i = 0; i < s->report.count; i++) {
-		struct home_run *home = &s->homes[i];
-
-		for (size_t p = 0; home->history && p < s->report.homes[i].list.count; p++)
-			free(home->history[p].previous_message);
-		free(home->history);
-		free(home->last_success);
-		if (home->has_state)
-			state_close(&home->state);
-		fdio_close_quietly(home->home_fd);
-		credentials_release(&home->user);
-		if (home->has_own_config)
-			config_release(&home->own_config);
-		env_free(home->envp);
+		home_release(&s->homes[i]);
 		report_home_release(&s->report.homes[i]);
 	}
 	free(s->homes);
@@ -1485,6 +661,15 @@ void scheduler_run(const struct scheduler_input *input,
 			 NULL, false, &s.run);
 	s.format = (enum report_format)s.run.values[SETTING_FORMAT].choice;
 	s.text = s.format == REPORT_TEXT && s.cli->action == CLI_RUN;
+	s.context = (struct home_context){
+		.cli = s.cli,
+		.operator_config = input->operator_config,
+		.run = &s.run,
+		.environment = input->environment,
+		.self = input->self,
+		.inotify_fd = -1,
+		.text = s.text,
+	};
 	s.color = s.format == REPORT_TEXT && !s.cli->output &&
 		  use_color(s.cli->color);
 	if (s.run.values[SETTING_DEADLINE].seconds > 0) {
@@ -1524,7 +709,8 @@ void scheduler_run(const struct scheduler_input *input,
 		s.broken = true;
 		goto out;
 	}
-	s.inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	s.inotify_fd = s.context.inotify_fd =
+		inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (s.inotify_fd < 0 ||
 	    runner_init(&s.runner, s.run.values[SETTING_JOBS].count,
 			input->signals) < 0) {
@@ -1548,6 +734,8 @@ void scheduler_run(const struct scheduler_input *input,
 out:
 	complain_before(NULL, NULL);
 	atomic_file_discard(&output);
+	for (size_t i = 0; i < s.report.count; i++)
+		s.broken |= s.homes[i].broken;
 	*verdict = (struct scheduler_verdict){
 		.broken = s.broken,
 		.stop_signal = s.stop_signal,

@@ -1,0 +1,806 @@
+/* home: one instance home, from its configuration to its state. */
+#include "home.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "complain.h"
+#include "env.h"
+#include "fdio.h"
+#include "fsat.h"
+#include "identity.h"
+
+static bool is_root(void)
+{
+	return geteuid() == 0;
+}
+
+void home_fail(struct home *home, const char *format, ...)
+{
+	struct home_report *report = home->report;
+	va_list arguments;
+	char *reason;
+
+	va_start(arguments, format);
+	if (vasprintf(&reason, format, arguments) < 0)
+		reason = NULL;
+	va_end(arguments);
+	complain("%s", reason ? reason : "out of memory");
+	free(report->error);
+	report->error = reason ? reason : strdup("out of memory");
+	home->phase = HOME_DONE;
+	home->broken = true;
+}
+
+/* The promise folder of a home, absolute; malloc'd. */
+static char *promise_dir_of(const char *home, const char *option)
+{
+	char *dir;
+
+	if (option && option[0] == '/')
+		return strdup(option);
+	if (asprintf(&dir, "%s/%s", home, option ? option : "etc/promise") < 0)
+		return NULL;
+	return dir;
+}
+
+/* Opens the promise folder as the user: -1 with ENOENT means none. */
+static int open_promise_dir(const struct home *home)
+{
+	const char *dir = home->context->cli->promise_dir
+				  ? home->context->cli->promise_dir
+				  : "etc/promise";
+
+	if (dir[0] == '/')
+		return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fsat_open(home->home_fd, dir, O_RDONLY | O_DIRECTORY, 0);
+}
+
+static void warn_same_titles(const struct home_report *report)
+{
+	const struct promise_list *list = &report->list;
+
+	for (size_t i = 0; i < list->count; i++) {
+		if (!list->promises[i].title_taken_later)
+			continue;
+		for (size_t j = i + 1; j < list->count; j++)
+			if (strcmp(list->promises[j].title,
+				   list->promises[i].title) == 0) {
+				complain("warning: '%s' and '%s' have the same title '%s': the result file and log are those of '%s'",
+					 list->promises[i].name,
+					 list->promises[j].name,
+					 list->promises[i].title,
+					 list->promises[j].name);
+				break;
+			}
+	}
+}
+
+/* Warns of each [promise:NAME] section that names no promise. */
+static void warn_unknown_sections(const struct config *config,
+                                  const struct home_report *report)
+{
+	for (size_t i = 0; config && i < config->promise_count; i++) {
+		const struct promise_config *section = &config->promises[i];
+		bool found = false;
+
+		for (size_t p = 0; p < report->list.count && !found; p++)
+			found = strcmp(report->list.promises[p].name,
+				       section->name) == 0;
+		if (!found)
+			complain("warning: %s:%d: [promise:%s] names no promise in '%s'",
+				 config->path, section->line, section->name,
+				 report->promise_dir);
+	}
+}
+
+/*
+ * Reads the home's own configuration, as its user: 0 (none, or read),
+ * or -1 after saying why the home cannot be checked.
+ */
+static int read_own_config(struct home *home)
+{
+	const char *home_path = home->report->home;
+	char *path, *text, error[512];
+	size_t size;
+	int status;
+
+	if (asprintf(&path, "%s/etc/promise-run.conf", home_path) < 0) {
+		home_fail(home, "out of memory");
+		return -1;
+	}
+	status = fsat_read_file(home->home_fd, "etc/promise-run.conf",
+				CONFIG_MAX_SIZE, &text, &size);
+	if (status < 0 && errno != ENOENT) {
+		home_fail(home, "cannot read '%s': %s", path,
+			   fsat_strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (status == 0) {
+		status = config_parse_text(text, size, path, false,
+					   &home->own_config, error,
+					   sizeof error);
+		free(text);
+		if (status < 0) {
+			home_fail(home, "%s", error);
+			free(path);
+			return -1;
+		}
+		home->has_own_config = true;
+		home->config = &home->own_config;
+		for (size_t i = 0; i < home->own_config.warning_count; i++)
+			complain("warning: %s", home->own_config.warnings[i]);
+	}
+	free(path);
+	return 0;
+}
+
+/*
+ * What can be known of a home before it runs: its user, its
+ * configuration, its promises.  All of it read as the home's user.
+ */
+void home_prepare(struct home *home)
+{
+	struct home_report *report = home->report;
+	char error[512];
+	int dir_fd = -1;
+
+	home->home_fd = open(report->home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (home->home_fd < 0) {
+		home_fail(home, "cannot use instance home '%s': %s",
+			   report->home, strerror(errno));
+		return;
+	}
+	report->promise_dir = promise_dir_of(report->home, home->context->cli->promise_dir);
+	if (!report->promise_dir) {
+		home_fail(home, "out of memory");
+		return;
+	}
+	if (credentials_for_instance(home->home_fd, report->home, home->context->cli->user,
+				     &home->user, error, sizeof error) < 0) {
+		home_fail(home, "%s", error);
+		return;
+	}
+	if (identity_become(&home->user) < 0) {
+		home_fail(home, "cannot take the identity of '%s' for '%s': %s",
+			   home->user.user, report->home, strerror(errno));
+		return;
+	}
+	home->config = home->context->operator_config;
+	if (!home->context->operator_config && !home->context->cli->no_config &&
+	    read_own_config(home) < 0)
+		goto out;
+	dir_fd = open_promise_dir(home);
+	if (dir_fd < 0 && errno != ENOENT) {
+		home_fail(home, "cannot read '%s': %s", report->promise_dir,
+			   fsat_strerror(errno));
+		goto out;
+	}
+	if (dir_fd >= 0 &&
+	    scan_dir(dir_fd, home->user.change ? &home->user : NULL,
+		     &report->list) < 0) {
+		home_fail(home, "cannot read '%s': %s", report->promise_dir,
+			   strerror(errno));
+		goto out;
+	}
+	fdio_close_quietly(dir_fd);
+	dir_fd = fsat_open(home->home_fd, "etc/plugin", O_RDONLY | O_DIRECTORY, 0);
+	if (dir_fd >= 0 && scan_plugins(dir_fd, &report->list) < 0) {
+		home_fail(home, "cannot read '%s/etc/plugin': %s",
+			   report->home, strerror(errno));
+		goto out;
+	}
+out:
+	fdio_close_quietly(dir_fd);
+	identity_restore();
+	if (home->phase == HOME_DONE)
+		return;
+	warn_same_titles(report);
+	warn_unknown_sections(home->config, report);
+		settings_resolve(&home->context->cli->settings,
+			 home->config ? &home->config->run : NULL, NULL,
+			 home->config && !home->config->operator,
+			 &home->settings);
+	/* A home's own `jobs` caps it within the pool of -j. */
+	home->cap = home->context->run->values[SETTING_JOBS].count;
+	if (home->config && !home->config->operator &&
+	    home->config->run.values[SETTING_JOBS].given &&
+	    home->config->run.values[SETTING_JOBS].count < home->cap)
+		home->cap = home->config->run.values[SETTING_JOBS].count;
+	home->stateful = home->settings.values[SETTING_STATE].flag &&
+			 home->context->cli->action == CLI_RUN;
+	struct env_spec spec = {
+		.base = home->context->environment,
+		.kind = home->settings.values[SETTING_CLEAN_ENV].flag ? ENV_CLEAN
+		       : is_root() ? ENV_RESET
+				   : ENV_INHERITED,
+		.keep = home->context->cli->keep_env.words,
+		.keep_count = home->context->cli->keep_env.count,
+		.home = report->home,
+		.self = home->context->self,
+		.user = &home->user,
+	};
+	home->envp = env_build(&spec);
+	if (!home->envp)
+		home_fail(home, "out of memory");
+	else
+		home->phase = HOME_PENDING;
+}
+
+/* Whether a home has not started yet (its lock not taken). */
+bool home_not_started(const struct home *home)
+{
+	return home->phase == HOME_UNPREPARED || home->phase == HOME_PENDING ||
+	       home->phase == HOME_WAITING;
+}
+
+/*
+ * Reads what the stored state says of each promise: the cache (anomaly
+ * mode, for periodicity), the previous result and the last runs.
+ */
+static int read_history(struct home *home,
+                        double *next_run_after, bool plan_made)
+{
+	struct home_report *report = home->report;
+	const struct promise_list *list = &report->list;
+
+	for (size_t i = 0; i < list->count; i++) {
+		const char *title = list->promises[i].title;
+		struct result_history *history = &home->history[i];
+		struct slapgrid_previous previous;
+		bool runs[RESULT_ANOMALY_RUNS - 1];
+		size_t found;
+
+		if (!plan_made) {
+			if (state_read_cache(&home->state, title,
+					     &next_run_after[i]) < 0)
+				next_run_after[i] = 0;
+			continue;
+		}
+		enum plan_disposition disposition =
+			report->plan.entries[i].disposition;
+
+		if (disposition != PLAN_RUN && disposition != PLAN_CACHED)
+			continue;
+		if (state_read_previous(&home->state, title, &previous) == 0) {
+			char *message = previous.message;
+
+			history->has_previous = true;
+			history->previous_failed = previous.failed;
+			history->previous_says_error =
+				message && strcasestr(message, "error:");
+			history->previous_date.tv_sec = previous.date;
+			if (disposition == PLAN_CACHED)
+				history->previous_message = message;
+			else
+				free(message);
+		}
+		if (disposition == PLAN_RUN &&
+		    state_read_runs(&home->state, title, runs,
+				    RESULT_ANOMALY_RUNS - 1, &found) == 0)
+			while (history->failed_in_a_row < found &&
+			       runs[history->failed_in_a_row])
+				history->failed_in_a_row++;
+	}
+	return 0;
+}
+
+/* When each promise last worked, as the state says (0: unknown). */
+static int read_successes(struct home *home)
+{
+	const struct promise_list *list = &home->report->list;
+	struct state_success *entries = NULL;
+	size_t count = 0;
+
+	home->last_success = calloc(list->count ? list->count : 1,
+				    sizeof *home->last_success);
+	if (!home->last_success)
+		return -1;
+	if (!home->has_state)
+		return 0;
+	identity_become(&home->user);
+	/* An unreadable file only loses these times: it is rewritten. */
+	(void)state_read_successes(&home->state, &entries, &count);
+	identity_restore();
+	for (size_t i = 0; i < list->count; i++)
+		home->last_success[i] = state_success_of(
+			entries, count, list->promises[i].title);
+	state_successes_free(entries, count);
+	return 0;
+}
+
+/* Writes when each promise last worked, for the next runs' metrics. */
+static void write_successes(struct home *home)
+{
+	struct home_report *report = home->report;
+	char *content = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&content, &size);
+	int status = out ? 0 : -1;
+
+	for (size_t i = 0; out && i < report->list.count; i++) {
+		const struct promise *promise = &report->list.promises[i];
+		long long when = report->results[i].known
+					 ? report->results[i].last_success
+					 : home->last_success[i];
+
+		/* One line per title; a name with a newline cannot be one. */
+		if (when > 0 && !report->plan.entries[i].shadowed &&
+		    !strchr(promise->title, '\n'))
+			fprintf(out, "%lld %s\n", when, promise->title);
+	}
+	if (out && fclose(out) == EOF)
+		status = -1;
+	if (status == 0)
+		status = state_write_successes(&home->state, content, size);
+	if (status < 0) {
+		complain("cannot write the state of '%s': '%s/promise-run.last-success': %s",
+			 report->home, home->state.base_path,
+			 fsat_strerror(errno));
+		home->broken = true;
+	}
+	free(content);
+}
+
+/* The plan of a home, from its scan, settings and stored state. */
+static int plan_home(struct home *home)
+{
+	struct home_report *report = home->report;
+	size_t count = report->list.count ? report->list.count : 1;
+	bool anomaly = home->settings.values[SETTING_MODE].choice == MODE_ANOMALY;
+	double *next_run_after = NULL;
+	struct timespec now;
+	int status = 0;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	report->results = calloc(count, sizeof *report->results);
+	/* The stored state is read in anomaly mode only. */
+	if (anomaly) {
+		home->history = calloc(count, sizeof *home->history);
+		next_run_after = calloc(count, sizeof *next_run_after);
+	}
+	if (!report->results ||
+	    (anomaly && (!home->history || !next_run_after))) {
+		free(next_run_after);
+		return -1;
+	}
+	if (home->has_state && anomaly && !home->context->cli->force) {
+		identity_become(&home->user);
+		read_history(home, next_run_after, false);
+		identity_restore();
+	}
+	struct plan_input input = {
+		.list = &report->list,
+		.command_line = &home->context->cli->settings,
+		.config = home->config,
+		.user = &home->user,
+		.check_files = is_root(),
+		.only = home->context->cli->only.words,
+		.only_count = home->context->cli->only.count,
+		.force = home->context->cli->force,
+		.next_run_after = next_run_after,
+		.now = (double)now.tv_sec,
+	};
+	status = plan_make(&input, &report->plan, NULL);
+	free(next_run_after);
+	if (status < 0)
+		return -1;
+	if (home->has_state && anomaly) {
+		identity_become(&home->user);
+		read_history(home, NULL, true);
+		identity_restore();
+	}
+	if (read_successes(home) < 0)
+		return -1;
+	for (size_t i = 0; i < report->list.count; i++) {
+		if (result_from_plan(&report->plan.entries[i],
+				     home->history ? &home->history[i] : NULL,
+				     now, &report->results[i]) < 0)
+			return -1;
+		report->results[i].last_success = home->last_success[i];
+		if (report->plan.entries[i].disposition == PLAN_REFUSED)
+			result_judge(&report->results[i], report->plan.mode,
+				     NULL);
+	}
+	return 0;
+}
+
+/* Where a home's state files are, for the documents. */
+static void note_state_folders(struct home *home)
+{
+	struct home_report *report = home->report;
+	struct state *state = &home->state;
+
+	if (asprintf(&report->result_folder, "%s/result", state->base_path) < 0)
+		report->result_folder = NULL;
+	report->log_folder = strdup(state->log_path);
+}
+
+/* Tries the lock of a waiting home again: true when it is ours now. */
+static bool lock_now(struct home *home)
+{
+
+	if (state_try_lock(&home->state) == 0) {
+		if (home->state.watch >= 0)
+			(void)inotify_rm_watch(home->context->inotify_fd, home->state.watch);
+		home->state.watch = -1;
+		return true;
+	}
+	if (errno != EWOULDBLOCK)
+		home_fail(home, "cannot lock '%s/promise-run.lock': %s",
+			   home->state.base_path, strerror(errno));
+	return false;
+}
+
+/* The home, locked, gets its plan and runs. */
+static void begin_running(struct home *home)
+{
+	if (plan_home(home) < 0) {
+		home_fail(home, "out of memory");
+		return;
+	}
+	home->phase = HOME_RUNNING;
+}
+
+/*
+ * Opens the state of a home (creating it when its files are written)
+ * and takes its lock.  A state that cannot be written does not keep the
+ * promises from running: they run, and the failure is said.
+ */
+void home_start(struct home *home)
+{
+	struct home_report *report = home->report;
+	char *failed_path = NULL;
+	uid_t owner = home->user.change ? home->user.uid : geteuid();
+	int status;
+
+	identity_become(&home->user);
+	status = state_open(&home->state, home->home_fd, report->home,
+			    home->context->cli->log_folder, owner, home->stateful,
+			    &failed_path);
+	identity_restore();
+	if (status < 0 && home->stateful) {
+		complain("cannot write the state of '%s': '%s': %s",
+			 report->home, failed_path ? failed_path : report->home,
+			 fsat_strerror(errno));
+		home->broken = true;
+		home->stateful = false;
+	}
+	free(failed_path);
+	home->has_state = status == 0;
+	if (home->stateful)
+		note_state_folders(home);
+	if (!home->stateful || lock_now(home)) {
+		begin_running(home);
+		return;
+	}
+	if (home->phase == HOME_DONE)
+		return;
+	if (!home->context->cli->wait) {
+		home_fail(home,
+			   "'%s' is locked by another run: '%s/promise-run.lock' is held (use --wait to wait)",
+			   report->home, home->state.base_path);
+		return;
+	}
+	if (state_watch_lock(&home->state, home->context->inotify_fd) < 0) {
+		home_fail(home, "cannot wait for '%s/promise-run.lock': %s",
+			   home->state.base_path, strerror(errno));
+		return;
+	}
+	/* It may have been released between the try and the watch. */
+	if (lock_now(home))
+		begin_running(home);
+	else if (home->phase != HOME_DONE)
+		home->phase = HOME_WAITING;
+}
+
+/* Records the result of a promise that ran. */
+void home_record(struct home *home, size_t promise,
+                          struct promise_result *result)
+{
+	struct home_report *report = home->report;
+
+	result_judge(result, report->plan.mode,
+		     home->history ? &home->history[promise]
+					     : NULL);
+	result->last_success = result->status == PROMISE_OK
+				       ? (long long)result->ended.tv_sec
+				       : home->last_success[promise];
+	result->transaction = (unsigned short)(100 + random() % 900);
+	result_release(&report->results[promise]);
+	report->results[promise] = *result;
+}
+
+/*
+ * The first line of a promise file whose exec failed with ENOENT, read
+ * as its user, to name a missing interpreter.  Links are followed, as
+ * exec followed them; a FIFO or device is not read.
+ */
+char *home_first_line(struct home *home, size_t promise)
+{
+	struct home_report *report = home->report;
+	char *line = calloc(1, 256);
+	ssize_t got = -1;
+	struct stat status;
+	int dir_fd, fd = -1;
+
+	if (!line)
+		return NULL;
+	identity_become(&home->user);
+	dir_fd = open_promise_dir(home);
+	if (dir_fd >= 0)
+		fd = openat(dir_fd, report->list.promises[promise].name,
+			    O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &status) == 0 && S_ISREG(status.st_mode))
+		got = fdio_read(fd, line, 255);
+	fdio_close_quietly(fd);
+	fdio_close_quietly(dir_fd);
+	identity_restore();
+	if (got <= 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\n")] = '\0';
+	return line;
+}
+
+/* A promise the run's deadline kept from starting. */
+void home_not_run(struct home *home, size_t promise)
+{
+	struct promise_result *result = &home->report->results[promise];
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	result_release(result);
+	if (result_not_run(now, result) < 0) {
+		complain("out of memory");
+		home->broken = true;
+	}
+}
+
+/* Promise `promise` of a home is committed: log, result and cache. */
+static void commit_promise(struct home *home, size_t promise)
+{
+	struct home_report *report = home->report;
+	const struct promise *file = &report->list.promises[promise];
+	const struct promise_result *result = &report->results[promise];
+	char *records = NULL, transaction[SLAPGRID_TRANSACTION_SIZE];
+	size_t size = 0;
+	FILE *out = open_memstream(&records, &size);
+	int status = -1;
+
+	result_transaction_id(result, transaction, sizeof transaction);
+	if (out) {
+		status = 0;
+		if (result->status == PROMISE_TIMEOUT)
+			status = slapgrid_format_terminating(
+				out, result->ended.tv_sec, transaction,
+				file->name);
+		if (status == 0)
+			status = slapgrid_format_log_record(
+				out, result->ended.tv_sec,
+				result_works(result) && !result->tolerated &&
+						result->status == PROMISE_OK
+					? "INFO"
+					: "ERROR",
+				transaction,
+				result->status == PROMISE_TIMEOUT
+					? (result->output ? result->output : "")
+					: result->message);
+		if (fclose(out) == EOF)
+			status = -1;
+	}
+	if (status == 0)
+		status = state_commit(&home->state, file->title, records, size,
+				      true);
+	if (status < 0) {
+		char *path = state_path(&home->state, STATE_LOG, file->title);
+
+		if (home->commit_failures++ == 0)
+			complain("cannot write the state of '%s' for '%s' ('%s'): %s",
+				 report->home, file->name, path ? path : "",
+				 fsat_strerror(errno));
+		free(path);
+		home->broken = true;
+	}
+	free(records);
+}
+
+/* Writes the spares (result and cache) of one promise. */
+static bool write_spares(struct home *home, size_t promise)
+{
+	struct home_report *report = home->report;
+	const struct promise *file = &report->list.promises[promise];
+	const struct promise_result *result = &report->results[promise];
+	char *content = NULL, *path = report_promise_path(report, promise);
+	size_t size = 0;
+	FILE *out = path ? open_memstream(&content, &size) : NULL;
+	struct slapgrid_result stored = {
+		.title = file->title,
+		.name = file->name,
+		.path = path,
+		.execution_time = result->execution_time,
+		.anomaly_type = result->anomaly_type,
+		.failed = result->failed,
+		.date = result->ended.tv_sec,
+		.message = result->message,
+	};
+	int status = out ? slapgrid_format_result(out, &stored) : -1;
+
+	if (out && fclose(out) == EOF)
+		status = -1;
+	if (status == 0)
+		status = state_write_spare(&home->state, STATE_RESULT,
+					   file->title, content, size);
+	if (status == 0) {
+		struct slapgrid_cache cache = {
+			.periodicity = report->plan.entries[promise].periodicity,
+			.timestamp = (double)result->ended.tv_sec -
+				     result->execution_time,
+			.module_file = path,
+			.module_file_mtime = (double)file->file.mtime,
+		};
+
+		free(content);
+		content = NULL;
+		out = open_memstream(&content, &size);
+		status = out ? slapgrid_format_cache(out, &cache) : -1;
+		if (out && fclose(out) == EOF)
+			status = -1;
+		if (status == 0)
+			status = state_write_spare(&home->state, STATE_CACHE,
+						   file->title, content, size);
+	}
+	if (status < 0) {
+		char *where = state_path(&home->state, STATE_RESULT, file->title);
+
+		if (home->commit_failures++ == 0)
+			complain("cannot write the state of '%s' for '%s' ('%s'): %s",
+				 report->home, file->name, where ? where : "",
+				 fsat_strerror(errno));
+		free(where);
+		home->broken = true;
+	}
+	free(content);
+	free(path);
+	return status == 0;
+}
+
+/* Whether a promise's files are written: it ran, and its title is its. */
+static bool writes_state(const struct home_report *report, size_t promise)
+{
+	return result_ran(&report->results[promise]) &&
+	       !report->plan.entries[promise].shadowed;
+}
+
+/*
+ * A home done and written in the text report needs its details no more:
+ * the run's memory stays that of the homes running, however many.
+ */
+static void release_if_told(struct home *home)
+{
+	if (!home->context->text || !home->printed || home->phase != HOME_DONE ||
+	    home->report->released)
+		return;
+	for (size_t p = 0; home->history && p < home->report->list.count;
+	     p++)
+		free(home->history[p].previous_message);
+	free(home->history);
+	home->history = NULL;
+	free(home->last_success);
+	home->last_success = NULL;
+	env_free(home->envp);
+	home->envp = NULL;
+	report_home_summarize(home->report);
+}
+
+/* The end of a home: its state is closed, its lock released. */
+void home_close(struct home *home)
+{
+	if (home->commit_failures > 1)
+		complain("... and %zu more files of '%s' could not be written",
+			 home->commit_failures - 1, home->report->home);
+	if (home->has_state)
+		state_close(&home->state);
+	home->has_state = false;
+	clock_gettime(CLOCK_REALTIME, &home->report->finished);
+	home->phase = HOME_DONE;
+	release_if_told(home);
+}
+
+/*
+ * One step of a home's commit: the spares of each promise, one syncfs,
+ * then each promise's log record and result together, then the folders.
+ * Steps are small, so that the loop can do them between deadlines.
+ */
+void home_commit_step(struct home *home)
+{
+	struct home_report *report = home->report;
+	size_t count = report->list.count;
+	size_t step = home->commit_step++;
+
+	identity_become(&home->user);
+	if (step < count) {
+		/* A spare that could not be written is not committed. */
+		if (writes_state(report, step) && !write_spares(home, step))
+			report->plan.entries[step].shadowed = true;
+	} else if (step == count) {
+		if (state_sync(&home->state) < 0) {
+			complain("cannot write the state of '%s': syncfs: %s",
+				 report->home, strerror(errno));
+			home->broken = true;
+		}
+	} else if (step <= 2 * count) {
+		if (writes_state(report, step - count - 1))
+			commit_promise(home, step - count - 1);
+	} else {
+		write_successes(home);
+		if (state_finish(&home->state) < 0) {
+			complain("cannot write the state of '%s': fsync: %s",
+				 report->home, strerror(errno));
+			home->broken = true;
+		}
+		identity_restore();
+		home_close(home);
+		return;
+	}
+	identity_restore();
+}
+
+void home_init(struct home *home, struct home_report *report,
+               const struct home_context *context)
+{
+	*home = (struct home){ .report = report, .context = context,
+			       .home_fd = -1 };
+	home->state.lock_fd = home->state.base_fd = -1;
+}
+
+void home_lock_freed(struct home *home)
+{
+	if (home->phase == HOME_WAITING && lock_now(home))
+		begin_running(home);
+}
+
+void home_plan_for_list(struct home *home)
+{
+	char *failed_path = NULL;
+
+	identity_become(&home->user);
+	home->has_state = state_open(&home->state, home->home_fd,
+				     home->report->home,
+				     home->context->cli->log_folder, geteuid(),
+				     false, &failed_path) == 0;
+	identity_restore();
+	free(failed_path);
+	if (plan_home(home) < 0)
+		home_fail(home, "out of memory");
+	home_close(home);
+}
+
+void home_told(struct home *home)
+{
+	home->printed = true;
+	release_if_told(home);
+}
+
+void home_release(struct home *home)
+{
+	for (size_t p = 0; home->history && p < home->report->list.count; p++)
+		free(home->history[p].previous_message);
+	free(home->history);
+	free(home->last_success);
+	if (home->has_state)
+		state_close(&home->state);
+	fdio_close_quietly(home->home_fd);
+	credentials_release(&home->user);
+	if (home->has_own_config)
+		config_release(&home->own_config);
+	env_free(home->envp);
+}
