@@ -65,6 +65,23 @@ static int open_by_components(int dir_fd, const char *path, int flags,
 	}
 }
 
+/*
+ * O_DIRECTORY with O_NOFOLLOW on a link to a folder fails with ENOTDIR:
+ * say ELOOP, so that the message names the link.
+ */
+static int link_says_so(int fd, int dir_fd, const char *path, int flags)
+{
+	struct stat status;
+	int saved = errno;
+
+	if (fd < 0 && saved == ENOTDIR && (flags & O_DIRECTORY) &&
+	    fstatat(dir_fd, path, &status, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(status.st_mode))
+		saved = ELOOP;
+	errno = saved;
+	return fd;
+}
+
 int fsat_open(int dir_fd, const char *path, int flags, mode_t mode)
 {
 	if (path[0] == '/') {
@@ -90,10 +107,11 @@ int fsat_open(int dir_fd, const char *path, int flags, mode_t mode)
 			fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof how);
 		while (fd < 0 && errno == EAGAIN && ++tries < 100);
 		if (fd >= 0 || errno != ENOSYS)
-			return (int)fd;
+			return link_says_so((int)fd, dir_fd, path, flags);
 		have_openat2 = false;
 	}
-	return open_by_components(dir_fd, path, flags, mode);
+	return link_says_so(open_by_components(dir_fd, path, flags, mode),
+			    dir_fd, path, flags);
 }
 
 /* Sets exactly `mode` on what this call just created. */

@@ -405,9 +405,12 @@ static int plan_home(struct home *home)
 				     now, &report->results[i]) < 0)
 			return -1;
 		report->results[i].last_success = home->last_success[i];
-		if (report->plan.entries[i].disposition == PLAN_REFUSED)
+		if (report->plan.entries[i].disposition == PLAN_REFUSED) {
 			result_judge(&report->results[i], report->plan.mode,
 				     NULL);
+			report->results[i].transaction =
+				(unsigned short)(100 + random() % 900);
+		}
 	}
 	return 0;
 }

@@ -26,7 +26,6 @@ enum {
 	EXIT_WORKING = 0,
 	EXIT_BROKEN = 1,        /* promise-run could not do its job */
 	EXIT_NOT_WORKING = 2,
-	EXIT_NAGIOS_UNKNOWN = 3,
 	EXIT_SIGNAL_BASE = 128,
 };
 
@@ -72,9 +71,9 @@ static int exit_status(const struct scheduler_verdict *verdict)
 		signals_die_by(verdict->stop_signal);
 		return EXIT_SIGNAL_BASE + verdict->stop_signal;
 	}
+	/* The plugin's exit status is its status line's, always. */
 	if (verdict->format == REPORT_NAGIOS)
-		return verdict->broken ? EXIT_NAGIOS_UNKNOWN
-				       : verdict->nagios_status;
+		return verdict->nagios_status;
 	if (verdict->broken || verdict->verdict == VERDICT_NOT_CHECKED)
 		return EXIT_BROKEN;
 	return verdict->verdict == VERDICT_NOT_WORKING ? EXIT_NOT_WORKING

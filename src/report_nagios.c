@@ -1,7 +1,7 @@
 /*
  * report_nagios: the Nagios plugin output (for NRPE, Icinga, Naemon):
  *
- *   PROMISE-RUN CRITICAL - 1 of 4 promises do not work: check-db | 'slappart3/check-db'=0.015s;;;0 ...
+ *   PROMISE-RUN CRITICAL - 1 of 4 promises do not work in 1 instance | 'slappart3/check-db'=0.015000s;;;0 ...
  *   CRITICAL: /srv/slapgrid/slappart3 check-db: database is not reachable
  *
  * One status line, never empty; the promises' durations as performance
@@ -11,6 +11,7 @@
  * say); otherwise any failure is CRITICAL.  A promise that could not be
  * executed, and a home that could not be checked, are UNKNOWN.  A '|' in
  * a message, which Nagios would read as performance data, becomes '¦'.
+ * promise-run's exit status with this format is the status line's.
  */
 #include <string.h>
 

@@ -101,6 +101,9 @@ static int write_home_family(FILE *out, const struct run_report *report,
 	for (size_t i = 0; i < report->count; i++) {
 		const struct home_report *home = &report->homes[i];
 
+		/* A home not checked was checked at no time. */
+		if (what == 2 && home->error)
+			continue;
 		fputs(name, out);
 		if (write_labels(out, home->home, NULL, NULL) < 0)
 			return -1;

@@ -344,8 +344,6 @@ static int list_json_home(FILE *out, const struct home_report *home)
 		const struct plan_entry *entry = &home->plan.entries[i];
 		bool runs = entry->disposition == PLAN_RUN;
 
-		if (entry->disposition == PLAN_UNSELECTED)
-			continue;
 		fputs(first ? "\n   {\"name\": " : ",\n   {\"name\": ", out);
 		first = false;
 		if (escape_json(out, home->list.promises[i].name) < 0)

@@ -192,3 +192,16 @@ test_promise_run_killed_by_sigkill_takes_its_promises_along() {
 	done
 	[[ -z $(processes_tagged "$TEST_TAG") ]] || fail "the promise outlived promise-run"
 }
+
+test_a_linked_promise_folder_is_named_as_a_link() {
+	make_instance real
+	promise real ok 'exit 0'
+	mkdir -p home/etc
+	ln -s "$WORK/real/etc/promise" home/etc/promise
+	run_pr home
+	expect_status 1
+	expect_err "^promise-run: cannot read '$WORK/home/etc/promise': a symbolic link, which is not followed in an instance home$"
+	# --promise-dir names a folder of the operator's choice.
+	run_pr --promise-dir "$WORK/real/etc/promise" home
+	expect_status 0
+}

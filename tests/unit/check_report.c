@@ -396,8 +396,7 @@ START_TEST(test_report_prometheus_of_a_run_with_every_kind_of_promise)
 		"promise_run_instance_ok{home=\"/srv/slapgrid/slappart1\"} 0\n"
 		"# HELP promise_run_timestamp_seconds When the instance was last checked, in Unix time.\n"
 		"# TYPE promise_run_timestamp_seconds gauge\n"
-		"promise_run_timestamp_seconds{home=\"/srv/slapgrid/slappart0\"} 1795557287.250\n"
-		"promise_run_timestamp_seconds{home=\"/srv/slapgrid/slappart1\"} 1795557281.000\n");
+		"promise_run_timestamp_seconds{home=\"/srv/slapgrid/slappart0\"} 1795557287.250\n");
 }
 END_TEST
 
@@ -654,7 +653,7 @@ START_TEST(test_report_nagios_warning_is_worse_than_unknown)
 }
 END_TEST
 
-START_TEST(test_report_list_json_leaves_out_unselected_promises)
+START_TEST(test_report_list_json_says_why_each_promise_does_not_run)
 {
 	struct run_report listed = { .version = "1.2.3", .homes = &list_home,
 				     .count = 1 };
@@ -665,6 +664,7 @@ START_TEST(test_report_list_json_leaves_out_unselected_promises)
 		"   {\"name\": \"a.sh\", \"runs\": true, \"timeout\": 3, \"timeout-source\": \"command line\", \"capped\": false, \"reason\": null},\n"
 		"   {\"name\": \"b.sh\", \"runs\": true, \"timeout\": 600, \"timeout-source\": \"config\", \"capped\": true, \"reason\": null},\n"
 		"   {\"name\": \"c.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"refused: writable by every user\"},\n"
+		"   {\"name\": \"d.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not named by --only\"},\n"
 		"   {\"name\": \"e.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not due (anomaly mode: its periodicity has not come)\"},\n"
 		"   {\"name\": \"bad\\nname.sh\", \"runs\": true, \"timeout\": 0.25, \"timeout-source\": \"default\", \"capped\": false, \"reason\": null}],\n"
 		"  \"skipped\": [\n"
@@ -746,7 +746,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_text_report_list_shows_each_timeout_and_why_others_do_not_run);
 	tcase_add_test(tc, test_text_report_verdict_line_of_one_promise);
 	tcase_add_test(tc, test_report_nagios_warning_is_worse_than_unknown);
-	tcase_add_test(tc, test_report_list_json_leaves_out_unselected_promises);
+	tcase_add_test(tc, test_report_list_json_says_why_each_promise_does_not_run);
 	tcase_add_test(tc, test_report_counts_and_verdicts);
 	tcase_add_test(tc, test_report_parse_format_knows_each_name);
 	suite_add_tcase(suite, tc);
