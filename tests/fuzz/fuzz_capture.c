@@ -22,7 +22,7 @@
 #include "utf8.h"
 
 /* Enough to overflow the ring several times, few enough to stay fast. */
-#define MAX_OUTPUT (3 * CAPTURE_TAIL_BYTES)
+#define MAX_OUTPUT (2 * CAPTURE_TAIL_BYTES + 4096)
 
 /* capture.c's blanks: the white space Python's str.strip() removes. */
 static bool is_blank(unsigned char c)

@@ -52,8 +52,9 @@ static void check_format(double seconds)
 
 #ifndef FUZZ_STRICT
 	/*
-	 * Known bug (/tmp/fuzz-bugs.md): at most 17 places are tried, too
-	 * few below 0.1 with many digits; tolerated unless FUZZ_STRICT.
+	 * Known bug, tolerated unless FUZZ_STRICT: value_format_seconds
+	 * tries 17 places at most, too few below 0.1 with many digits
+	 * ("0.000000000000000001" is written "0.00000000000000000").
 	 */
 	snprintf(text, sizeof text, "%.17f", seconds);
 	if (strtod(text, NULL) != seconds)
@@ -100,8 +101,8 @@ static void check_seconds(const char *text)
 		underflow = false;
 #endif
 		/*
-		 * Refused: too big, or (known bug, /tmp/fuzz-bugs.md, tolerated
-		 * unless FUZZ_STRICT) too small for a double.
+		 * Refused: too big, or (known bug, tolerated unless
+		 * FUZZ_STRICT) so small that strtod underflows (ERANGE).
 		 */
 		FUZZ_CHECK(value > VALUE_MAX_SECONDS || underflow,
 			   "\"%s\" refused", text);
