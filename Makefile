@@ -20,7 +20,7 @@ VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 
 # Libraries through pkg-config.  libcurl gives only its headers: check-url
 # loads it with dlopen, so that the runner does not load it at every start.
-LIBS       = $(shell $(PKG_CONFIG) --libs inih) -ldl
+LIBS       = $(shell $(PKG_CONFIG) --libs inih) -ldl -lm
 LIBS_CHECK = $(shell $(PKG_CONFIG) --libs check)
 CFLAGS_LIBS = $(shell $(PKG_CONFIG) --cflags libcurl inih)
 CFLAGS_CHECK = $(shell $(PKG_CONFIG) --cflags check)
@@ -49,8 +49,8 @@ UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN  = $(BUILD)/tests/unit/check_all
 
 .DELETE_ON_ERROR:
-.PHONY: all check unit e2e sanitize valgrind mutants rules fleet nrpe test \
-        example bench install uninstall clean
+.PHONY: all check unit e2e sanitize valgrind mutants rules fleet nrpe fuzz \
+        fuzz-smoke deb test example bench install uninstall clean
 
 all: $(BIN)
 
@@ -102,10 +102,24 @@ fleet: $(BIN)
 nrpe: $(BIN)
 	PROMISE_RUN=$(abspath $(BIN)) tests/nagios/run
 
+# libFuzzer harnesses (clang) of every parser and escaper, a minute each;
+# fuzz-smoke, five seconds each, keeps a crash found once found.
+fuzz:
+	tests/fuzz/run 60
+
+fuzz-smoke:
+	tests/fuzz/run 5
+
+# The Debian package: built from a copy of the tree, lintian-clean,
+# installed, run and purged (needs root; a skip otherwise).
+deb:
+	tests/deb/run
+
 # Everything CI runs: the fast suite, then the slow ones, each timed, in
 # a summary (a suite that lacks a prerequisite is a skip, never a pass).
 test: $(BIN)
-	tests/suites check sanitize valgrind mutants rules fleet nrpe
+	tests/suites check sanitize valgrind mutants rules fleet nrpe \
+		fuzz-smoke deb
 
 # Runs promise-run on the example instance that ships in etc/.
 example: $(BIN)

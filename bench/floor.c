@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * floor: the least a promise runner can do, as the benchmarks' baseline.
  * Spawns every executable of the folders given (in folder order, then

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * peakrss: the peak resident memory of one process, exactly.
  * Usage: peakrss COMMAND [ARG]...   prints "PEAK_KIB" and exits as COMMAND.

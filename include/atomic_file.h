@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * atomic_file: a file replaced whole or not at all.  It is written under a
  * temporary name in the same folder, then renamed over the real one, so a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * checks: the built-in checks a promise can exec, so that it needs no
  * shell logic, no curl binary and no Python:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * complain: promise-run's one-line messages on standard error,
  * "promise-run: cannot read 'x': Permission denied".  Only main and the

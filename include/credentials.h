@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * credentials: who a promise runs as, and whether a promise file is safe
  * to run as that user.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * escape: writing any string into each report format.  Every function
  * first replaces ill-formed UTF-8 with U+FFFD, so that a file name of any

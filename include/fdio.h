@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * fdio: reads, writes and closes that retry on EINTR, say a short write
  * plainly, and keep errno where a clean-up must not hide the real error.

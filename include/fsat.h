@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * fsat: files and folders reached relative to a directory descriptor,
  * never by a path that the kernel would resolve from the root.  Inside an

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * home: one instance home through a run.  Everything promise-run does
  * inside a home is here, done with the home user's filesystem identity

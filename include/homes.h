@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * homes: the instance homes named on the command line, with patterns
  * expanded by promise-run itself (so that a systemd unit or slapgrid

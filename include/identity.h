@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * identity: whose rights promise-run uses on the filesystem.  As root,
  * everything promise-run itself does inside an instance home (list the

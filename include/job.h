@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * job: the life of one promise process, as one function of (state,
  * event, now).  Its effects on the world (signals to the promise's process

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * json_read: a small, strict reader of JSON text, for the few values
  * promise-run reads back from slapgrid's files (a previous result, a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * monotime: points in time on the monotonic clock, for deadlines and
  * durations that wall-clock jumps (NTP, an operator's `date`) cannot upset.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * outq: output for a descriptor promise-run inherited (its standard
  * output, a terminal, a pipe to a slow reader), queued in memory and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * plan: what will be done with each promise of an instance, decided before
  * anything runs, by one pure function of the scan, the settings, the

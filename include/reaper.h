@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * reaper: the descendants of promises that escape their process group
  * (setsid, double fork).  promise-run is a child subreaper, so such a

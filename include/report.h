@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * report: the results of a whole run, as every renderer reads them: for
  * each instance home, in the order given, its plan, the result of each

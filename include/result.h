@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * result: what became of one promise, made by pure functions from what
  * the runner saw (an outcome) or from what the plan decided (a promise

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * runner: runs promise processes, as many at once as it has slots, and
  * hands back what each did.  It does no I/O but the promises' own: no

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * scan: a promise folder to the sorted list of its promises and of the
  * entries that are not promises, with the reason each is skipped; and the

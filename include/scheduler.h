@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * scheduler: one run of promise-run over every instance home given, with
  * one pool of slots for the whole node.

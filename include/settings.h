@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * settings: every setting promise-run takes, described once.  The table
  * gives each its configuration key, its command-line spelling, the type

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * signals: promise-run's process-wide set-up, in plain view, called once
  * from main before anything runs:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * slapgrid: the files slapgrid (slapos.core) keeps for each promise in
  * INSTANCE_HOME/.slapgrid/promise, written and read the way slapos.core

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * spawn: starting one promise process, and learning whether it could be
  * executed at all.

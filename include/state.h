@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * state: slapgrid's files in one instance home, reached only through
  * descriptors opened from the home down (see fsat), as the instance's user

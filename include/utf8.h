@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * utf8: making arbitrary bytes into text every report format can carry.
  */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * value: the parsing of option and configuration values, shared by the
  * command line and the configuration file so both accept exactly the same
@@ -15,9 +17,10 @@
 #define VALUE_MAX_JOBS 4096
 
 /*
- * Parses a decimal number of seconds ("20", "0.5") into *seconds.
- * Returns 0, or -1 when `text` is not a finite number from 0 to
- * VALUE_MAX_SECONDS with nothing after it.
+ * Parses a decimal number of seconds ("20", "0.5") into *seconds, to the
+ * nanosecond (the clocks' resolution: "0.0000000001" is 0).  Returns 0,
+ * or -1 when `text` is not a finite number from 0 to VALUE_MAX_SECONDS
+ * with nothing after it.
  */
 int value_parse_seconds(const char *text, double *seconds);
 
@@ -25,8 +28,9 @@ int value_parse_seconds(const char *text, double *seconds);
 int value_parse_jobs(const char *text, unsigned *jobs);
 
 /*
- * Writes `seconds` as the shortest decimal that reads back as the same
- * number, never in exponent notation ("0.2", "20", "2678400").
+ * Writes `seconds` (to the nanosecond, as value_parse_seconds gives) as
+ * the shortest plain decimal that reads back as the same number ("0.2",
+ * "20", "2678400").
  */
 void value_format_seconds(double seconds, char *text, size_t size);
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* atomic_file: write under a temporary name, then rename. */
 #include "atomic_file.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* capture: a promise's output, in bounded memory, made into its message. */
 #include "capture.h"
 
@@ -12,8 +14,8 @@ static const char cut_mark[] = "...";
 /* The white space Python's str.strip() removes from ASCII text. */
 static bool is_blank(unsigned char byte)
 {
-	return byte == ' ' || byte == '\t' || byte == '\n' || byte == '\r' ||
-	       byte == '\v' || byte == '\f';
+	return byte == ' ' || (byte >= '\t' && byte <= '\r') ||
+	       (byte >= 0x1C && byte <= 0x1F);
 }
 
 static int ring_append(struct tail_ring *ring, const unsigned char *data,

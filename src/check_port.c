@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* check_port: is something listening on HOST PORT?  A TCP connect. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* check_url: is a URL available?  One request through libcurl. */
 #include <curl/curl.h>
 #include <dlfcn.h>

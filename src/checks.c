@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* checks: what the built-in checks share: option errors, what they say. */
 #include "checks.h"
 

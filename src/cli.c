@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* cli: the command line, from argv to struct cli_options. */
 #include "cli.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* credentials: the user a promise runs as, and which files it may run. */
 #include "credentials.h"
 

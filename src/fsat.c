@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* fsat: openat beneath a folder, no symbolic link followed. */
 #include "fsat.h"
 

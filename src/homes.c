@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* homes: the homes of the command line, patterns expanded. */
 #include "homes.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* identity: the filesystem identity of an instance's user, for a while. */
 #include "identity.h"
 

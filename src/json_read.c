@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* json_read: JSON values found by path, the whole text checked. */
 #include "json_read.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * promise-run: runs the promises of SlapOS-style instances and tells
  * whether they work.  Glue only: parse, set up, run, exit status.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* monotime: deadlines and durations on the monotonic clock. */
 #include "monotime.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* progress: one line on a terminal, rewritten in place. */
 #include "progress.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* reaper: orphaned descendants of promises, re-parented to promise-run. */
 #include "reaper.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * report_junit: JUnit XML, one testsuite per instance home (with the host
  * and the time of the run, so that reports of several hosts merge without

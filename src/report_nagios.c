@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * report_nagios: the Nagios plugin output (for NRPE, Icinga, Naemon):
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * report_prometheus: the text exposition format, for node_exporter's
  * textfile collector.  Every sample of a metric family is written

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * report_tap: TAP version 13, one test point per promise, the details of
  * a promise that does not work (or is forgiven) in a YAML block, the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* runner: promise processes in slots, one ppoll for all their events. */
 #include "runner.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* scan: a promise folder to its sorted promises and skipped entries. */
 #include "scan.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * scheduler: every home, one pool of slots, sinks that never block.  The
  * homes themselves (their files, locks, plans and state) are home.c's.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* settings: the table of settings, their parsing and their precedence. */
 #include "settings.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* signals: the mask, the signalfd, SIGPIPE, SIGCHLD and the subreaper. */
 #include "signals.h"
 

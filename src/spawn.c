@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* spawn: one promise process, from clone to exec. */
 #include "spawn.h"
 

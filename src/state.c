@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* state: slapgrid's files in one home, through descriptors, as its user. */
 #include "state.h"
 
@@ -522,9 +524,12 @@ int state_commit(const struct state *state, const char *title,
 		     : 0;
 fail:
 	saved = errno;
-	/* Never half a record. */
-	if (start >= 0)
-		(void)ftruncate(fd, start);
+	/*
+	 * Never half a record.  If cutting it fails too, the first error is
+	 * the one told: there is nothing more to undo.
+	 */
+	if (start >= 0 && ftruncate(fd, start) < 0)
+		errno = saved;
 	fdio_close_quietly(fd);
 	errno = saved;
 	return -1;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* utf8: arbitrary bytes made into well-formed UTF-8. */
 #include "utf8.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* value: option and configuration values, parsed the same way everywhere. */
 #include "value.h"
 
@@ -20,10 +22,14 @@ int value_parse_seconds(const char *text, double *seconds)
 			return -1;
 	errno = 0;
 	parsed = strtod(text, &end);
+	/* A decimal too small for a double is a duration of 0 all the same. */
+	if (errno == ERANGE && parsed < 1)
+		errno = 0;
 	if (errno != 0 || end == text || *end != '\0' || !isfinite(parsed) ||
 	    parsed < 0 || parsed > VALUE_MAX_SECONDS)
 		return -1;
-	*seconds = parsed;
+	/* To the nanosecond, the clocks' own resolution (exact below 2^53). */
+	*seconds = round(parsed * 1e9) / 1e9;
 	return 0;
 }
 
@@ -48,10 +54,11 @@ int value_parse_jobs(const char *text, unsigned *jobs)
 
 void value_format_seconds(double seconds, char *text, size_t size)
 {
-	/* Durations are read from decimals: a few places always suffice. */
-	for (int places = 0; places <= 17; places++) {
+	/* The fewest places that read back the same: nine at most. */
+	for (int places = 0; places < 9; places++) {
 		snprintf(text, size, "%.*f", places, seconds);
 		if (strtod(text, NULL) == seconds)
 			return;
 	}
+	snprintf(text, size, "%.9f", seconds);
 }

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # Helpers for the end-to-end tests.  Each test runs in its own folder $WORK,
 # with $TEST_TAG set; promise-run is always started with PROMISE_RUN_TEST_TAG
 # in its environment, which every promise and descendant inherits (as root,

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # slapgrid's anomaly mode, on the files slapos.core reads and writes:
 # a promise fails when its last 3 recorded runs failed, a timeout is
 # tolerated once, a promise whose periodicity has not come is not run.

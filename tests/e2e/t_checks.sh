@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # The built-in checks, against real servers on loopback.
 
 # start_server NAME ADDRESS [CERT KEY [CLIENT_CA]]: sets $port, and stops

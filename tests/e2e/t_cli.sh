@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # The command line: options, errors, listing, verbosity, colour.
 
 test_help_and_version_exit_0() {

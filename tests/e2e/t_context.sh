@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # The context a promise runs in: descriptors, signals, folder, environment.
 
 test_a_promise_has_only_descriptors_0_1_2() {

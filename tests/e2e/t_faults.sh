@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # Faults are told clearly: one line naming the operation and the path, an
 # exit status that says it, the promises still run and reported, every
 # other promise's state still written, nothing half-written.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # The event loop never blocks on its readers, and data flows one way.
 
 # A reader that reads nothing until FILE appears, then everything.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # Whole transcripts: the stdout, stderr and exit status of promise-run for
 # every format and status, normalised (tests/e2e/normalise.sed) and
 # compared with tests/e2e/golden/NAME.  The expected files are the

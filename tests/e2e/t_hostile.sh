@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # An instance's user is not trusted: whatever they put in their home,
 # root running promise-run never writes, creates, truncates, chowns or
 # chmods anything outside it or not theirs, never shows what they could

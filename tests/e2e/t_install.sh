@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # What ships to operators: units, timers, the cron file, bash completion.
 
 test_systemd_units_pass_systemd_analyze() {

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # A whole node in one run: one pool of slots over every home, reports in
 # the order of the homes, a deadline for the run, progress for a person.
 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # A promise's output becomes its message, in bounded memory.
 
 test_a_promise_printing_100_mb_works_and_keeps_the_tail() {

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # Every example of the README runs as written (paths moved into the test
 # folder): each code block after a "<!-- example: NAME -->" line.
 

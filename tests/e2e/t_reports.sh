@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # The machine-readable formats, each read back by a real consumer.
 
 # An instance with a promise of every status, and an awkward name.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # Several instances, concurrency, limits, and signals to promise-run.
 
 test_several_homes_are_checked_in_turn_with_one_verdict() {

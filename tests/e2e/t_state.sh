@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # slapgrid's result files and logs, and the instance lock.
 
 # hold_lock: a checked instance "home" whose lock this shell then holds on

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # Which files are promises, how each ends, and the verdict.
 
 test_working_promises_give_exit_0() {

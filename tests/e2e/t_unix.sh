@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The promise-run authors
 # The conventions of a Unix tool.
 
 test_a_pattern_of_homes_is_expanded_in_byte_order() {

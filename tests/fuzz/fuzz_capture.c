@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * fuzz_capture: a promise's output fed to capture_append in chunks of
  * sizes derived from the input, then capture_finish.
@@ -27,8 +29,7 @@
 /* capture.c's blanks: the white space Python's str.strip() removes. */
 static bool is_blank(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F);
 }
 
 /* The message, computed from the whole output at once. */

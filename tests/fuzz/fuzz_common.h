@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * fuzz_common: small helpers shared by the harnesses of tests/fuzz.  They
  * are written here again, apart from src/, so that a check never trusts

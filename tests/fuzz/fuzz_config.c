@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * fuzz_config: config_parse_text on any bytes, as an instance's own file
  * (home) and as the operator's --config file.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * fuzz_escape: every escaper of escape.h on any string (the input up to
  * its first NUL), written into an open_memstream.  "Sanitized" below is

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * fuzz_slapgrid: the readers of slapgrid's files, which belong to the
  * instance's user, on any bytes: slapgrid_parse_log (whole and not,

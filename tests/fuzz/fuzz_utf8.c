@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * fuzz_utf8: utf8_sanitize (and utf8_count) on any bytes, given as an
  * exact-size copy.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* config: configuration text to settings, and exact FILE:LINE errors. */
 #include <stdlib.h>
 #include <string.h>

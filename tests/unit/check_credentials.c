@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* credentials: which promise files a user may run, and who runs them. */
 #include <grp.h>
 #include <stdio.h>

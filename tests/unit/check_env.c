@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* env: the environment a promise runs with, for each kind. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* escape: any string written safely into each report format. */
 #include <stdio.h>
 #include <stdlib.h>

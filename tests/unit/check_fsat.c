@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* fsat: files reached beneath a folder descriptor, links never followed. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* job: the state machine of one promise process, on a fake clock. */
 #include <signal.h>
 #include <string.h>

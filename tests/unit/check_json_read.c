@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* json_read: values found by path in strictly checked JSON text. */
 #include <errno.h>
 #include <stdlib.h>

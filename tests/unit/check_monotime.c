@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* monotime: points on the monotonic clock, added, compared, subtracted. */
 #include "helpers.h"
 #include "monotime.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* outq: output queued in memory, written when the descriptor takes it. */
 #include <errno.h>
 #include <fcntl.h>

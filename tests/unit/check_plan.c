@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* plan: each promise's disposition and timeout, from hand-built inputs. */
 #include <stdlib.h>
 #include <string.h>

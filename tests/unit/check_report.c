@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* report and report_text: whole documents from a hand-built run. */
 #include <stdlib.h>
 #include <string.h>

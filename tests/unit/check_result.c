@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* result: outcomes worded, wait statuses read, results judged. */
 #include <errno.h>
 #include <signal.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* settings: the table, its parsing, its precedence and its words. */
 #include <string.h>
 #include <unistd.h>

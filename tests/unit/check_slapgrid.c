@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* slapgrid: slapos.core's result, log and cache files, both ways. */
 #include <stdlib.h>
 #include <string.h>

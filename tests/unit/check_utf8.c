@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* utf8: any bytes made into well-formed UTF-8 text. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /*
  * The helpers every unit suite shares: temporary folders, files written
  * in them, and output captured in memory.  They assert with Check, so a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
 /* The Check suites of promise-run's modules, one per module. */
 #ifndef PROMISE_RUN_TEST_SUITES_H
 #define PROMISE_RUN_TEST_SUITES_H
