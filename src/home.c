@@ -570,6 +570,28 @@ void home_not_run(struct home *home, size_t promise)
 	}
 }
 
+/*
+ * A file of a promise's state could not be written (errno says why): the
+ * first such failure of a home is said, naming the file; the rest are
+ * counted, and said at the end (home_close).
+ */
+static void state_failed(struct home *home, size_t promise,
+                         enum state_folder folder)
+{
+	const struct promise *file = &home->report->list.promises[promise];
+	int error = errno;
+	char *path;
+
+	home->broken = true;
+	if (home->commit_failures++ > 0)
+		return;
+	path = state_path(&home->state, folder, file->title);
+	complain("cannot write the state of '%s' for '%s' ('%s'): %s",
+		 home->report->home, file->name, path ? path : "",
+		 fsat_strerror(error));
+	free(path);
+}
+
 /* Promise `promise` of a home is committed: log, result and cache. */
 static void commit_promise(struct home *home, size_t promise)
 {
@@ -605,16 +627,8 @@ static void commit_promise(struct home *home, size_t promise)
 	if (status == 0)
 		status = state_commit(&home->state, file->title, records, size,
 				      true);
-	if (status < 0) {
-		char *path = state_path(&home->state, STATE_LOG, file->title);
-
-		if (home->commit_failures++ == 0)
-			complain("cannot write the state of '%s' for '%s' ('%s'): %s",
-				 report->home, file->name, path ? path : "",
-				 fsat_strerror(errno));
-		free(path);
-		home->broken = true;
-	}
+	if (status < 0)
+		state_failed(home, promise, STATE_LOG);
 	free(records);
 }
 
@@ -637,6 +651,7 @@ static bool write_spares(struct home *home, size_t promise)
 		.date = result->ended.tv_sec,
 		.message = result->message,
 	};
+	enum state_folder folder = STATE_RESULT;
 	int status = out ? slapgrid_format_result(out, &stored) : -1;
 
 	if (out && fclose(out) == EOF)
@@ -655,6 +670,7 @@ static bool write_spares(struct home *home, size_t promise)
 
 		free(content);
 		content = NULL;
+		folder = STATE_CACHE;
 		out = open_memstream(&content, &size);
 		status = out ? slapgrid_format_cache(out, &cache) : -1;
 		if (out && fclose(out) == EOF)
@@ -663,16 +679,8 @@ static bool write_spares(struct home *home, size_t promise)
 			status = state_write_spare(&home->state, STATE_CACHE,
 						   file->title, content, size);
 	}
-	if (status < 0) {
-		char *where = state_path(&home->state, STATE_RESULT, file->title);
-
-		if (home->commit_failures++ == 0)
-			complain("cannot write the state of '%s' for '%s' ('%s'): %s",
-				 report->home, file->name, where ? where : "",
-				 fsat_strerror(errno));
-		free(where);
-		home->broken = true;
-	}
+	if (status < 0)
+		state_failed(home, promise, folder);
 	free(content);
 	free(path);
 	return status == 0;

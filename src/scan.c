@@ -195,30 +195,38 @@ static int add_entry(int dir_fd, const char *name,
 	return entry->name ? 0 : -1;
 }
 
+/*
+ * A stream over the folder open as `dir_fd`, from its first entry.
+ * fdopendir takes the descriptor it is given: it gets a duplicate, whose
+ * offset (shared with the original) is brought back to the start.
+ */
+static DIR *open_stream(int dir_fd)
+{
+	int own_fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
+	DIR *stream;
+
+	if (own_fd < 0)
+		return NULL;
+	if (lseek(own_fd, 0, SEEK_SET) < 0 || !(stream = fdopendir(own_fd))) {
+		fdio_close_quietly(own_fd);
+		return NULL;
+	}
+	return stream;
+}
+
 int scan_dir(int dir_fd, const struct credentials *runner,
              struct promise_list *list)
 {
 	struct growing promises = { .item_size = sizeof(struct promise) };
 	struct growing skipped = { .item_size = sizeof(struct skipped_entry) };
 	struct dirent *entry;
-	int saved_errno, own_fd;
+	int saved_errno;
 	DIR *stream;
 
 	memset(list, 0, sizeof *list);
-	/* fdopendir takes the descriptor: it gets its own. */
-	own_fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
-	if (own_fd < 0)
+	stream = open_stream(dir_fd);
+	if (!stream)
 		return -1;
-	/* A duplicate shares the offset: read from the start. */
-	if (lseek(own_fd, 0, SEEK_SET) < 0) {
-		fdio_close_quietly(own_fd);
-		return -1;
-	}
-	stream = fdopendir(own_fd);
-	if (!stream) {
-		fdio_close_quietly(own_fd);
-		return -1;
-	}
 	for (;;) {
 		errno = 0;
 		entry = readdir(stream);
@@ -273,16 +281,11 @@ int scan_plugins(int plugin_fd, struct promise_list *list)
 				   .item_size = sizeof(struct skipped_entry) };
 	size_t first = list->skipped_count;
 	struct dirent *entry;
-	int own_fd = fcntl(plugin_fd, F_DUPFD_CLOEXEC, 0), saved_errno = 0;
-	DIR *stream;
+	int saved_errno = 0;
+	DIR *stream = open_stream(plugin_fd);
 
-	if (own_fd < 0)
+	if (!stream)
 		return -1;
-	stream = fdopendir(own_fd);
-	if (!stream) {
-		fdio_close_quietly(own_fd);
-		return -1;
-	}
 	for (;;) {
 		struct skipped_entry *added;
 
