@@ -74,7 +74,11 @@ struct run_report {
 	size_t count;
 };
 
-enum report_verdict { VERDICT_WORKING, VERDICT_NOT_WORKING, VERDICT_NOT_CHECKED };
+enum report_verdict {
+	VERDICT_WORKING,
+	VERDICT_NOT_WORKING,
+	VERDICT_NOT_CHECKED,
+};
 
 void report_count(const struct home_report *home, struct report_counts *counts);
 

@@ -64,6 +64,7 @@ static int open_promise_dir(const struct home *home)
 	return fsat_open(home->home_fd, dir, O_RDONLY | O_DIRECTORY, 0);
 }
 
+/* Warns of promises whose title a later one takes (its files go). */
 static void warn_same_titles(const struct home_report *report)
 {
 	const struct promise_list *list = &report->list;
@@ -160,13 +161,15 @@ void home_prepare(struct home *home)
 			   report->home, strerror(errno));
 		return;
 	}
-	report->promise_dir = promise_dir_of(report->home, home->context->cli->promise_dir);
+	report->promise_dir = promise_dir_of(report->home,
+					     home->context->cli->promise_dir);
 	if (!report->promise_dir) {
 		home_fail(home, "out of memory");
 		return;
 	}
-	if (credentials_for_instance(home->home_fd, report->home, home->context->cli->user,
-				     &home->user, error, sizeof error) < 0) {
+	if (credentials_for_instance(home->home_fd, report->home,
+				     home->context->cli->user, &home->user,
+				     error, sizeof error) < 0) {
 		home_fail(home, "%s", error);
 		return;
 	}
@@ -206,7 +209,7 @@ out:
 		return;
 	warn_same_titles(report);
 	warn_unknown_sections(home->config, report);
-		settings_resolve(&home->context->cli->settings,
+	settings_resolve(&home->context->cli->settings,
 			 home->config ? &home->config->run : NULL, NULL,
 			 home->config && !home->config->operator,
 			 &home->settings);
@@ -243,12 +246,22 @@ bool home_not_started(const struct home *home)
 	       home->phase == HOME_WAITING;
 }
 
+/* Anomaly mode: when each promise is due, from its cache (0: now). */
+static void read_caches(struct home *home, double *next_run_after)
+{
+	const struct promise_list *list = &home->report->list;
+
+	for (size_t i = 0; i < list->count; i++)
+		if (state_read_cache(&home->state, list->promises[i].title,
+				     &next_run_after[i]) < 0)
+			next_run_after[i] = 0;
+}
+
 /*
- * Reads what the stored state says of each promise: the cache (anomaly
- * mode, for periodicity), the previous result and the last runs.
+ * Anomaly mode: what the stored state says of each promise the plan runs
+ * or re-reports: the previous result, and its last runs in the log.
  */
-static int read_history(struct home *home,
-                        double *next_run_after, bool plan_made)
+static void read_history(struct home *home)
 {
 	struct home_report *report = home->report;
 	const struct promise_list *list = &report->list;
@@ -256,18 +269,11 @@ static int read_history(struct home *home,
 	for (size_t i = 0; i < list->count; i++) {
 		const char *title = list->promises[i].title;
 		struct result_history *history = &home->history[i];
+		enum plan_disposition disposition =
+			report->plan.entries[i].disposition;
 		struct slapgrid_previous previous;
 		bool runs[RESULT_ANOMALY_RUNS - 1];
 		size_t found;
-
-		if (!plan_made) {
-			if (state_read_cache(&home->state, title,
-					     &next_run_after[i]) < 0)
-				next_run_after[i] = 0;
-			continue;
-		}
-		enum plan_disposition disposition =
-			report->plan.entries[i].disposition;
 
 		if (disposition != PLAN_RUN && disposition != PLAN_CACHED)
 			continue;
@@ -291,7 +297,6 @@ static int read_history(struct home *home,
 			       runs[history->failed_in_a_row])
 				history->failed_in_a_row++;
 	}
-	return 0;
 }
 
 /* When each promise last worked, as the state says (0: unknown). */
@@ -375,7 +380,7 @@ static int plan_home(struct home *home)
 	}
 	if (home->has_state && anomaly && !home->context->cli->force) {
 		identity_become(&home->user);
-		read_history(home, next_run_after, false);
+		read_caches(home, next_run_after);
 		identity_restore();
 	}
 	struct plan_input input = {
@@ -396,7 +401,7 @@ static int plan_home(struct home *home)
 		return -1;
 	if (home->has_state && anomaly) {
 		identity_become(&home->user);
-		read_history(home, NULL, true);
+		read_history(home);
 		identity_restore();
 	}
 	if (read_successes(home) < 0)

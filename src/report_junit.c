@@ -13,7 +13,8 @@
 #include "slapgrid.h"
 
 /* A short summary for the failure's message attribute. */
-static void write_failure_summary(FILE *out, const struct promise_result *result)
+static void write_failure_summary(FILE *out,
+                                  const struct promise_result *result)
 {
 	if (result->status == PROMISE_TIMEOUT)
 		fputs("timed out", out);
