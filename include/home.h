@@ -71,6 +71,7 @@ struct home {
 	bool has_state;                     /* state is open (to read) */
 	struct result_history *history;     /* anomaly mode, per promise */
 	long long *last_success;            /* per promise, from the state */
+	bool *unwritten;                    /* per promise: its spares failed */
 	/* Given out to the runner. */
 	size_t next;                        /* the next entry to give out */
 	unsigned running;
@@ -87,6 +88,9 @@ void home_init(struct home *home, struct home_report *report,
 /* A home that cannot be checked: says why, and is reported so. */
 void home_fail(struct home *home, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* A home not started when the run is stopped: reported so, quietly. */
+void home_stopped(struct home *home);
 
 /* Reads its user, configuration and promises: PENDING, or DONE. */
 void home_prepare(struct home *home);

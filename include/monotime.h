@@ -16,6 +16,9 @@ struct timespec monotime_now(void);
 /* The point `seconds` (>= 0) after `start`. */
 struct timespec monotime_add(struct timespec start, double seconds);
 
+/* The point `seconds` (>= 0) before `end`, never below zero. */
+struct timespec monotime_sub(struct timespec end, double seconds);
+
 /* Whether `a` comes strictly before `b`. */
 bool monotime_before(struct timespec a, struct timespec b);
 

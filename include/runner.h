@@ -13,8 +13,9 @@
  * One ppoll sleeps on the signalfd (see signals), every promise's output,
  * the caller's own descriptors and the nearest deadline: there is no
  * polling interval.  Each promise's life is a job (see job); promise-run
- * is a child subreaper, and orphans re-parented to it are killed whenever
- * no promise runs (so after every promise with -j 1) and at the end.
+ * is a child subreaper, and orphans re-parented to it are killed when a
+ * promise starts while none runs (so between promises with -j 1) and at
+ * the end.
  *
  * Lifecycle: runner_init, the loop above, runner_release.
  */
@@ -90,8 +91,8 @@ bool runner_can_start(const struct runner *runner);
 /*
  * Starts `task` in a free slot.  Returns 0 when it runs; 1 when it is
  * already finished (it could not be executed: its outcome is waiting);
- * -1 with errno EAGAIN when descriptors or processes ran out while others
- * run (start it again once one finished).
+ * -1 with errno EAGAIN when no slot is free, or descriptors or processes
+ * ran out while others run (start it again once one finished).
  */
 int runner_start(struct runner *runner, const struct runner_task *task);
 

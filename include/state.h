@@ -25,7 +25,9 @@
  * appended; a record that cannot be written whole is cut off again
  * (ftruncate to where it began) and the result taken back (exchanged
  * again), so a log never holds half a record, nor a record whose result
- * is not in place.
+ * is not in place.  (On a file system that cannot exchange, the result
+ * replaced cannot be taken back: it stays, without its record, as after
+ * a crash between the two.)
  *
  * Lifecycle: state_open, state_try_lock (or state_watch_lock and wait),
  * reads, state_write_spare for each result, state_sync, state_commit for
@@ -51,6 +53,7 @@ struct state {
 	int result_fd, log_fd, cache_fd;
 	int lock_fd;
 	int watch;                  /* inotify watch of the lock, or -1 */
+	int inotify_fd;             /* the watch's, or -1 */
 	uid_t owner;                /* every file written must be its */
 	char *base_path;            /* for messages */
 	char *log_path;
@@ -58,6 +61,9 @@ struct state {
 
 /* The folder a file of the state lives in. */
 enum state_folder { STATE_RESULT, STATE_LOG, STATE_CACHE };
+
+/* A state that is not open: every descriptor -1 (state_close is a no-op). */
+void state_init(struct state *state);
 
 /*
  * Opens the state folders of the home open as `home_fd` (`home` names it
@@ -75,11 +81,16 @@ int state_open(struct state *state, int home_fd, const char *home,
 int state_try_lock(struct state *state);
 
 /*
- * Watches the lock file with `inotify_fd`: each close by a writer (the
- * holder's exit among them) is an event, after which the lock is tried
- * again.  Set before the next try, so no release slips between.
+ * Watches the lock file with `inotify_fd`: each close of it (the holder's
+ * exit among them, whether it opened the file to read or to write) is an
+ * event, after which the lock is tried again.  Set before the next try,
+ * so no release slips between.  A holder that unlocks without closing
+ * (flock LOCK_UN) makes no event: the caller also tries now and then.
  */
 int state_watch_lock(struct state *state, int inotify_fd);
+
+/* Removes the watch, if any (state_close does it too). */
+void state_unwatch_lock(struct state *state);
 
 /* The newest runs of a promise's log, newest first (see slapgrid). */
 int state_read_runs(const struct state *state, const char *title,
@@ -126,14 +137,23 @@ int state_sync(const struct state *state);
 
 /*
  * Commits one promise: puts its result spare in place, appends its log
- * records, then puts its cache spare in place (when `cache`); on a
- * failure the result is taken back and the records cut off.  0, or -1
- * with errno.
+ * records, then puts its cache spare in place (when `cache`).  When the
+ * result or the records fail, the result is taken back and the records
+ * cut off; once both are in place, a failure (closing the log, putting
+ * the cache in place) is told but not undone: the cache only schedules
+ * the next run.  0, or -1 with errno and the folder of the file that
+ * failed in *failed.
  */
 int state_commit(const struct state *state, const char *title,
-                 const char *records, size_t size, bool cache);
+                 const char *records, size_t size, bool cache,
+                 enum state_folder *failed);
 
-/* Syncs the folders whose entries changed; 0 or -1. */
+/*
+ * Makes the renames of the run durable: fsyncs the result, cache, log and
+ * state folders.  The records appended to the logs since state_sync are
+ * left to the kernel's writeback: a crash may lose the newest, as a crash
+ * between a result and its record would.  0 or -1.
+ */
 int state_finish(const struct state *state);
 
 /* The path of a file of the state, for messages; malloc'd. */

@@ -150,14 +150,16 @@ int fsat_open_folder(int dir_fd, const char *path, mode_t mode, bool create)
 	}
 	const char *name = slash ? slash + 1 : path;
 
+	bool made = false;
+
 	if (is_bad_component(name, strlen(name))) {
 		errno = EXDEV;
 		fd = -1;
-	} else if (mkdirat(parent, name, mode) < 0 && errno != EEXIST) {
+	} else if (!(made = mkdirat(parent, name, mode) == 0) &&
+		   errno != EEXIST) {
 		fd = -1;
 	} else {
-		bool made = errno != EEXIST;
-
+		/* Only a folder made here gets the mode: another's is kept. */
 		fd = fsat_open(parent, name, flags, 0);
 		if (fd >= 0 && made)
 			fd = set_mode(fd, mode);

@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +37,30 @@ void home_fail(struct home *home, const char *format, ...)
 	report->error = reason ? reason : strdup("out of memory");
 	home->phase = HOME_DONE;
 	home->broken = true;
+	state_unwatch_lock(&home->state);
+}
+
+void home_stopped(struct home *home)
+{
+	free(home->report->error);
+	home->report->error =
+		strdup("promise-run was stopped before it could be checked");
+	home->phase = HOME_DONE;
+	state_unwatch_lock(&home->state);
+}
+
+/*
+ * Takes the filesystem identity of the home's user, for work in its home:
+ * true, or false after failing the home, whose work is then not done
+ * (never as root instead).
+ */
+static bool become_user(struct home *home)
+{
+	if (identity_become(&home->user) == 0)
+		return true;
+	home_fail(home, "cannot take the identity of '%s' for '%s': %s",
+		   home->user.user, home->report->home, strerror(errno));
+	return false;
 }
 
 /* The promise folder of a home, absolute; malloc'd. */
@@ -173,11 +196,8 @@ void home_prepare(struct home *home)
 		home_fail(home, "%s", error);
 		return;
 	}
-	if (identity_become(&home->user) < 0) {
-		home_fail(home, "cannot take the identity of '%s' for '%s': %s",
-			   home->user.user, report->home, strerror(errno));
+	if (!become_user(home))
 		return;
-	}
 	home->config = home->context->operator_config;
 	if (!home->context->operator_config && !home->context->cli->no_config &&
 	    read_own_config(home) < 0)
@@ -299,7 +319,10 @@ static void read_history(struct home *home)
 	}
 }
 
-/* When each promise last worked, as the state says (0: unknown). */
+/*
+ * When each promise last worked, as the state says (0: unknown): 0, or -1
+ * after failing the home.
+ */
 static int read_successes(struct home *home)
 {
 	const struct promise_list *list = &home->report->list;
@@ -308,11 +331,14 @@ static int read_successes(struct home *home)
 
 	home->last_success = calloc(list->count ? list->count : 1,
 				    sizeof *home->last_success);
-	if (!home->last_success)
+	if (!home->last_success) {
+		home_fail(home, "out of memory");
 		return -1;
+	}
 	if (!home->has_state)
 		return 0;
-	identity_become(&home->user);
+	if (!become_user(home))
+		return -1;
 	/* An unreadable file only loses these times: it is rewritten. */
 	(void)state_read_successes(&home->state, &entries, &count);
 	identity_restore();
@@ -356,7 +382,10 @@ static void write_successes(struct home *home)
 	free(content);
 }
 
-/* The plan of a home, from its scan, settings and stored state. */
+/*
+ * The plan of a home, from its scan, settings and stored state: 0, or -1
+ * after failing the home.
+ */
 static int plan_home(struct home *home)
 {
 	struct home_report *report = home->report;
@@ -368,18 +397,22 @@ static int plan_home(struct home *home)
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	report->results = calloc(count, sizeof *report->results);
+	home->unwritten = calloc(count, sizeof *home->unwritten);
 	/* The stored state is read in anomaly mode only. */
 	if (anomaly) {
 		home->history = calloc(count, sizeof *home->history);
 		next_run_after = calloc(count, sizeof *next_run_after);
 	}
-	if (!report->results ||
+	if (!report->results || !home->unwritten ||
 	    (anomaly && (!home->history || !next_run_after))) {
 		free(next_run_after);
-		return -1;
+		goto out_of_memory;
 	}
 	if (home->has_state && anomaly && !home->context->cli->force) {
-		identity_become(&home->user);
+		if (!become_user(home)) {
+			free(next_run_after);
+			return -1;
+		}
 		read_caches(home, next_run_after);
 		identity_restore();
 	}
@@ -398,9 +431,10 @@ static int plan_home(struct home *home)
 	status = plan_make(&input, &report->plan, NULL);
 	free(next_run_after);
 	if (status < 0)
-		return -1;
+		goto out_of_memory;
 	if (home->has_state && anomaly) {
-		identity_become(&home->user);
+		if (!become_user(home))
+			return -1;
 		read_history(home);
 		identity_restore();
 	}
@@ -410,7 +444,7 @@ static int plan_home(struct home *home)
 		if (result_from_plan(&report->plan.entries[i],
 				     home->history ? &home->history[i] : NULL,
 				     now, &report->results[i]) < 0)
-			return -1;
+			goto out_of_memory;
 		report->results[i].last_success = home->last_success[i];
 		if (report->plan.entries[i].disposition == PLAN_REFUSED) {
 			result_judge(&report->results[i], report->plan.mode,
@@ -420,6 +454,9 @@ static int plan_home(struct home *home)
 		}
 	}
 	return 0;
+out_of_memory:
+	home_fail(home, "out of memory");
+	return -1;
 }
 
 /* Where a home's state files are, for the documents. */
@@ -436,11 +473,8 @@ static void note_state_folders(struct home *home)
 /* Tries the lock of a waiting home again: true when it is ours now. */
 static bool lock_now(struct home *home)
 {
-
 	if (state_try_lock(&home->state) == 0) {
-		if (home->state.watch >= 0)
-			(void)inotify_rm_watch(home->context->inotify_fd, home->state.watch);
-		home->state.watch = -1;
+		state_unwatch_lock(&home->state);
 		return true;
 	}
 	if (errno != EWOULDBLOCK)
@@ -452,11 +486,8 @@ static bool lock_now(struct home *home)
 /* The home, locked, gets its plan and runs. */
 static void begin_running(struct home *home)
 {
-	if (plan_home(home) < 0) {
-		home_fail(home, "out of memory");
-		return;
-	}
-	home->phase = HOME_RUNNING;
+	if (plan_home(home) == 0)
+		home->phase = HOME_RUNNING;
 }
 
 /*
@@ -471,7 +502,8 @@ void home_start(struct home *home)
 	uid_t owner = home->user.change ? home->user.uid : geteuid();
 	int status;
 
-	identity_become(&home->user);
+	if (!become_user(home))
+		return;
 	status = state_open(&home->state, home->home_fd, report->home,
 			    home->context->cli->log_folder, owner, home->stateful,
 			    &failed_path);
@@ -541,9 +573,11 @@ char *home_first_line(struct home *home, size_t promise)
 	struct stat status;
 	int dir_fd, fd = -1;
 
-	if (!line)
+	/* Only a hint for the report: without the user's identity, none. */
+	if (!line || identity_become(&home->user) < 0) {
+		free(line);
 		return NULL;
-	identity_become(&home->user);
+	}
 	dir_fd = open_promise_dir(home);
 	if (dir_fd >= 0)
 		fd = openat(dir_fd, report->list.promises[promise].name,
@@ -606,6 +640,7 @@ static void commit_promise(struct home *home, size_t promise)
 	char *records = NULL, transaction[SLAPGRID_TRANSACTION_SIZE];
 	size_t size = 0;
 	FILE *out = open_memstream(&records, &size);
+	enum state_folder failed = STATE_LOG;
 	int status = -1;
 
 	result_transaction_id(result, transaction, sizeof transaction);
@@ -631,9 +666,9 @@ static void commit_promise(struct home *home, size_t promise)
 	}
 	if (status == 0)
 		status = state_commit(&home->state, file->title, records, size,
-				      true);
+				      true, &failed);
 	if (status < 0)
-		state_failed(home, promise, STATE_LOG);
+		state_failed(home, promise, failed);
 	free(records);
 }
 
@@ -692,10 +727,20 @@ static bool write_spares(struct home *home, size_t promise)
 }
 
 /* Whether a promise's files are written: it ran, and its title is its. */
-static bool writes_state(const struct home_report *report, size_t promise)
+static bool writes_state(const struct home *home, size_t promise)
 {
-	return result_ran(&report->results[promise]) &&
-	       !report->plan.entries[promise].shadowed;
+	return result_ran(&home->report->results[promise]) &&
+	       !home->report->plan.entries[promise].shadowed &&
+	       !home->unwritten[promise];
+}
+
+/* Frees what anomaly mode read of each promise's history. */
+static void free_history(struct home *home)
+{
+	for (size_t p = 0; home->history && p < home->report->list.count; p++)
+		free(home->history[p].previous_message);
+	free(home->history);
+	home->history = NULL;
 }
 
 /*
@@ -707,13 +752,11 @@ static void release_if_told(struct home *home)
 	if (!home->context->text || !home->printed || home->phase != HOME_DONE ||
 	    home->report->released)
 		return;
-	for (size_t p = 0; home->history && p < home->report->list.count;
-	     p++)
-		free(home->history[p].previous_message);
-	free(home->history);
-	home->history = NULL;
+	free_history(home);
 	free(home->last_success);
 	home->last_success = NULL;
+	free(home->unwritten);
+	home->unwritten = NULL;
 	env_free(home->envp);
 	home->envp = NULL;
 	report_home_summarize(home->report);
@@ -744,11 +787,18 @@ void home_commit_step(struct home *home)
 	size_t count = report->list.count;
 	size_t step = home->commit_step++;
 
-	identity_become(&home->user);
+	if (identity_become(&home->user) < 0) {
+		/* The results stand; only the state is not written. */
+		complain("cannot write the state of '%s': cannot take the identity of '%s': %s",
+			 report->home, home->user.user, strerror(errno));
+		home->broken = true;
+		home_close(home);
+		return;
+	}
 	if (step < count) {
 		/* A spare that could not be written is not committed. */
-		if (writes_state(report, step) && !write_spares(home, step))
-			report->plan.entries[step].shadowed = true;
+		if (writes_state(home, step) && !write_spares(home, step))
+			home->unwritten[step] = true;
 	} else if (step == count) {
 		if (state_sync(&home->state) < 0) {
 			complain("cannot write the state of '%s': syncfs: %s",
@@ -756,7 +806,7 @@ void home_commit_step(struct home *home)
 			home->broken = true;
 		}
 	} else if (step <= 2 * count) {
-		if (writes_state(report, step - count - 1))
+		if (writes_state(home, step - count - 1))
 			commit_promise(home, step - count - 1);
 	} else {
 		write_successes(home);
@@ -777,7 +827,7 @@ void home_init(struct home *home, struct home_report *report,
 {
 	*home = (struct home){ .report = report, .context = context,
 			       .home_fd = -1 };
-	home->state.lock_fd = home->state.base_fd = -1;
+	state_init(&home->state);
 }
 
 void home_lock_freed(struct home *home)
@@ -790,15 +840,15 @@ void home_plan_for_list(struct home *home)
 {
 	char *failed_path = NULL;
 
-	identity_become(&home->user);
+	if (!become_user(home))
+		return;
 	home->has_state = state_open(&home->state, home->home_fd,
 				     home->report->home,
 				     home->context->cli->log_folder, geteuid(),
 				     false, &failed_path) == 0;
 	identity_restore();
 	free(failed_path);
-	if (plan_home(home) < 0)
-		home_fail(home, "out of memory");
+	(void)plan_home(home);
 	home_close(home);
 }
 
@@ -810,10 +860,9 @@ void home_told(struct home *home)
 
 void home_release(struct home *home)
 {
-	for (size_t p = 0; home->history && p < home->report->list.count; p++)
-		free(home->history[p].previous_message);
-	free(home->history);
+	free_history(home);
 	free(home->last_success);
+	free(home->unwritten);
 	if (home->has_state)
 		state_close(&home->state);
 	fdio_close_quietly(home->home_fd);

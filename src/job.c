@@ -92,19 +92,20 @@ void job_handle(struct job *job, enum job_event event, struct timespec now,
 		}
 		return;
 	case JOB_STOP:
-		/* A promise that has exited is as good as done. */
-		if (job->state == JOB_DRAINING)
-			return;
-		job->interrupted = true;
-		if (job->state == JOB_RUNNING)
-			terminate(job, now, ops, context);
-		return;
 	case JOB_STOP_AGAIN:
+		/*
+		 * Only a promise the stop cuts short is interrupted: one that
+		 * has exited, or is already ending on its timeout, keeps its
+		 * result.
+		 */
 		if (job->state == JOB_DRAINING)
 			return;
-		job->interrupted = true;
-		if (job->state != JOB_KILLED)
+		if (job->state == JOB_RUNNING)
+			job->interrupted = true;
+		if (event == JOB_STOP_AGAIN && job->state != JOB_KILLED)
 			kill_hard(job, now, ops, context);
+		else if (job->state == JOB_RUNNING)
+			terminate(job, now, ops, context);
 		return;
 	}
 }

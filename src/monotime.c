@@ -31,6 +31,13 @@ struct timespec monotime_add(struct timespec start, double seconds)
 	return sum;
 }
 
+struct timespec monotime_sub(struct timespec end, double seconds)
+{
+	/* end - seconds is the time left from `seconds` until `end`. */
+	return monotime_until(monotime_add((struct timespec){ 0, 0 }, seconds),
+			      end);
+}
+
 bool monotime_before(struct timespec a, struct timespec b)
 {
 	return a.tv_sec < b.tv_sec ||

@@ -195,6 +195,10 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 	struct timespec started;
 	int status, error;
 
+	if (!runner_can_start(runner)) {
+		errno = EAGAIN;
+		return -1;
+	}
 	if (task->kill_after > runner->sweep_grace)
 		runner->sweep_grace = task->kill_after;
 	/* With no promise running, every child is an orphan: kill them now. */

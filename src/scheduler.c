@@ -30,6 +30,11 @@
 #define COMMIT_MARGIN 0.05
 /* What --deadline keeps for the state files and the report. */
 #define DEADLINE_RESERVE 0.2
+/*
+ * How often a waiting home tries its lock even without an event: a
+ * holder that unlocks without closing the file (flock LOCK_UN) makes none.
+ */
+#define LOCK_RETRY 1.0
 
 struct scheduler {
 	const struct scheduler_input *in;
@@ -114,21 +119,14 @@ static struct timespec stop_time(const struct scheduler *s,
 {
 	if (!s->has_deadline)
 		return (struct timespec){ 0, 0 };
-	struct timespec stop = s->end;
-	double before = entry->kill_after + JOB_DRAIN_SECONDS;
+	struct timespec stop = monotime_sub(
+		s->end, entry->kill_after + JOB_DRAIN_SECONDS);
 
-	/* end - before, on the monotonic clock, never below zero. */
-	stop.tv_sec -= (time_t)before;
-	stop.tv_nsec -= (long)((before - (double)(time_t)before) * 1e9);
-	while (stop.tv_nsec < 0) {
-		stop.tv_sec--;
-		stop.tv_nsec += 1000000000L;
-	}
-	if (stop.tv_sec < 0)
-		stop = (struct timespec){ 0, 1 };
+	/* { 0, 0 } means "no stop". */
+	if (stop.tv_sec == 0 && stop.tv_nsec == 0)
+		stop.tv_nsec = 1;
 	return stop;
 }
-
 
 /* Gives out one home's promises while it and the pool have room. */
 static bool give_out(struct scheduler *s, size_t index)
@@ -235,21 +233,16 @@ static bool time_to_write(const struct scheduler *s)
 	       monotime_seconds(monotime_now(), nearest) > COMMIT_MARGIN;
 }
 
-/* Commits what can be committed now; true when some commit waits. */
-static bool commit_homes(struct scheduler *s)
+/*
+ * Commits what can be committed now.  A commit kept by a near deadline
+ * goes on after it: the wait wakes for that deadline anyway.
+ */
+static void commit_homes(struct scheduler *s)
 {
-	bool waiting = false;
-
-	for (size_t i = 0; i < s->report.count; i++) {
-		while (s->homes[i].phase == HOME_COMMITTING) {
-			if (!time_to_write(s)) {
-				waiting = true;
-				break;
-			}
+	for (size_t i = 0; i < s->report.count; i++)
+		while (s->homes[i].phase == HOME_COMMITTING &&
+		       time_to_write(s))
 			home_commit_step(&s->homes[i]);
-		}
-	}
-	return waiting;
 }
 
 /* Writes, in home order, what the text report can say now. */
@@ -360,12 +353,8 @@ static void stop(struct scheduler *s, int signo, unsigned count)
 		runner_stop(&s->runner, false);
 		count--;
 		for (size_t i = 0; i < s->report.count; i++)
-			if (home_not_started(&s->homes[i])) {
-				free(s->report.homes[i].error);
-				s->report.homes[i].error = strdup(
-					"promise-run was stopped before it could be checked");
-				s->homes[i].phase = HOME_DONE;
-			}
+			if (home_not_started(&s->homes[i]))
+				home_stopped(&s->homes[i]);
 	}
 	if (count > 0 && !s->stopped_hard) {
 		s->stopped_hard = true;
@@ -393,12 +382,12 @@ static void lock_events(struct scheduler *s)
 }
 
 /* Sets up the polls and waits once; false when the loop must end. */
-static bool wait_once(struct scheduler *s, bool commit_waiting)
+static bool wait_once(struct scheduler *s)
 {
 	struct pollfd polls[3];
 	nfds_t count = 0;
 	int out_index = -1, progress_index = -1, lock_index = -1;
-	struct timespec wake, progress_wake, *wake_at = NULL;
+	struct timespec wake, progress_wake, lock_retry, *wake_at = NULL;
 	struct signals_news news;
 
 	if (s->text && outq_pending(&s->out)) {
@@ -419,8 +408,11 @@ static bool wait_once(struct scheduler *s, bool commit_waiting)
 	if (s->has_deadline && !s->deadline_passed &&
 	    (!wake_at || monotime_before(s->end, *wake_at)))
 		wake = s->end, wake_at = &wake;
-	/* A commit waits for the deadline that kept it: nothing to add. */
-	(void)commit_waiting;
+	if (lock_index >= 0) {
+		lock_retry = monotime_add(monotime_now(), LOCK_RETRY);
+		if (!wake_at || monotime_before(lock_retry, *wake_at))
+			wake = lock_retry, wake_at = &wake;
+	}
 	if (runner_wait(&s->runner, polls, count, wake_at, &news) < 0) {
 		complain("cannot wait for the promises: %s", strerror(errno));
 		s->broken = true;
@@ -435,7 +427,8 @@ static bool wait_once(struct scheduler *s, bool commit_waiting)
 		if (s->out.error == EPIPE && !s->stopping)
 			stop(s, SIGPIPE, 1);
 	}
-	if (lock_index >= 0 && polls[lock_index].revents)
+	if (lock_index >= 0 && (polls[lock_index].revents ||
+				!monotime_before(monotime_now(), lock_retry)))
 		lock_events(s);
 	if (progress_index >= 0 && polls[progress_index].revents)
 		progress_write_ready(&s->progress);
@@ -449,18 +442,16 @@ static bool wait_once(struct scheduler *s, bool commit_waiting)
 static void run_loop(struct scheduler *s)
 {
 	for (;;) {
-		bool commit_waiting;
-
 		dispatch(s);
 		collect(s);
 		complete_homes(s);
-		commit_waiting = commit_homes(s);
+		commit_homes(s);
 		if (s->text)
 			advance_text(s);
 		update_progress(s);
 		if (all_done(s))
 			return;
-		if (!wait_once(s, commit_waiting))
+		if (!wait_once(s))
 			return;
 		collect(s);
 	}
@@ -676,18 +667,14 @@ void scheduler_run(const struct scheduler_input *input,
 		  use_color(s.cli->color);
 	if (s.run.values[SETTING_DEADLINE].seconds > 0) {
 		s.has_deadline = true;
-		s.end = monotime_add(s.started,
-				     s.run.values[SETTING_DEADLINE].seconds);
 		/* What is kept for the state and the report, at most half. */
 		double reserve = s.run.values[SETTING_DEADLINE].seconds / 2;
 
 		if (reserve > DEADLINE_RESERVE)
 			reserve = DEADLINE_RESERVE;
-		s.end.tv_nsec -= (long)(reserve * 1e9);
-		while (s.end.tv_nsec < 0) {
-			s.end.tv_sec--;
-			s.end.tv_nsec += 1000000000L;
-		}
+		s.end = monotime_add(s.started,
+				     s.run.values[SETTING_DEADLINE].seconds -
+					     reserve);
 	}
 	progress_init(&s.progress, STDERR_FILENO,
 		      s.cli->action == CLI_RUN && s.cli->verbosity != CLI_QUIET);
@@ -702,6 +689,14 @@ void scheduler_run(const struct scheduler_input *input,
 	/* An output file that cannot be written fails before anything runs. */
 	if (s.cli->output && atomic_file_open(&output, s.cli->output) < 0) {
 		complain("cannot write '%s': %s", s.cli->output, strerror(errno));
+		s.broken = true;
+		goto out;
+	}
+	/* One folder for the logs of many homes would mix their titles. */
+	if (s.cli->log_folder && s.cli->log_folder[0] == '/' &&
+	    s.report.count > 1) {
+		complain("option '--log-folder': an absolute folder is for one instance home, not %zu",
+			 s.report.count);
 		s.broken = true;
 		goto out;
 	}

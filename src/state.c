@@ -24,16 +24,17 @@
 #define SUCCESS_NAME "promise-run.last-success"
 #define SUCCESS_SPARE ".promise-run-spare.last-success"
 
+/* What ends a promise's file name in each folder: TITLE.status.json... */
+static const char *const suffixes[] = {
+	[STATE_RESULT] = ".status.json",
+	[STATE_LOG] = ".log",
+	[STATE_CACHE] = "",
+};
+
 /* The name of a promise's file in `folder`, into `name`; 0 or -1. */
 static int file_name(enum state_folder folder, const char *title,
                      char *name, size_t size)
 {
-	static const char *const suffixes[] = {
-		[STATE_RESULT] = ".status.json",
-		[STATE_LOG] = ".log",
-		[STATE_CACHE] = "",
-	};
-
 	if (snprintf(name, size, "%s%s", title, suffixes[folder]) >= (int)size) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -71,11 +72,6 @@ char *state_path(const struct state *state, enum state_folder folder,
 		[STATE_LOG] = "",
 		[STATE_CACHE] = "/cache",
 	};
-	static const char *const suffixes[] = {
-		[STATE_RESULT] = ".status.json",
-		[STATE_LOG] = ".log",
-		[STATE_CACHE] = "",
-	};
 	char *path;
 
 	if (asprintf(&path, "%s%s/%s%s",
@@ -104,34 +100,30 @@ static int open_log_folder(struct state *state, int home_fd,
 	return fd;
 }
 
+void state_init(struct state *state)
+{
+	*state = (struct state){ .base_fd = -1, .result_fd = -1, .log_fd = -1,
+				 .cache_fd = -1, .lock_fd = -1, .watch = -1,
+				 .inotify_fd = -1 };
+}
+
 int state_open(struct state *state, int home_fd, const char *home,
                const char *log_folder, uid_t owner, bool create,
                char **failed_path)
 {
-	*state = (struct state){ .base_fd = -1, .result_fd = -1, .log_fd = -1,
-				 .cache_fd = -1, .lock_fd = -1, .watch = -1,
-				 .owner = owner };
+	state_init(state);
+	state->owner = owner;
 	*failed_path = NULL;
 	if (asprintf(&state->base_path, "%s/.slapgrid/promise", home) < 0)
 		state->base_path = NULL;
-	if (!log_folder)
-		state->log_path = state->base_path ? strdup(state->base_path)
-						   : NULL;
-	if (log_folder && asprintf(&state->log_path, "%s%s%s",
-				   log_folder[0] == '/' ? "" : home,
-				   log_folder[0] == '/' ? "" : "/",
-				   log_folder) < 0)
+	/* The log folder: the default, one in the home, or an absolute one. */
+	if (asprintf(&state->log_path, "%s%s%s",
+		     !log_folder ? home : log_folder[0] == '/' ? "" : home,
+		     !log_folder || log_folder[0] != '/' ? "/" : "",
+		     log_folder ? log_folder : ".slapgrid/promise/log") < 0)
 		state->log_path = NULL;
 	if (!state->base_path || !state->log_path)
 		goto out_of_memory;
-	/* log_path is the folder itself; the default lives under base. */
-	if (!log_folder) {
-		free(state->log_path);
-		if (asprintf(&state->log_path, "%s/log", state->base_path) < 0) {
-			state->log_path = NULL;
-			goto out_of_memory;
-		}
-	}
 	state->base_fd = fsat_open_folder(home_fd, ".slapgrid/promise",
 					  FOLDER_MODE, create);
 	if (state->base_fd < 0)
@@ -152,7 +144,7 @@ int state_open(struct state *state, int home_fd, const char *home,
 	}
 	if (!create)
 		return 0;
-	/* Opened for writing: its close wakes a --wait run (IN_CLOSE_WRITE). */
+	/* Opened to write: a run that cannot take the lock still has the file. */
 	state->lock_fd = fsat_open_writable(state->base_fd, LOCK_NAME, O_RDWR,
 					    LOCK_MODE, owner, NULL);
 	if (state->lock_fd < 0) {
@@ -195,8 +187,24 @@ int state_watch_lock(struct state *state, int inotify_fd)
 	 * link in /proc, so that no path in the home is resolved again.
 	 */
 	snprintf(path, sizeof path, "/proc/self/fd/%d", state->lock_fd);
-	state->watch = inotify_add_watch(inotify_fd, path, IN_CLOSE_WRITE);
-	return state->watch < 0 ? -1 : 0;
+	/*
+	 * Every close, not only a writer's: flock(1) holds a lock on a file
+	 * it opened to read.
+	 */
+	state->watch = inotify_add_watch(inotify_fd, path,
+					 IN_CLOSE_WRITE | IN_CLOSE_NOWRITE);
+	if (state->watch < 0)
+		return -1;
+	state->inotify_fd = inotify_fd;
+	return 0;
+}
+
+void state_unwatch_lock(struct state *state)
+{
+	if (state->watch >= 0)
+		(void)inotify_rm_watch(state->inotify_fd, state->watch);
+	state->watch = -1;
+	state->inotify_fd = -1;
 }
 
 int state_read_runs(const struct state *state, const char *title,
@@ -286,25 +294,27 @@ int state_read_cache(const struct state *state, const char *title,
 	return status;
 }
 
-int state_write_spare(const struct state *state, enum state_folder folder,
-                      const char *title, const char *content, size_t size)
+/*
+ * Writes `content` as the whole of the spare file `name` of `dir_fd`,
+ * made durable at once with `datasync`.  Overwritten, then cut to size,
+ * rather than truncated first: the file keeps its blocks, which ext4 then
+ * need not free and find again.
+ */
+static int write_spare_at(const struct state *state, int dir_fd,
+                          const char *name, const char *content, size_t size,
+                          bool datasync)
 {
-	char spare[NAME_MAX + 1];
-	int fd, status;
+	int fd = fsat_open_writable(dir_fd, name, O_WRONLY, FILE_MODE,
+				    state->owner, NULL);
+	int status;
 
-	if (spare_name(title, spare, sizeof spare) < 0)
-		return -1;
-	/*
-	 * Overwritten, then cut to size, rather than truncated first: the
-	 * file keeps its blocks, which ext4 then need not free and find again.
-	 */
-	fd = fsat_open_writable(folder_fd(state, folder), spare, O_WRONLY,
-				FILE_MODE, state->owner, NULL);
 	if (fd < 0)
 		return -1;
 	status = fdio_pwrite_all(fd, content, size, 0);
 	if (status == 0)
 		status = ftruncate(fd, (off_t)size);
+	if (status == 0 && datasync)
+		status = fdatasync(fd);
 	if (status < 0) {
 		fdio_close_quietly(fd);
 		return -1;
@@ -312,8 +322,27 @@ int state_write_spare(const struct state *state, enum state_folder folder,
 	return close(fd);
 }
 
+int state_write_spare(const struct state *state, enum state_folder folder,
+                      const char *title, const char *content, size_t size)
+{
+	char spare[NAME_MAX + 1];
+
+	if (spare_name(title, spare, sizeof spare) < 0)
+		return -1;
+	/* Made durable later, with every other spare of the home (state_sync). */
+	return write_spare_at(state, folder_fd(state, folder), spare, content,
+			      size, false);
+}
+
+/* How swap_in put a file in place, which says how to take it back. */
+enum swap {
+	SWAP_EXCHANGED,     /* the old file is the spare now */
+	SWAP_NEW,           /* there was no old file */
+	SWAP_REPLACED,      /* the old file is gone: no undo */
+};
+
 static int swap_in(int dir_fd, const char *spare, const char *name,
-                   bool *exchanged);
+                   enum swap *how);
 
 static int compare_successes(const void *a, const void *b)
 {
@@ -394,25 +423,13 @@ void state_successes_free(struct state_success *entries, size_t count)
 int state_write_successes(const struct state *state, const char *content,
                           size_t size)
 {
-	bool exchanged;
-	int fd = fsat_open_writable(state->base_fd, SUCCESS_SPARE, O_WRONLY,
-				    FILE_MODE, state->owner, NULL);
-	int status;
+	enum swap how;
 
-	if (fd < 0)
+	/* Written after state_sync: made durable on its own. */
+	if (write_spare_at(state, state->base_fd, SUCCESS_SPARE, content, size,
+			   true) < 0)
 		return -1;
-	status = fdio_pwrite_all(fd, content, size, 0);
-	if (status == 0)
-		status = ftruncate(fd, (off_t)size);
-	if (status == 0)
-		status = fdatasync(fd);
-	if (status < 0) {
-		fdio_close_quietly(fd);
-		return -1;
-	}
-	if (close(fd) < 0)
-		return -1;
-	return swap_in(state->base_fd, SUCCESS_SPARE, SUCCESS_NAME, &exchanged);
+	return swap_in(state->base_fd, SUCCESS_SPARE, SUCCESS_NAME, &how);
 }
 
 int state_sync(const struct state *state)
@@ -423,48 +440,53 @@ int state_sync(const struct state *state)
 /*
  * Puts the file `spare` of the folder `dir_fd` in place as `name`,
  * atomically: exchanged with the old file, which becomes the spare.  The
- * first time, or on a file system that cannot exchange, a plain rename
- * does.  *exchanged says which, for an undo.
+ * first time (no old file), or on a file system that cannot exchange, a
+ * plain rename does.  *how says which, for an undo.
  */
 static int swap_in(int dir_fd, const char *spare, const char *name,
-                   bool *exchanged)
+                   enum swap *how)
 {
-	int status;
-
-	*exchanged = true;
-	status = renameat2(dir_fd, spare, dir_fd, name, RENAME_EXCHANGE);
-	if (status < 0 && (errno == ENOENT || errno == EINVAL ||
-			   errno == ENOSYS || errno == EOPNOTSUPP)) {
-		*exchanged = false;
-		status = renameat(dir_fd, spare, dir_fd, name);
-	}
-	return status;
+	*how = SWAP_EXCHANGED;
+	if (renameat2(dir_fd, spare, dir_fd, name, RENAME_EXCHANGE) == 0)
+		return 0;
+	if (errno == ENOENT)
+		*how = SWAP_NEW;
+	else if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)
+		*how = SWAP_REPLACED;
+	else
+		return -1;
+	return renameat(dir_fd, spare, dir_fd, name);
 }
 
 /* Puts the spare of `title` in place in `folder` (see swap_in). */
 static int put_in_place(const struct state *state, enum state_folder folder,
-                        const char *title, bool *exchanged)
+                        const char *title, enum swap *how)
 {
 	char name[NAME_MAX + 1], spare[NAME_MAX + 1];
 
 	if (file_name(folder, title, name, sizeof name) < 0 ||
 	    spare_name(title, spare, sizeof spare) < 0)
 		return -1;
-	return swap_in(folder_fd(state, folder), spare, name, exchanged);
+	return swap_in(folder_fd(state, folder), spare, name, how);
 }
 
-/* Takes back put_in_place: the old file returns, the new is the spare. */
+/*
+ * Takes back put_in_place where it can: the old file (or its absence)
+ * returns and the new one is the spare again.  A file that replaced the
+ * old one stays: the old is gone.
+ */
 static void take_back(const struct state *state, enum state_folder folder,
-                      const char *title, bool exchanged)
+                      const char *title, enum swap how)
 {
 	char name[NAME_MAX + 1], spare[NAME_MAX + 1];
 	int dir_fd = folder_fd(state, folder);
 
-	if (file_name(folder, title, name, sizeof name) < 0 ||
+	if (how == SWAP_REPLACED ||
+	    file_name(folder, title, name, sizeof name) < 0 ||
 	    spare_name(title, spare, sizeof spare) < 0)
 		return;
 	(void)renameat2(dir_fd, name, dir_fd, spare,
-			exchanged ? RENAME_EXCHANGE : 0);
+			how == SWAP_EXCHANGED ? RENAME_EXCHANGE : 0);
 }
 
 /*
@@ -490,13 +512,15 @@ static int append_records(int fd, const char *records, size_t size,
 }
 
 int state_commit(const struct state *state, const char *title,
-                 const char *records, size_t size, bool cache)
+                 const char *records, size_t size, bool cache,
+                 enum state_folder *failed)
 {
 	char name[NAME_MAX + 1];
-	bool exchanged, cache_exchanged;
+	enum swap how;
 	off_t start = -1;
-	int fd, saved;
+	int fd, saved, status;
 
+	*failed = STATE_LOG;
 	if (file_name(STATE_LOG, title, name, sizeof name) < 0)
 		return -1;
 	/* Read and write: the last byte says whether a record was cut. */
@@ -510,18 +534,25 @@ int state_commit(const struct state *state, const char *title,
 	 * is not there.  A record that cannot be written takes the result
 	 * back, so that both stay as they were.
 	 */
-	if (put_in_place(state, STATE_RESULT, title, &exchanged) < 0)
+	if (put_in_place(state, STATE_RESULT, title, &how) < 0) {
+		*failed = STATE_RESULT;
 		goto fail;
+	}
 	if (append_records(fd, records, size, &start) < 0) {
 		saved = errno;
-		take_back(state, STATE_RESULT, title, exchanged);
+		take_back(state, STATE_RESULT, title, how);
 		errno = saved;
 		goto fail;
 	}
-	if (close(fd) < 0)
+	/* Both are in place: what fails from here on is told, not undone. */
+	status = close(fd);
+	saved = errno;
+	if (cache && put_in_place(state, STATE_CACHE, title, &how) < 0) {
+		*failed = STATE_CACHE;
 		return -1;
-	return cache ? put_in_place(state, STATE_CACHE, title, &cache_exchanged)
-		     : 0;
+	}
+	errno = saved;
+	return status;
 fail:
 	saved = errno;
 	/*
@@ -537,8 +568,12 @@ fail:
 
 int state_finish(const struct state *state)
 {
-	if (fsync(state->result_fd) < 0 || fsync(state->cache_fd) < 0)
-		return -1;
+	int folders[] = { state->result_fd, state->cache_fd, state->log_fd,
+			  state->base_fd };
+
+	for (size_t i = 0; i < sizeof folders / sizeof *folders; i++)
+		if (fsync(folders[i]) < 0)
+			return -1;
 	return 0;
 }
 
@@ -547,11 +582,11 @@ void state_close(struct state *state)
 	int fds[] = { state->lock_fd, state->base_fd, state->result_fd,
 		      state->log_fd, state->cache_fd };
 
+	state_unwatch_lock(state);
 	/* Closing the lock file releases the lock (and wakes a waiter). */
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
 		fdio_close_quietly(fds[i]);
 	free(state->base_path);
 	free(state->log_path);
-	*state = (struct state){ .base_fd = -1, .result_fd = -1, .log_fd = -1,
-				 .cache_fd = -1, .lock_fd = -1, .watch = -1 };
+	state_init(state);
 }

@@ -163,6 +163,21 @@ test_the_log_folder_option_moves_the_logs() {
 	[[ ! -e home/.slapgrid/promise/log/ok.log ]] || fail "also in the default folder"
 }
 
+test_an_absolute_log_folder_is_for_one_home_only() {
+	make_instance h1
+	make_instance h2
+	promise h1 check 'touch ran'
+	promise h2 check 'touch ran'
+	run_pr --log-folder "$WORK/logs" h1 h2
+	expect_status 1
+	[[ $err == "promise-run: option '--log-folder': an absolute folder is for one instance home, not 2" ]] ||
+		fail "not the one line expected"
+	[[ -z $out && ! -e h1/ran && ! -e h2/ran && ! -e logs ]] || fail "something ran"
+	run_pr --log-folder "$WORK/logs" h1
+	expect_status 0
+	[[ -s logs/check.log ]] || fail "no log in the absolute folder"
+}
+
 test_no_config_ignores_the_homes_configuration() {
 	make_instance home
 	promise home hang 'exec sleep 30'

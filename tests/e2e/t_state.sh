@@ -43,6 +43,21 @@ test_result_files_have_slapgrids_keys_types_and_date() {
 		fail "stray files: $(ls -A home/.slapgrid/promise/result)"
 }
 
+test_a_spare_that_cannot_be_written_keeps_the_last_success() {
+	make_instance home
+	promise home ok 'echo fine'
+	run_pr home
+	expect_status 0
+	local successes=home/.slapgrid/promise/promise-run.last-success
+	grep -qE '^[0-9]+ ok$' "$successes" || fail "no last success: $(cat "$successes")"
+	rm home/.slapgrid/promise/result/.promise-run-spare.ok
+	mkfifo home/.slapgrid/promise/result/.promise-run-spare.ok
+	run_pr home
+	expect_status 1
+	expect_err "^promise-run: cannot write the state of '$WORK/home' for 'ok' \('$WORK/home/.slapgrid/promise/result/ok.status.json'\): "
+	grep -qE '^[0-9]+ ok$' "$successes" || fail "the last success is lost: $(cat "$successes")"
+}
+
 test_a_second_run_exchanges_results_with_their_spares() {
 	make_instance home
 	promise home check.sh 'echo "run $(cat "$INSTANCE_HOME/count" 2>/dev/null)"'
@@ -115,6 +130,31 @@ test_wait_waits_for_the_lock_to_be_released() {
 	kill -0 "$pr_pid" || fail "promise-run did not wait"
 	exec 8>&-
 	finish_pr
+	expect_status 0
+	expect_line 'working \(1 promise\)'
+}
+
+test_wait_wakes_when_a_holder_that_opened_the_lock_to_read_closes_it() {
+	hold_lock
+	# flock(1) holds its lock on a file it opened read-only.
+	exec 8<&- 8<"$lock"
+	flock 8
+	start_pr --wait home 8<&-
+	wait_for_lock_wait "$pr_pid"
+	exec 8<&-
+	finish_pr
+	expect_status 0
+	expect_line 'working \(1 promise\)'
+}
+
+test_wait_notices_an_unlock_that_does_not_close_the_lock() {
+	hold_lock
+	start_pr --wait home 8>&-
+	wait_for_lock_wait "$pr_pid"
+	# Released, but still open: no close event; the retry finds it free.
+	flock -u 8
+	finish_pr
+	exec 8>&-
 	expect_status 0
 	expect_line 'working \(1 promise\)'
 }

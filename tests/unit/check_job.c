@@ -232,6 +232,25 @@ START_TEST(test_job_stop_again_kills_at_once)
 }
 END_TEST
 
+START_TEST(test_job_stop_keeps_the_timeout_of_a_job_already_ending_on_it)
+{
+	struct sent sent = { 0 };
+	struct job job;
+
+	start(&job);
+	handle(&job, JOB_DEADLINE, 102, 0, &sent);
+	ck_assert_int_eq(job.state, JOB_TERMINATING);
+	handle(&job, JOB_STOP, 102, 100000000, &sent);
+	ck_assert_int_eq(job.state, JOB_TERMINATING);
+	ck_assert_uint_eq(sent.count, 2);
+	handle(&job, JOB_STOP_AGAIN, 102, 200000000, &sent);
+	ck_assert_int_eq(job.state, JOB_KILLED);
+	ASSERT_SENT(&sent, SIGTERM, SIGCONT, SIGKILL);
+	ck_assert(job.timed_out);
+	ck_assert(!job.interrupted);
+}
+END_TEST
+
 START_TEST(test_job_stop_during_draining_is_ignored)
 {
 	struct sent sent = { 0 };
@@ -315,6 +334,7 @@ Suite *job_suite(void)
 	tcase_add_test(tc, test_job_exit_without_eof_drains_until_the_drain_deadline);
 	tcase_add_test(tc, test_job_exit_after_sigterm_drains_and_stays_timed_out);
 	tcase_add_test(tc, test_job_stop_terminates_a_running_job_and_marks_it_interrupted);
+	tcase_add_test(tc, test_job_stop_keeps_the_timeout_of_a_job_already_ending_on_it);
 	tcase_add_test(tc, test_job_stop_again_kills_at_once);
 	tcase_add_test(tc, test_job_stop_during_draining_is_ignored);
 	tcase_add_test(tc, test_job_run_deadline_before_the_timeout_cuts_the_job);

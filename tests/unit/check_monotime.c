@@ -51,6 +51,14 @@ START_TEST(test_monotime_until_is_never_negative)
 }
 END_TEST
 
+START_TEST(test_monotime_sub_borrows_and_stops_at_zero)
+{
+	ASSERT_TIME(monotime_sub(helper_time(5, 200000000), 1.5), 3, 700000000);
+	ASSERT_TIME(monotime_sub(helper_time(5, 0), 0), 5, 0);
+	ASSERT_TIME(monotime_sub(helper_time(1, 0), 2.25), 0, 0);
+}
+END_TEST
+
 START_TEST(test_monotime_now_never_goes_back)
 {
 	struct timespec first = monotime_now(), second = monotime_now();
@@ -70,6 +78,7 @@ Suite *monotime_suite(void)
 	tcase_add_test(tc, test_monotime_before_is_strict);
 	tcase_add_test(tc, test_monotime_seconds_between_two_points);
 	tcase_add_test(tc, test_monotime_until_is_never_negative);
+	tcase_add_test(tc, test_monotime_sub_borrows_and_stops_at_zero);
 	tcase_add_test(tc, test_monotime_now_never_goes_back);
 	suite_add_tcase(suite, tc);
 	return suite;
