@@ -7,6 +7,7 @@
 #define PROMISE_RUN_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Returns a NUL-terminated copy of `bytes` in which every ill-formed UTF-8
@@ -15,6 +16,12 @@
  * `length` is not NULL.  NULL with errno ENOMEM on allocation failure.
  */
 char *utf8_sanitize(const unsigned char *bytes, size_t size, size_t *length);
+
+/*
+ * Writes the UTF-8 of code point `code` (at most U+10FFFF, no surrogate)
+ * to `out`, which has room for 4 bytes; returns how many it wrote.
+ */
+size_t utf8_put(unsigned char *out, uint32_t code);
 
 /* The number of characters in valid UTF-8 text of `size` bytes. */
 size_t utf8_count(const char *text, size_t size);

@@ -265,31 +265,6 @@ int json_find(const char *text, size_t size, const char *const *path,
 	return 0;
 }
 
-/* Appends the UTF-8 of `code` to `out`. */
-static size_t put_utf8(unsigned char *out, uint32_t code)
-{
-	if (code < 0x80) {
-		out[0] = (unsigned char)code;
-		return 1;
-	}
-	if (code < 0x800) {
-		out[0] = (unsigned char)(0xC0 | code >> 6);
-		out[1] = (unsigned char)(0x80 | (code & 0x3F));
-		return 2;
-	}
-	if (code < 0x10000) {
-		out[0] = (unsigned char)(0xE0 | code >> 12);
-		out[1] = (unsigned char)(0x80 | (code >> 6 & 0x3F));
-		out[2] = (unsigned char)(0x80 | (code & 0x3F));
-		return 3;
-	}
-	out[0] = (unsigned char)(0xF0 | code >> 18);
-	out[1] = (unsigned char)(0x80 | (code >> 12 & 0x3F));
-	out[2] = (unsigned char)(0x80 | (code >> 6 & 0x3F));
-	out[3] = (unsigned char)(0x80 | (code & 0x3F));
-	return 4;
-}
-
 char *json_string(const struct json_value *value)
 {
 	/* A checked string: quotes around, escapes well formed. */
@@ -332,7 +307,7 @@ char *json_string(const struct json_value *value)
 			/* A lone surrogate is no character: U+FFFD. */
 			if (code >= 0xD800 && code <= 0xDFFF)
 				code = 0xFFFD;
-			used += put_utf8(raw + used, code);
+			used += utf8_put(raw + used, code);
 			break;
 		}
 		default: raw[used++] = (unsigned char)at[-1]; break;

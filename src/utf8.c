@@ -96,3 +96,27 @@ size_t utf8_count(const char *text, size_t size)
 			count++;
 	return count;
 }
+
+size_t utf8_put(unsigned char *out, uint32_t code)
+{
+	if (code < 0x80) {
+		out[0] = (unsigned char)code;
+		return 1;
+	}
+	if (code < 0x800) {
+		out[0] = (unsigned char)(0xC0 | code >> 6);
+		out[1] = (unsigned char)(0x80 | (code & 0x3F));
+		return 2;
+	}
+	if (code < 0x10000) {
+		out[0] = (unsigned char)(0xE0 | code >> 12);
+		out[1] = (unsigned char)(0x80 | (code >> 6 & 0x3F));
+		out[2] = (unsigned char)(0x80 | (code & 0x3F));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xF0 | code >> 18);
+	out[1] = (unsigned char)(0x80 | (code >> 12 & 0x3F));
+	out[2] = (unsigned char)(0x80 | (code >> 6 & 0x3F));
+	out[3] = (unsigned char)(0x80 | (code & 0x3F));
+	return 4;
+}

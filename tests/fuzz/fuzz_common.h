@@ -118,31 +118,6 @@ static inline size_t fuzz_utf8_chars(const void *text, size_t size)
 	return count;
 }
 
-/* Appends the UTF-8 of code point `code` (no surrogate) to `out`. */
-static inline size_t fuzz_put_utf8(unsigned char *out, uint32_t code)
-{
-	if (code < 0x80) {
-		out[0] = (unsigned char)code;
-		return 1;
-	}
-	if (code < 0x800) {
-		out[0] = (unsigned char)(0xC0 | code >> 6);
-		out[1] = (unsigned char)(0x80 | (code & 0x3F));
-		return 2;
-	}
-	if (code < 0x10000) {
-		out[0] = (unsigned char)(0xE0 | code >> 12);
-		out[1] = (unsigned char)(0x80 | (code >> 6 & 0x3F));
-		out[2] = (unsigned char)(0x80 | (code & 0x3F));
-		return 3;
-	}
-	out[0] = (unsigned char)(0xF0 | code >> 18);
-	out[1] = (unsigned char)(0x80 | (code >> 12 & 0x3F));
-	out[2] = (unsigned char)(0x80 | (code >> 6 & 0x3F));
-	out[3] = (unsigned char)(0x80 | (code & 0x3F));
-	return 4;
-}
-
 /* A tiny deterministic generator (xorshift64*), seeded from the input. */
 static inline uint64_t fuzz_next(uint64_t *state)
 {

@@ -238,7 +238,7 @@ static void check_yaml(const char *text, const char *clean)
 			low = hex_digit((char)c[3]);
 			FUZZ_CHECK(high >= 0 && low >= 0, "yaml: bad \\x");
 			/* \xHH is the character U+00HH. */
-			used += fuzz_put_utf8(back + used,
+			used += utf8_put(back + used,
 					      (uint32_t)(high * 16 + low));
 			i += 4;
 			break;

@@ -115,7 +115,7 @@ static char *reference_string(const char *start, size_t length)
 		}
 		if (code >= 0xD800 && code <= 0xDFFF)
 			code = 0xFFFD;
-		used += fuzz_put_utf8(raw + used, (uint32_t)code);
+		used += utf8_put(raw + used, (uint32_t)code);
 	}
 	text = utf8_sanitize(raw, used, NULL);
 	FUZZ_CHECK(text, "out of memory");

@@ -37,7 +37,7 @@ static unsigned char *reference(const uint8_t *bytes, size_t size,
 
 		if (i == size) {                /* end of queue */
 			if (needed) {
-				used += fuzz_put_utf8(out + used, 0xFFFD);
+				used += utf8_put(out + used, 0xFFFD);
 				++*chars;
 				needed = 0;
 			}
@@ -47,7 +47,7 @@ static unsigned char *reference(const uint8_t *bytes, size_t size,
 		if (needed == 0) {
 			i++;
 			if (byte <= 0x7F) {
-				used += fuzz_put_utf8(out + used,
+				used += utf8_put(out + used,
 						      byte ? byte : 0xFFFD);
 				++*chars;
 			} else if (byte >= 0xC2 && byte <= 0xDF) {
@@ -68,7 +68,7 @@ static unsigned char *reference(const uint8_t *bytes, size_t size,
 				needed = 3;
 				code = byte & 0x7;
 			} else {
-				used += fuzz_put_utf8(out + used, 0xFFFD);
+				used += utf8_put(out + used, 0xFFFD);
 				++*chars;
 			}
 			continue;
@@ -79,7 +79,7 @@ static unsigned char *reference(const uint8_t *bytes, size_t size,
 			needed = seen = 0;
 			lower = 0x80;
 			upper = 0xBF;
-			used += fuzz_put_utf8(out + used, 0xFFFD);
+			used += utf8_put(out + used, 0xFFFD);
 			++*chars;
 			continue;
 		}
@@ -89,7 +89,7 @@ static unsigned char *reference(const uint8_t *bytes, size_t size,
 		code = code << 6 | (byte & 0x3F);
 		if (++seen != needed)
 			continue;
-		used += fuzz_put_utf8(out + used, code);
+		used += utf8_put(out + used, code);
 		++*chars;
 		code = 0;
 		needed = seen = 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The promise-run authors */
 /* utf8: any bytes made into well-formed UTF-8 text. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,30 @@ START_TEST(test_utf8_length_may_be_null)
 }
 END_TEST
 
+/* Encodes `code` and compares the bytes with `expected`. */
+static void assert_put(uint32_t code, const char *expected)
+{
+	unsigned char out[4];
+	size_t size = utf8_put(out, code);
+
+	ck_assert_uint_eq(size, strlen(expected));
+	ck_assert_mem_eq(out, expected, size);
+}
+
+START_TEST(test_utf8_put_encodes_each_length_at_its_bounds)
+{
+	assert_put(0x41, "A");
+	assert_put(0x7F, "\x7f");
+	assert_put(0x80, "\xc2\x80");
+	assert_put(0x7FF, "\xdf\xbf");
+	assert_put(0x800, "\xe0\xa0\x80");
+	assert_put(0xFFFD, FFFD);
+	assert_put(0xFFFF, "\xef\xbf\xbf");
+	assert_put(0x10000, "\xf0\x90\x80\x80");
+	assert_put(0x10FFFF, "\xf4\x8f\xbf\xbf");
+}
+END_TEST
+
 START_TEST(test_utf8_count_counts_characters)
 {
 	static const char text[] = "h\xc3\xa9llo \xe2\x82\xac\xf0\x9d\x84\x9e";
@@ -97,6 +122,7 @@ Suite *utf8_suite(void)
 	tcase_add_test(tc, test_utf8_replaces_each_maximal_invalid_subpart);
 	tcase_add_test(tc, test_utf8_refuses_overlong_forms_surrogates_and_beyond_u_10ffff);
 	tcase_add_test(tc, test_utf8_length_may_be_null);
+	tcase_add_test(tc, test_utf8_put_encodes_each_length_at_its_bounds);
 	tcase_add_test(tc, test_utf8_count_counts_characters);
 	suite_add_tcase(suite, tc);
 	return suite;
