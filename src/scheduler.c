@@ -46,6 +46,7 @@ struct scheduler {
 	struct home *homes;
 	struct runner runner;
 	int inotify_fd;
+	struct timespec next_lock_try;      /* for homes waiting for a lock */
 	size_t first_open;                  /* homes before it are all given out */
 	/* The text report, in home order, as results come. */
 	bool text;
@@ -370,13 +371,17 @@ static bool all_done(const struct scheduler *s)
 	return s->runner.running == 0;
 }
 
-/* Waiting homes whose lock may be free: try them again. */
+/*
+ * Waiting homes whose lock may be free (an event, or the time to retry
+ * came): try them again.
+ */
 static void lock_events(struct scheduler *s)
 {
 	char events[4096];
 
 	while (fdio_read(s->inotify_fd, events, sizeof events) > 0)
 		;
+	s->next_lock_try = monotime_add(monotime_now(), LOCK_RETRY);
 	for (size_t i = 0; i < s->report.count; i++)
 		home_lock_freed(&s->homes[i]);
 }
@@ -387,7 +392,7 @@ static bool wait_once(struct scheduler *s)
 	struct pollfd polls[3];
 	nfds_t count = 0;
 	int out_index = -1, progress_index = -1, lock_index = -1;
-	struct timespec wake, progress_wake, lock_retry, *wake_at = NULL;
+	struct timespec wake, progress_wake, *wake_at = NULL;
 	struct signals_news news;
 
 	if (s->text && outq_pending(&s->out)) {
@@ -408,11 +413,9 @@ static bool wait_once(struct scheduler *s)
 	if (s->has_deadline && !s->deadline_passed &&
 	    (!wake_at || monotime_before(s->end, *wake_at)))
 		wake = s->end, wake_at = &wake;
-	if (lock_index >= 0) {
-		lock_retry = monotime_add(monotime_now(), LOCK_RETRY);
-		if (!wake_at || monotime_before(lock_retry, *wake_at))
-			wake = lock_retry, wake_at = &wake;
-	}
+	if (lock_index >= 0 &&
+	    (!wake_at || monotime_before(s->next_lock_try, *wake_at)))
+		wake = s->next_lock_try, wake_at = &wake;
 	if (runner_wait(&s->runner, polls, count, wake_at, &news) < 0) {
 		complain("cannot wait for the promises: %s", strerror(errno));
 		s->broken = true;
@@ -427,8 +430,9 @@ static bool wait_once(struct scheduler *s)
 		if (s->out.error == EPIPE && !s->stopping)
 			stop(s, SIGPIPE, 1);
 	}
-	if (lock_index >= 0 && (polls[lock_index].revents ||
-				!monotime_before(monotime_now(), lock_retry)))
+	if (lock_index >= 0 &&
+	    (polls[lock_index].revents ||
+	     !monotime_before(monotime_now(), s->next_lock_try)))
 		lock_events(s);
 	if (progress_index >= 0 && polls[progress_index].revents)
 		progress_write_ready(&s->progress);

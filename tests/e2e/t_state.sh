@@ -159,6 +159,22 @@ test_wait_notices_an_unlock_that_does_not_close_the_lock() {
 	expect_line 'working \(1 promise\)'
 }
 
+test_the_lock_retry_comes_even_while_other_promises_keep_the_loop_busy() {
+	hold_lock
+	promise home a "touch $WORK/locked-home-ran"
+	# Another home's promise writes all the time, and ends only once the
+	# waiting home has run: it times out if the retry never comes.
+	make_instance busy
+	promise busy chatter "while [ ! -e $WORK/locked-home-ran ]; do echo x; sleep 0.1; done"
+	start_pr --wait -t 10 home busy 8>&-
+	wait_for_lock_wait "$pr_pid"
+	flock -u 8
+	finish_pr
+	exec 8>&-
+	expect_status 0
+	expect_line '^working \(2 instances\)$'
+}
+
 test_sigint_while_waiting_for_the_lock_exits_130() {
 	make_instance home
 	promise home a "touch $WORK/ran"
