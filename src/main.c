@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,27 @@ static int exit_status(const struct scheduler_verdict *verdict)
 						       : EXIT_WORKING;
 }
 
+/* --user: for root only, and a user that exists; -1 after saying why. */
+static int check_user_option(const char *name)
+{
+	struct passwd *user;
+
+	if (geteuid() != 0) {
+		complain("option '--user' needs promise-run to run as root");
+		return -1;
+	}
+	errno = 0;
+	user = getpwnam(name);
+	if (user)
+		return 0;
+	if (errno == 0 || errno == ENOENT || errno == ESRCH)
+		complain("option '--user': no user is named '%s'", name);
+	else
+		complain("option '--user': cannot look up '%s': %s", name,
+			 strerror(errno));
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options options;
@@ -110,8 +132,7 @@ int main(int argc, char **argv)
 		cli_release(&options);
 		return status;
 	}
-	if (options.user && geteuid() != 0) {
-		complain("option '--user' needs promise-run to run as root");
+	if (options.user && check_user_option(options.user) < 0) {
 		cli_release(&options);
 		return EXIT_BROKEN;
 	}

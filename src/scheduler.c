@@ -25,10 +25,11 @@
 #include "progress.h"
 #include "report_text.h"
 #include "runner.h"
+#include "value.h"
 
 /* A state write is begun only this long before the nearest deadline. */
 #define COMMIT_MARGIN 0.05
-/* What --deadline keeps for the state files and the report. */
+/* What --deadline keeps for the state files and the report, at most. */
 #define DEADLINE_RESERVE 0.2
 /*
  * How often a waiting home tries its lock even without an event: a
@@ -629,6 +630,40 @@ static void release(struct scheduler *s)
 	fdio_close_quietly(s->inotify_fd);
 }
 
+/* What a deadline keeps for the state files and the report: at most half. */
+static double deadline_reserve(double deadline)
+{
+	return deadline / 2 < DEADLINE_RESERVE ? deadline / 2 : DEADLINE_RESERVE;
+}
+
+/*
+ * A deadline too short to start and still stop a promise would run
+ * nothing and call every promise "not run": it is refused at once,
+ * naming where it was given.
+ */
+static bool deadline_leaves_no_time(const struct setting_values *run,
+                                    const struct config *operator_config)
+{
+	const struct setting_value *given = &run->values[SETTING_DEADLINE];
+	double kill_after = run->values[SETTING_KILL_AFTER].seconds;
+	char deadline[32], kept[32], stopping[32];
+
+	if (given->seconds - deadline_reserve(given->seconds) >
+	    kill_after + JOB_DRAIN_SECONDS)
+		return false;
+	value_format_seconds(given->seconds, deadline, sizeof deadline);
+	value_format_seconds(deadline_reserve(given->seconds), kept,
+			     sizeof kept);
+	value_format_seconds(kill_after, stopping, sizeof stopping);
+	if (given->source == SOURCE_CONFIG && operator_config)
+		complain("%s: deadline %ss leaves no time to run a promise (%ss is kept for the state and the report, and stopping one takes its kill-after, %ss, and 0.1s more)",
+			 operator_config->path, deadline, kept, stopping);
+	else
+		complain("option '--deadline': %ss leaves no time to run a promise (%ss is kept for the state and the report, and stopping one takes its kill-after, %ss, and 0.1s more)",
+			 deadline, kept, stopping);
+	return true;
+}
+
 static void erase_progress(void *context)
 {
 	progress_clear(context);
@@ -671,14 +706,10 @@ void scheduler_run(const struct scheduler_input *input,
 		  use_color(s.cli->color);
 	if (s.run.values[SETTING_DEADLINE].seconds > 0) {
 		s.has_deadline = true;
-		/* What is kept for the state and the report, at most half. */
-		double reserve = s.run.values[SETTING_DEADLINE].seconds / 2;
+		double deadline = s.run.values[SETTING_DEADLINE].seconds;
 
-		if (reserve > DEADLINE_RESERVE)
-			reserve = DEADLINE_RESERVE;
 		s.end = monotime_add(s.started,
-				     s.run.values[SETTING_DEADLINE].seconds -
-					     reserve);
+				     deadline - deadline_reserve(deadline));
 	}
 	progress_init(&s.progress, STDERR_FILENO,
 		      s.cli->action == CLI_RUN && s.cli->verbosity != CLI_QUIET);
@@ -701,6 +732,11 @@ void scheduler_run(const struct scheduler_input *input,
 	    s.report.count > 1) {
 		complain("option '--log-folder': an absolute folder is for one instance home, not %zu",
 			 s.report.count);
+		s.broken = true;
+		goto out;
+	}
+	if (s.has_deadline && s.cli->action == CLI_RUN &&
+	    deadline_leaves_no_time(&s.run, input->operator_config)) {
 		s.broken = true;
 		goto out;
 	}

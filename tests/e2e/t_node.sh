@@ -91,6 +91,25 @@ test_per_home_timeouts_hold_under_the_shared_pool() {
 		>/dev/null <<<"$out" || fail "the timeouts"
 }
 
+test_a_deadline_too_short_to_stop_a_promise_is_refused() {
+	make_instance home
+	promise home a "touch $WORK/ran"
+	run_pr --deadline 1.3 home
+	expect_status 1
+	[[ $err == "promise-run: option '--deadline': 1.3s leaves no time to run a promise (0.2s is kept for the state and the report, and stopping one takes its kill-after, 1s, and 0.1s more)" ]] ||
+		fail "not the one line expected"
+	[[ -z $out && ! -e ran ]] || fail "something ran"
+	printf '[run]\ndeadline = 0.5\nkill-after = 0.2\n' >op.conf
+	run_pr -c op.conf home
+	expect_status 1
+	[[ $err == "promise-run: op.conf: deadline 0.5s leaves no time to run a promise (0.2s is kept for the state and the report, and stopping one takes its kill-after, 0.2s, and 0.1s more)" ]] ||
+		fail "not the one line expected, for the file"
+	# With a shorter kill-after, the same deadline leaves time.
+	run_pr --deadline 1.3 -k 0.5 home
+	expect_status 0
+	[[ -e ran ]] || fail "the promise did not run"
+}
+
 test_the_deadline_stops_running_promises_and_reports_the_queued_ones() {
 	make_instance home
 	promise home a-hang 'exec sleep 30'
