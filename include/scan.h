@@ -68,6 +68,9 @@ int scan_plugins(int plugin_fd, struct promise_list *list);
 
 void scan_release(struct promise_list *list);
 
+/* Whether some promise of `list` has the file name `name`. */
+bool scan_has_promise(const struct promise_list *list, const char *name);
+
 /* The title of a promise file name, as slapgrid makes it; malloc'd. */
 char *scan_title(const char *name);
 

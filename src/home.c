@@ -108,18 +108,19 @@ static void warn_same_titles(const struct home_report *report)
 	}
 }
 
-/* Warns of each [promise:NAME] section that names no promise. */
+/*
+ * Warns of each [promise:NAME] section of a home's own file that names no
+ * promise of the home (the operator's file serves every home: the
+ * scheduler warns of its sections that name none in any).
+ */
 static void warn_unknown_sections(const struct config *config,
                                   const struct home_report *report)
 {
-	for (size_t i = 0; config && i < config->promise_count; i++) {
+	for (size_t i = 0; config && !config->operator &&
+			   i < config->promise_count; i++) {
 		const struct promise_config *section = &config->promises[i];
-		bool found = false;
 
-		for (size_t p = 0; p < report->list.count && !found; p++)
-			found = strcmp(report->list.promises[p].name,
-				       section->name) == 0;
-		if (!found)
+		if (!scan_has_promise(&report->list, section->name))
 			complain("warning: %s:%d: [promise:%s] names no promise in '%s'",
 				 config->path, section->line, section->name,
 				 report->promise_dir);

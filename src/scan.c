@@ -317,6 +317,14 @@ int scan_plugins(int plugin_fd, struct promise_list *list)
 	return saved_errno ? -1 : 0;
 }
 
+bool scan_has_promise(const struct promise_list *list, const char *name)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (strcmp(list->promises[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 void scan_release(struct promise_list *list)
 {
 	for (size_t i = 0; i < list->count; i++) {

@@ -66,18 +66,24 @@ struct scheduler {
 	bool broken;
 	struct timespec started;
 	bool *only_found;                   /* per --only name: seen in a home */
+	bool *section_found;                /* per operator's [promise:NAME] */
 };
 
-/* Prepares a home, and notes which --only names its promises answer. */
+/*
+ * Prepares a home, and notes which --only names and sections of the
+ * operator's file its promises answer.
+ */
 static void prepare_home(struct scheduler *s, size_t index)
 {
 	const struct promise_list *list = &s->report.homes[index].list;
+	const struct config *config = s->in->operator_config;
 
 	home_prepare(&s->homes[index]);
 	for (size_t n = 0; n < s->cli->only.count; n++)
-		for (size_t p = 0; p < list->count && !s->only_found[n]; p++)
-			s->only_found[n] = strcmp(list->promises[p].name,
-						  s->cli->only.words[n]) == 0;
+		s->only_found[n] |= scan_has_promise(list, s->cli->only.words[n]);
+	for (size_t n = 0; config && n < config->promise_count; n++)
+		s->section_found[n] |= scan_has_promise(
+			list, config->promises[n].name);
 }
 
 /* Takes every outcome the runner has, as results. */
@@ -497,9 +503,17 @@ static int resolve_homes(struct scheduler *s)
 	return 0;
 }
 
-/* An --only name that names no promise in any home is a mistake. */
-static void check_only_names(struct scheduler *s)
+/*
+ * An --only name that names no promise in any home is a mistake; a
+ * section of the operator's file that names none is worth a warning.
+ * Known only once every home was prepared: not after a stop.
+ */
+static void check_names(struct scheduler *s)
 {
+	const struct config *config = s->in->operator_config;
+
+	if (s->stopping || s->deadline_passed)
+		return;
 	for (size_t n = 0; n < s->cli->only.count; n++) {
 		if (!s->only_found[n]) {
 			complain("option '--only': no promise is named '%s' in any instance home",
@@ -507,6 +521,11 @@ static void check_only_names(struct scheduler *s)
 			s->broken = true;
 		}
 	}
+	for (size_t n = 0; config && n < config->promise_count; n++)
+		if (!s->section_found[n])
+			complain("warning: %s:%d: [promise:%s] names no promise in any instance home",
+				 config->path, config->promises[n].line,
+				 config->promises[n].name);
 }
 
 /* --list: each home's plan, as it would run now; nothing is written. */
@@ -626,6 +645,7 @@ static void release(struct scheduler *s)
 	free(s->report.homes);
 	free(s->report.host);
 	free(s->only_found);
+	free(s->section_found);
 	outq_release(&s->out);
 	fdio_close_quietly(s->inotify_fd);
 }
@@ -715,7 +735,12 @@ void scheduler_run(const struct scheduler_input *input,
 		      s.cli->action == CLI_RUN && s.cli->verbosity != CLI_QUIET);
 	complain_before(erase_progress, &s.progress);
 	s.only_found = calloc(s.cli->only.count + 1, sizeof *s.only_found);
-	if (!s.report.host || !s.only_found || resolve_homes(&s) < 0 ||
+	s.section_found = calloc((input->operator_config
+					  ? input->operator_config->promise_count
+					  : 0) + 1,
+				 sizeof *s.section_found);
+	if (!s.report.host || !s.only_found || !s.section_found ||
+	    resolve_homes(&s) < 0 ||
 	    outq_init(&s.out, s.cli->output ? -1 : STDOUT_FILENO) < 0) {
 		complain("out of memory");
 		s.broken = true;
@@ -759,7 +784,7 @@ void scheduler_run(const struct scheduler_input *input,
 		list_homes(&s);
 	else
 		run_loop(&s);
-	check_only_names(&s);
+	check_names(&s);
 	runner_release(&s.runner);
 	progress_clear(&s.progress);
 	if (s.stopping && s.stop_signal && s.stop_signal != SIGPIPE)

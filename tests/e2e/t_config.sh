@@ -95,6 +95,11 @@ test_the_shipped_example_config_is_valid() {
 	expect_status 0
 	expect_line '^promise +timeout 20s \(config\) +check-frontend-listening$'
 	[[ -z $err ]] || fail "warnings: $err"
+	# As a home's own file, as it is: not a warning either.
+	cp "$REPO/etc/promise-run.conf" home/etc/promise-run.conf
+	run_pr -q home
+	expect_status 0
+	[[ -z $err && -z $out ]] || fail "as a home's file, it says something"
 }
 
 test_config_option_and_its_errors() {
@@ -122,6 +127,19 @@ test_a_section_for_no_promise_is_a_warning() {
 	# The line is that of the section's first key: inih does not report
 	# a section header by itself.
 	expect_err "warning: $WORK/home/etc/promise-run.conf:2: \[promise:gone.sh\] names no promise"
+}
+
+test_the_operators_section_warns_only_when_no_home_has_its_promise() {
+	make_instance a
+	make_instance b
+	promise a p.sh 'exit 0'
+	promise b q.sh 'exit 0'
+	printf '[promise:p.sh]\ntimeout = 2\n[promise:gone.sh]\nskip = yes\n' >op.conf
+	run_pr -q -c op.conf a b
+	expect_status 0
+	# One line for the section no home answers; none for p.sh, which b lacks.
+	[[ $err == "promise-run: warning: op.conf:4: [promise:gone.sh] names no promise in any instance home" ]] ||
+		fail "not the one warning expected"
 }
 
 test_clean_env_leaves_only_the_documented_variables() {
