@@ -30,7 +30,27 @@ int escape_prometheus_label(FILE *out, const char *text);
  */
 int escape_yaml(FILE *out, const char *text);
 
-/* A TAP test point description: one line, no directive-starting '#'. */
+/*
+ * A TAP test point description: one line (controls as spaces), no
+ * directive-starting '#'.
+ */
 int escape_tap_description(FILE *out, const char *text);
+
+/*
+ * Text for a terminal, where an escape sequence would act: every control
+ * (C0, DEL and C1) shows as '?'.  With `indent`, the text is a block of
+ * lines, each written after `indent` and ended by a newline, tabs kept;
+ * without, one line.
+ */
+int escape_terminal(FILE *out, const char *text, const char *indent);
+
+/* Text on a monitoring plugin's lines: one line, '|' as U+00A6, controls '?'. */
+int escape_nagios_text(FILE *out, const char *text);
+
+/*
+ * A perfdata label, quotes not included: a quote doubled; '=', '|' and
+ * controls as '_'.
+ */
+int escape_nagios_label(FILE *out, const char *text);
 
 #endif

@@ -29,6 +29,18 @@ static int each_byte(FILE *out, const char *text, write_byte_fn *write_byte,
 	return 0;
 }
 
+/*
+ * The length of the control character at `c` in sanitized text: 1 for C0
+ * and DEL, 2 for C1 (U+0080 to U+009F, C2 80 to C2 9F), else 0.  A
+ * terminal acts on any of them (C1's U+009B is CSI).
+ */
+static size_t control_length(const unsigned char *c)
+{
+	if (*c < 0x20 || *c == 0x7f)
+		return 1;
+	return c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F ? 2 : 0;
+}
+
 static size_t json_byte(FILE *out, const unsigned char *c, void *context)
 {
 	(void)context;
@@ -76,7 +88,11 @@ static size_t xml_byte(FILE *out, const unsigned char *c, void *context)
 	case '>': fputs("&gt;", out); break;
 	case '"': fputs(attribute ? "&quot;" : "\"", out); break;
 	case '\'': fputs(attribute ? "&apos;" : "'", out); break;
-	case '\t': case '\n': case '\r':
+	case '\r':
+		/* A parser reads a raw CR as LF, anywhere. */
+		fputs("&#13;", out);
+		break;
+	case '\t': case '\n':
 		/* In attributes they would be normalised to spaces. */
 		if (attribute)
 			fprintf(out, "&#%d;", *c);
@@ -117,8 +133,8 @@ int escape_prometheus_label(FILE *out, const char *text)
 static size_t yaml_byte(FILE *out, const unsigned char *c, void *context)
 {
 	(void)context;
-	/* C1 controls (U+0080 to U+009F, C2 80 to C2 9F): not printable. */
-	if (c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F) {
+	/* C1 controls: not printable. */
+	if (control_length(c) == 2) {
 		fprintf(out, "\\x%02x", c[1]);
 		return 2;
 	}
@@ -156,13 +172,17 @@ int escape_yaml(FILE *out, const char *text)
 
 static size_t tap_byte(FILE *out, const unsigned char *c, void *context)
 {
+	size_t control = control_length(c);
+
 	(void)context;
+	if (control) {
+		fputc(' ', out);
+		return control;
+	}
 	if (*c == '#')
 		fputs("\\#", out);
 	else if (*c == '\\')
 		fputs("\\\\", out);
-	else if (*c < 0x20 || *c == 0x7f)
-		fputc(' ', out);
 	else
 		fputc(*c, out);
 	return 1;
@@ -171,4 +191,86 @@ static size_t tap_byte(FILE *out, const unsigned char *c, void *context)
 int escape_tap_description(FILE *out, const char *text)
 {
 	return each_byte(out, text, tap_byte, NULL);
+}
+
+/* The indent of every line of a block, or NULL for one line. */
+static size_t terminal_byte(FILE *out, const unsigned char *c, void *context)
+{
+	const char *indent = context;
+	size_t control = control_length(c);
+
+	if (indent && *c == '\n') {
+		/* A last newline ends the block: no empty line after it. */
+		fputc('\n', out);
+		if (c[1])
+			fputs(indent, out);
+		return 1;
+	}
+	if (indent && *c == '\t') {
+		fputc('\t', out);
+		return 1;
+	}
+	if (control) {
+		fputc('?', out);
+		return control;
+	}
+	fputc(*c, out);
+	return 1;
+}
+
+int escape_terminal(FILE *out, const char *text, const char *indent)
+{
+	size_t length = strlen(text);
+
+	if (!indent)
+		return each_byte(out, text, terminal_byte, NULL);
+	if (length == 0)
+		return 0;
+	fputs(indent, out);
+	if (each_byte(out, text, terminal_byte, (void *)indent) < 0)
+		return -1;
+	if (text[length - 1] != '\n')
+		fputc('\n', out);
+	return 0;
+}
+
+static size_t nagios_byte(FILE *out, const unsigned char *c, void *context)
+{
+	size_t control = control_length(c);
+
+	(void)context;
+	if (*c == '|')
+		fputs("\u00a6", out);          /* '|' starts the perfdata */
+	else if (*c == '\n')
+		fputc(' ', out);
+	else if (control)
+		fputc('?', out);
+	else
+		fputc(*c, out);
+	return control ? control : 1;
+}
+
+int escape_nagios_text(FILE *out, const char *text)
+{
+	return each_byte(out, text, nagios_byte, NULL);
+}
+
+static size_t nagios_label_byte(FILE *out, const unsigned char *c,
+                                void *context)
+{
+	size_t control = control_length(c);
+
+	(void)context;
+	if (*c == '\'')
+		fputs("''", out);
+	else if (*c == '=' || *c == '|' || control)
+		fputc('_', out);
+	else
+		fputc(*c, out);
+	return control ? control : 1;
+}
+
+int escape_nagios_label(FILE *out, const char *text)
+{
+	return each_byte(out, text, nagios_label_byte, NULL);
 }

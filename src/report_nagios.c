@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "escape.h"
 #include "report.h"
 
 enum { NAGIOS_OK, NAGIOS_WARNING, NAGIOS_CRITICAL, NAGIOS_UNKNOWN };
@@ -65,38 +66,19 @@ int report_nagios_status(const struct run_report *report)
 	return state;
 }
 
-/* Text on the plugin's lines: one line, no '|', no control character. */
-static void put_text(FILE *out, const char *text, bool one_line)
-{
-	for (; *text; text++) {
-		if (*text == '|')
-			fputs("\u00a6", out);
-		else if (*text == '\n' && one_line)
-			fputc(' ', out);
-		else if ((unsigned char)*text < 0x20 || *text == 0x7f)
-			fputc('?', out);
-		else
-			fputc(*text, out);
-	}
-}
-
-/* A perfdata label: in single quotes, a quote doubled, no '='. */
-static void put_label(FILE *out, const char *home, const char *promise)
+/* A perfdata label: HOME-BASENAME/PROMISE, in single quotes. */
+static int put_label(FILE *out, const char *home, const char *promise)
 {
 	const char *base = strrchr(home, '/');
-	const char *parts[] = { base && base[1] ? base + 1 : home, "/", promise };
 
 	fputc('\'', out);
-	for (size_t i = 0; i < 3; i++)
-		for (const char *c = parts[i]; *c; c++) {
-			if (*c == '\'')
-				fputs("''", out);
-			else if (*c == '=' || *c == '|' || (unsigned char)*c < 0x20)
-				fputc('_', out);
-			else
-				fputc(*c, out);
-		}
+	if (escape_nagios_label(out, base && base[1] ? base + 1 : home) < 0)
+		return -1;
+	fputc('/', out);
+	if (escape_nagios_label(out, promise) < 0)
+		return -1;
 	fputc('\'', out);
+	return 0;
 }
 
 int report_nagios(FILE *out, const struct run_report *report)
@@ -134,7 +116,9 @@ int report_nagios(FILE *out, const struct run_report *report)
 				continue;
 			fputs(first ? " | " : " ", out);
 			first = false;
-			put_label(out, home->home, home->list.promises[p].name);
+			if (put_label(out, home->home,
+				      home->list.promises[p].name) < 0)
+				return -1;
 			fprintf(out, "=%.6fs;;;0", result->execution_time);
 		}
 	}
@@ -144,24 +128,29 @@ int report_nagios(FILE *out, const struct run_report *report)
 
 		if (home->error) {
 			fputs("UNKNOWN: ", out);
-			put_text(out, home->home, true);
+			if (escape_nagios_text(out, home->home) < 0)
+				return -1;
 			fputs(" was not checked: ", out);
-			put_text(out, home->error, true);
+			if (escape_nagios_text(out, home->error) < 0)
+				return -1;
 			fputc('\n', out);
 			continue;
 		}
 		for (size_t p = 0; p < home->list.count; p++) {
+			const char *message = home->results[p].message;
+
 			if (!report_listed(home, p) || !home->results[p].failed)
 				continue;
 			fprintf(out, "%s: ", state_names[promise_state(home, p)]);
-			put_text(out, home->home, true);
+			if (escape_nagios_text(out, home->home) < 0)
+				return -1;
 			fputc(' ', out);
-			put_text(out, home->list.promises[p].name, true);
+			if (escape_nagios_text(out, home->list.promises[p].name) < 0)
+				return -1;
 			fputs(": ", out);
-			put_text(out, *home->results[p].message
-					      ? home->results[p].message
-					      : "(no output)",
-				 true);
+			if (escape_nagios_text(out, *message ? message
+							     : "(no output)") < 0)
+				return -1;
 			fputc('\n', out);
 		}
 	}

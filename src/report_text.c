@@ -31,38 +31,21 @@ static void put_colored(FILE *out, bool color, const char *code,
 		fprintf(out, "%-*s", width, text);
 }
 
-/* A file name on one line: control characters would break the layout. */
+/*
+ * A name on one line: a control character would break the layout, or act
+ * on a terminal.  Out of memory, a mark stands for it, never raw bytes.
+ */
 static void put_name(FILE *out, const char *name)
 {
-	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-		fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, out);
+	if (escape_terminal(out, name, NULL) < 0)
+		fputc('?', out);
 }
 
-/*
- * The message, every line indented under the name.  A promise's output
- * may hold any control character: on a terminal, an escape sequence
- * would act, so controls (C0 but tab, DEL, C1) show as '?'.
- */
+/* The message, every line indented under the name (see escape_terminal). */
 static void put_message(FILE *out, const char *message)
 {
-	const unsigned char *c = (const unsigned char *)message;
-
-	while (*c) {
-		fputs(message_indent, out);
-		for (; *c && *c != '\n'; c++) {
-			if (c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F) {
-				fputc('?', out);
-				c++;
-			} else if ((*c < 0x20 && *c != '\t') || *c == 0x7f) {
-				fputc('?', out);
-			} else {
-				fputc(*c, out);
-			}
-		}
-		fputc('\n', out);
-		if (*c == '\n')
-			c++;
-	}
+	if (escape_terminal(out, message, message_indent) < 0)
+		fprintf(out, "%s?\n", message_indent);
 }
 
 static const char *status_color(const struct promise_result *result)

@@ -42,3 +42,22 @@ test_crlf_is_folded() {
 	expect_line '^ +one$'
 	expect_line '^ +two$'
 }
+
+# A promise's name and output are the instance's: nothing in them may act
+# on the terminal or the monitoring line that shows them.
+test_no_control_character_of_an_instance_reaches_a_terminal_or_nagios() {
+	make_instance home
+	local name=$'p\e[2J\xc2\x9b1m\x7f\xff'
+	printf '#!/bin/sh\nprintf "out \\033]0;title\\007 \\302\\233 \\377 end"; exit 1\n' \
+		>"home/etc/promise/$name"
+	chmod +x "home/etc/promise/$name"
+	local controls=$'[\x01-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]'
+	for format in text nagios; do
+		run_pr -v -f "$format" home
+		expect_status 2
+		! LC_ALL=C grep -qE "$controls" <<<"$out" || fail "$format: a control character: $(od -c <<<"$out" | head -20)"
+		iconv -f UTF-8 -t UTF-8 <<<"$out" >/dev/null || fail "$format: not UTF-8"
+	done
+	expect_line "^CRITICAL: $WORK/home p\\?\\[2J\\?1m\\?�: out \\?\\]0;title\\? \\? � end$"
+	expect_line "^PROMISE-RUN CRITICAL .* \\| 'home/p_\\[2J_1m_�'="
+}

@@ -56,8 +56,9 @@ END_TEST
 
 START_TEST(test_escape_xml_text)
 {
+	/* A raw CR would be read back as LF. */
 	assert_escaped(xml_text, "<a href=\"x\"> & 'y'\n\t\r",
-		       "&lt;a href=\"x\"&gt; &amp; 'y'\n\t\r");
+		       "&lt;a href=\"x\"&gt; &amp; 'y'\n\t&#13;");
 }
 END_TEST
 
@@ -97,6 +98,45 @@ START_TEST(test_escape_tap_description_on_one_line_without_directive)
 {
 	assert_escaped(escape_tap_description, "a # TODO\nb\\c\r\t\x7f" "d",
 		       "a \\# TODO b\\\\c   d");
+	assert_escaped(escape_tap_description, "c1 \xc2\x9b" "2J", "c1  2J");
+}
+END_TEST
+
+static int terminal_line(FILE *out, const char *text)
+{
+	return escape_terminal(out, text, NULL);
+}
+
+static int terminal_block(FILE *out, const char *text)
+{
+	return escape_terminal(out, text, "  ");
+}
+
+START_TEST(test_escape_terminal_shows_every_control_as_a_question_mark)
+{
+	/* C0 (tab and newline too), DEL, C1 (8-bit CSI), invalid bytes. */
+	assert_escaped(terminal_line, "a\tb\nc\x1b[2J\x7f\xc2\x9b" "2J\xff\xc3\xa9",
+		       "a?b?c?[2J??2J\xef\xbf\xbd\xc3\xa9");
+	assert_escaped(terminal_line, "", "");
+}
+END_TEST
+
+START_TEST(test_escape_terminal_block_indents_each_line_and_keeps_tabs)
+{
+	assert_escaped(terminal_block, "one\ttab\n\ntwo\x1b[0m",
+		       "  one\ttab\n  \n  two?[0m\n");
+	/* A last newline ends the block: no empty line after it. */
+	assert_escaped(terminal_block, "one\n", "  one\n");
+	assert_escaped(terminal_block, "", "");
+}
+END_TEST
+
+START_TEST(test_escape_nagios_text_and_label)
+{
+	assert_escaped(escape_nagios_text, "a|b\nc\td\x7f\xc2\x9b\xff",
+		       "a\xc2\xa6" "b c?d??\xef\xbf\xbd");
+	assert_escaped(escape_nagios_label, "it's a=b|c\x7f\xc2\x85\n",
+		       "it''s a_b_c___");
 }
 END_TEST
 
@@ -113,6 +153,9 @@ Suite *escape_suite(void)
 	tcase_add_test(tc, test_escape_prometheus_label_value);
 	tcase_add_test(tc, test_escape_yaml_double_quoted_with_control_characters);
 	tcase_add_test(tc, test_escape_tap_description_on_one_line_without_directive);
+	tcase_add_test(tc, test_escape_terminal_shows_every_control_as_a_question_mark);
+	tcase_add_test(tc, test_escape_terminal_block_indents_each_line_and_keeps_tabs);
+	tcase_add_test(tc, test_escape_nagios_text_and_label);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
