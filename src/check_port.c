@@ -60,6 +60,46 @@ out:
 	return error;
 }
 
+/*
+ * Resolves HOST PORT before `deadline`: getaddrinfo_a, waited for with
+ * gai_suspend, since a resolver that does not answer would hold a plain
+ * getaddrinfo for its own timeouts (seconds, times the servers and
+ * attempts).  0, or an EAI_* code: EAI_AGAIN when the deadline came.
+ */
+static int resolve_before(const char *host, const char *port,
+                          const struct addrinfo *hints,
+                          struct timespec deadline,
+                          struct addrinfo **addresses)
+{
+	/*
+	 * Static: at the deadline the lookup may still run in glibc's
+	 * thread, which writes here; the check ends right after, with it.
+	 */
+	static struct gaicb request;
+	struct gaicb *requests[] = { &request };
+	int status;
+
+	request = (struct gaicb){ .ar_name = host, .ar_service = port,
+				  .ar_request = hints };
+	status = getaddrinfo_a(GAI_NOWAIT, requests, 1, NULL);
+	if (status != 0)
+		return status;
+	while ((status = gai_error(&request)) == EAI_INPROGRESS) {
+		struct timespec left = monotime_until(monotime_now(), deadline);
+
+		if (left.tv_sec == 0 && left.tv_nsec == 0) {
+			(void)gai_cancel(&request);
+			return EAI_AGAIN;
+		}
+		/* Its own return says nothing gai_error will not. */
+		(void)gai_suspend((const struct gaicb *const *)requests, 1,
+				  &left);
+	}
+	if (status == 0)
+		*addresses = request.ar_result;
+	return status;
+}
+
 /* Whether `port` is a number from 1 to 65535. */
 static bool valid_port(const char *port)
 {
@@ -93,20 +133,22 @@ enum check_status check_port(const struct check_port_options *options,
 			 options->port);
 		return CHECK_USAGE;
 	}
-	resolved = getaddrinfo(options->host, options->port, &hints,
-			       &addresses);
+	resolved = resolve_before(options->host, options->port, &hints,
+				  deadline, &addresses);
 	if (resolved != 0) {
 		snprintf(message, message_size, "%s on %s isn't listening (%s)",
 			 options->host, options->port,
 			 resolved == EAI_SYSTEM ? strerror(errno)
-						: gai_strerror(resolved));
+			 : !monotime_before(monotime_now(), deadline)
+				 ? "name resolution timed out"
+				 : gai_strerror(resolved));
 		return CHECK_UNREACHABLE;
 	}
 	/* Each address in turn, within one deadline for them all. */
 	for (const struct addrinfo *address = addresses; address;
 	     address = address->ai_next) {
 		error = connect_before(address, deadline);
-		if (error == 0 || error == ETIMEDOUT)
+		if (error == 0 || !monotime_before(monotime_now(), deadline))
 			break;
 	}
 	freeaddrinfo(addresses);

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,7 +139,8 @@ static CURLcode configure(CURL *handle, const struct check_url_options *options,
 	SET(CURLOPT_ERRORBUFFER, curl_error);
 	/* No SIGALRM for DNS timeouts: promise-run's signals stay its own. */
 	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_TIMEOUT_MS, (long)(options->timeout * 1000));
+	/* Rounded up: 0 would mean no timeout at all to libcurl. */
+	SET(CURLOPT_TIMEOUT_MS, (long)ceil(options->timeout * 1000));
 	SET(CURLOPT_FOLLOWLOCATION, 1L);
 	SET(CURLOPT_MAXREDIRS, 10L);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -157,6 +159,13 @@ static CURLcode configure(CURL *handle, const struct check_url_options *options,
 	if (options->key)
 		SET(CURLOPT_SSLKEY, options->key);
 #undef SET
+	/*
+	 * At the timeout, the cleanup does not wait for a name lookup that
+	 * still runs (libcurl 7.87 and later; an older one refuses the
+	 * option, and then waits).
+	 */
+	if (code == CURLE_OK)
+		(void)curl.easy_setopt(handle, CURLOPT_QUICK_EXIT, 1L);
 	return code;
 }
 
@@ -168,7 +177,7 @@ enum check_status check_url(const struct check_url_options *options,
 	enum check_status status = CHECK_WORKS;
 	const char *load_error = load_curl();
 	char wanted[128];
-	long code = 0;
+	long code = 0, redirects = 0;
 	CURLcode result;
 	CURL *handle;
 
@@ -197,8 +206,10 @@ enum check_status check_url(const struct check_url_options *options,
 	result = configure(handle, options, &search, curl_error);
 	if (result == CURLE_OK)
 		result = curl.easy_perform(handle);
-	if (result == CURLE_URL_MALFORMAT ||
-	    result == CURLE_UNSUPPORTED_PROTOCOL) {
+	/* A redirect to another scheme is the server's doing, not a usage error. */
+	(void)curl.easy_getinfo(handle, CURLINFO_REDIRECT_COUNT, &redirects);
+	if ((result == CURLE_URL_MALFORMAT ||
+	     result == CURLE_UNSUPPORTED_PROTOCOL) && redirects == 0) {
 		snprintf(message, message_size, "%s is not a valid URL: %s",
 			 options->url, *curl_error ? curl_error
 						   : curl.easy_strerror(result));

@@ -4,7 +4,7 @@
 Writes the port it listens on to PORT_FILE, then serves until killed:
   /ok        200 "hello world"       /missing   404
   /secret    401                     /redirect  302 to /ok
-  /hang      never answers
+  /hang      never answers           /to-ftp    302 to an ftp:// URL
 Usage: http_server.py PORT_FILE ADDRESS [CERT KEY [CLIENT_CA]]
 With CERT and KEY it speaks TLS; with CLIENT_CA it requires a client
 certificate signed by that CA.
@@ -26,11 +26,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "/ok": (200, b"hello world\n"),
             "/secret": (401, b"who are you?\n"),
             "/redirect": (302, b""),
+            "/to-ftp": (302, b""),
         }
         status, body = routes.get(self.path, (404, b"no such page\n"))
         self.send_response(status)
         if status == 302:
-            self.send_header("Location", "/ok")
+            self.send_header("Location", "ftp://127.0.0.1/file"
+                             if self.path == "/to-ftp" else "/ok")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -76,6 +76,14 @@ test_check_url_follows_redirects_and_checks_content() {
 	expect_line "does not contain 'goodbye'"
 }
 
+test_check_url_redirected_to_another_scheme_is_the_servers_fault() {
+	start_server plain 127.0.0.1
+	check check-url "http://127.0.0.1:$port/to-ftp"
+	expect_status 1
+	[[ -z $err ]] || fail "told as a usage error"
+	expect_line "^http://127\.0\.0\.1:$port/to-ftp is not available \(server not reachable\)\. .*ftp"
+}
+
 test_check_url_unreachable_exits_1_with_curls_reason() {
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	url="http://127.0.0.1:$port/"
@@ -89,6 +97,41 @@ test_check_url_times_out_on_a_server_that_never_answers() {
 	check check-url "http://127.0.0.1:$port/hang" --timeout 0.2
 	expect_status 1
 	expect_line 'server not reachable.*[Tt]imeout|timed out'
+	# Under a millisecond is still a timeout (libcurl reads 0 as none).
+	check check-url "http://127.0.0.1:$port/hang" --timeout 0.0004
+	expect_status 1
+	expect_line 'server not reachable.*[Tt]imeout|timed out'
+}
+
+# Name resolution is bounded by --timeout too: a name server that never
+# answers (a loopback socket that reads and says nothing), seen through a
+# resolv.conf of the test's own, in a mount namespace of its own.
+test_as_root_checks_give_up_on_a_silent_name_server_at_their_timeout() {
+	need_root
+	command -v unshare >/dev/null || skip "no unshare"
+	local address=127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))
+	python3 -c '
+import socket, sys, threading
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); udp.bind((sys.argv[1], 53))
+tcp = socket.socket(); tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+tcp.bind((sys.argv[1], 53)); tcp.listen(8)
+open(sys.argv[2], "w").close()
+threading.Event().wait()' "$address" "$WORK/dns.ready" &
+	servers+=" $!"
+	trap 'kill $servers 2>/dev/null; wait 2>/dev/null' EXIT
+	wait_for_file "$WORK/dns.ready"
+	printf 'nameserver %s\noptions timeout:5 attempts:3\n' "$address" >resolv.conf
+	out=$(timeout -s KILL 20 unshare -m sh -c '
+		mount --bind "$1/resolv.conf" /etc/resolv.conf || exit 99
+		"$2" check-port silent.example.com 80 --timeout 0.3; echo "port $?"
+		"$2" check-url http://silent.example.com/ --timeout 0.3; echo "url $?"' \
+		sh "$WORK" "$PROMISE_RUN" 2>&1)
+	status=$?
+	expect_status 0
+	expect_line '^silent\.example\.com on 80 isn.t listening \(name resolution timed out\)$'
+	expect_line '^port 1$'
+	expect_line '^http://silent\.example\.com/ is not available \(server not reachable\)\. Resolving timed out'
+	expect_line '^url 1$'
 }
 
 test_check_url_usage_errors_exit_3() {
