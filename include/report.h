@@ -91,6 +91,12 @@ enum report_verdict report_run_verdict(const struct run_report *report);
 /* "working", "not working", "not checked". */
 const char *report_verdict_name(enum report_verdict verdict);
 
+/*
+ * The mode a home was checked in, "test" or "anomaly"; NULL for a home
+ * not checked, whose mode may not even be known (its configuration).
+ */
+const char *report_mode_name(const struct home_report *home);
+
 /* Whether promise `index` of `home` is listed as a promise with a result. */
 bool report_listed(const struct home_report *home, size_t index);
 

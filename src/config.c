@@ -51,7 +51,7 @@ static char *read_line(char *buffer, int size, void *stream)
 {
 	struct parse *parse = stream;
 	const char *newline;
-	size_t length;
+	size_t length, content;
 
 	if (parse->text >= parse->end || parse->error_line)
 		return NULL;
@@ -63,8 +63,14 @@ static char *read_line(char *buffer, int size, void *stream)
 		reject(parse, "a NUL byte, which a configuration file cannot hold");
 		return NULL;
 	}
-	/* Room for a "\r\n" and the NUL, as inih's own limit counts. */
-	if (length + 2 > (size_t)size) {
+	/*
+	 * The characters of the line, its end not counted: with room left
+	 * for a "\r\n" and the NUL, as inih's own limit counts.
+	 */
+	content = length - (newline != NULL);
+	if (content > 0 && parse->text[content - 1] == '\r')
+		content--;
+	if (content > (size_t)size - 3) {
 		reject(parse, "line longer than %d characters", size - 3);
 		return NULL;
 	}

@@ -77,6 +77,13 @@ const char *report_verdict_name(enum report_verdict verdict)
 	return "not checked";
 }
 
+const char *report_mode_name(const struct home_report *home)
+{
+	if (home->error)
+		return NULL;
+	return home->plan.mode == MODE_ANOMALY ? "anomaly" : "test";
+}
+
 char *report_promise_path(const struct home_report *home, size_t index)
 {
 	char *path;

@@ -121,8 +121,9 @@ static int write_home(FILE *out, const struct home_report *home)
 		report_verdict_name(report_home_verdict(home)));
 	if (member(out, "error", home->error) < 0)
 		return -1;
-	fprintf(out, ", \"mode\": \"%s\", \"summary\": ",
-		home->plan.mode == MODE_ANOMALY ? "anomaly" : "test");
+	if (member(out, "mode", report_mode_name(home)) < 0)
+		return -1;
+	fputs(", \"summary\": ", out);
 	write_summary(out, &counts);
 	fputs(", \"promises\": [", out);
 	for (size_t i = 0; i < home->list.count; i++) {

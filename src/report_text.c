@@ -323,8 +323,11 @@ static int list_json_home(FILE *out, const struct home_report *home)
 	if (home->error ? escape_json(out, home->error) < 0
 			: fputs("null", out) < 0)
 		return -1;
-	fprintf(out, ", \"mode\": \"%s\", \"promises\": [",
-		home->plan.mode == MODE_ANOMALY ? "anomaly" : "test");
+	fputs(", \"mode\": ", out);
+	if (report_mode_name(home) ? escape_json(out, report_mode_name(home)) < 0
+				   : fputs("null", out) < 0)
+		return -1;
+	fputs(", \"promises\": [", out);
 	for (size_t i = 0; i < home->list.count; i++) {
 		const struct plan_entry *entry = &home->plan.entries[i];
 		bool runs = entry->disposition == PLAN_RUN;

@@ -208,6 +208,20 @@ START_TEST(test_config_a_longer_line_is_an_error_never_split)
 	free(text);
 	text = run_with_long_line(198, "");
 	ASSERT_REFUSED(text, false, "test.conf:2: line longer than 197 characters");
+	/* The line's end is not counted: the last line, without one, neither. */
+	text[6 + 198] = '\0';
+	ASSERT_REFUSED(text, false, "test.conf:2: line longer than 197 characters");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_config_a_line_of_197_characters_ended_by_crlf_is_read)
+{
+	char *text = run_with_long_line(197, "\r");
+	struct config config;
+
+	parse_ok(text, false, &config);
+	config_release(&config);
 	free(text);
 }
 END_TEST
@@ -404,6 +418,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_config_first_error_wins);
 	tcase_add_test(tc, test_config_a_line_of_197_characters_is_read);
 	tcase_add_test(tc, test_config_a_longer_line_is_an_error_never_split);
+	tcase_add_test(tc, test_config_a_line_of_197_characters_ended_by_crlf_is_read);
 	tcase_add_test(tc, test_config_a_nul_byte_is_an_error);
 	tcase_add_test(tc, test_config_run_wide_keys_of_a_home_file_are_ignored_with_warnings);
 	tcase_add_test(tc, test_config_run_wide_keys_of_the_operators_file_are_taken);

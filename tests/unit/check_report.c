@@ -176,7 +176,7 @@ START_TEST(test_report_json_of_a_run_with_every_kind_of_promise)
 		"   {\"name\": \"old.sh\", \"reason\": \"disabled in config\"},\n"
 		"   {\"name\": \"README\", \"reason\": \"not executable\"},\n"
 		"   {\"name\": \"etc/plugin/x.py\", \"reason\": \"Python plugin: run by slapgrid only, not by promise-run\"}]},\n"
-		"  {\"home\": \"/srv/slapgrid/slappart1\", \"verdict\": \"not checked\", \"error\": \"locked by another run\", \"mode\": \"test\", \"summary\": {\"promises\": 0, \"not-working\": 0, \"errors\": 0, \"timeouts\": 0, \"tolerated\": 0, \"cached\": 0, \"not-run\": 0, \"disabled\": 0}, \"promises\": [],\n"
+		"  {\"home\": \"/srv/slapgrid/slappart1\", \"verdict\": \"not checked\", \"error\": \"locked by another run\", \"mode\": null, \"summary\": {\"promises\": 0, \"not-working\": 0, \"errors\": 0, \"timeouts\": 0, \"tolerated\": 0, \"cached\": 0, \"not-run\": 0, \"disabled\": 0}, \"promises\": [],\n"
 		"  \"skipped\": []}]}\n");
 }
 END_TEST
