@@ -23,7 +23,4 @@ char *utf8_sanitize(const unsigned char *bytes, size_t size, size_t *length);
  */
 size_t utf8_put(unsigned char *out, uint32_t code);
 
-/* The number of characters in valid UTF-8 text of `size` bytes. */
-size_t utf8_count(const char *text, size_t size);
-
 #endif

@@ -65,10 +65,9 @@ static int plan_entry(const struct plan_input *input, const struct plan *plan,
 		   credentials_check_file(input->user, &promise->file, why,
 					  sizeof why) < 0) {
 		entry->disposition = PLAN_REFUSED;
-		if (asprintf(&entry->refusal, "refused: %s", why) < 0) {
-			entry->refusal = NULL;
+		entry->refusal = strdup(why);
+		if (!entry->refusal)
 			return -1;
-		}
 	} else if (plan->mode == MODE_ANOMALY && !input->force &&
 		   input->next_run_after &&
 		   input->now < input->next_run_after[index]) {

@@ -188,7 +188,9 @@ int result_from_plan(const struct plan_entry *entry,
 	case PLAN_REFUSED:
 		result->status = PROMISE_ERROR;
 		result->failed = true;
-		result->message = strdup(entry->refusal);
+		if (asprintf(&result->message, "refused: %s",
+			     entry->refusal) < 0)
+			result->message = NULL;
 		break;
 	case PLAN_CACHED:
 		result->status = PROMISE_CACHED;

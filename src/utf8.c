@@ -87,16 +87,6 @@ char *utf8_sanitize(const unsigned char *bytes, size_t size, size_t *length)
 	return text;
 }
 
-size_t utf8_count(const char *text, size_t size)
-{
-	size_t count = 0;
-
-	for (size_t i = 0; i < size; i++)
-		if (!is_continuation((unsigned char)text[i]))
-			count++;
-	return count;
-}
-
 size_t utf8_put(unsigned char *out, uint32_t code)
 {
 	if (code < 0x80) {

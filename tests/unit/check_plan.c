@@ -126,10 +126,10 @@ START_TEST(test_plan_refuses_files_someone_else_could_have_written)
 	make_plan(&input, &plan);
 	ck_assert_int_eq(plan.entries[0].disposition, PLAN_REFUSED);
 	ck_assert_str_eq(plan.entries[0].refusal,
-			 "refused: writable by every user");
+			 "writable by every user");
 	ck_assert_int_eq(plan.entries[1].disposition, PLAN_REFUSED);
 	ck_assert_str_eq(plan.entries[1].refusal,
-			 "refused: owned by uid 1001, not by root or slapuser0");
+			 "owned by uid 1001, not by root or slapuser0");
 	ck_assert_int_eq(plan.entries[2].disposition, PLAN_RUN);
 	ck_assert_ptr_null(plan.entries[2].refusal);
 	ck_assert_uint_eq(plan.to_run, 1);

@@ -576,7 +576,7 @@ static struct plan_entry list_entries[] = {
 	{ .disposition = PLAN_RUN,
 	  .timeout = { .source = SOURCE_CONFIG, .seconds = 600, .capped = true } },
 	{ .disposition = PLAN_REFUSED, .timeout = { .seconds = 20 },
-	  .refusal = "refused: writable by every user" },
+	  .refusal = "writable by every user" },
 	{ .disposition = PLAN_UNSELECTED, .timeout = { .seconds = 20 } },
 	{ .disposition = PLAN_CACHED, .timeout = { .seconds = 20 } },
 	{ .disposition = PLAN_RUN, .timeout = { .seconds = 0.25 } },
@@ -619,7 +619,7 @@ START_TEST(test_text_report_list_shows_each_timeout_and_why_others_do_not_run)
 		"== /srv/slapgrid/slappart9\n"
 		"promise timeout 3s (command line) a.sh\n"
 		"promise timeout 600s (config, capped by max-timeout) b.sh\n"
-		"refused c.sh: refused: writable by every user\n"
+		"refused c.sh: writable by every user\n"
 		"unselected d.sh: not named by --only\n"
 		"cached e.sh: not due (anomaly mode: its periodicity has not come)\n"
 		"promise timeout 0.25s (default) bad?name.sh\n"
@@ -665,7 +665,7 @@ START_TEST(test_report_list_json_says_why_each_promise_does_not_run)
 		"  {\"home\": \"/srv/slapgrid/slappart9\", \"error\": null, \"mode\": \"test\", \"promises\": [\n"
 		"   {\"name\": \"a.sh\", \"runs\": true, \"timeout\": 3, \"timeout-source\": \"command line\", \"capped\": false, \"reason\": null},\n"
 		"   {\"name\": \"b.sh\", \"runs\": true, \"timeout\": 600, \"timeout-source\": \"config\", \"capped\": true, \"reason\": null},\n"
-		"   {\"name\": \"c.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"refused: writable by every user\"},\n"
+		"   {\"name\": \"c.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"writable by every user\"},\n"
 		"   {\"name\": \"d.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not named by --only\"},\n"
 		"   {\"name\": \"e.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not due (anomaly mode: its periodicity has not come)\"},\n"
 		"   {\"name\": \"bad\\nname.sh\", \"runs\": true, \"timeout\": 0.25, \"timeout-source\": \"default\", \"capped\": false, \"reason\": null}],\n"

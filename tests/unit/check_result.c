@@ -378,7 +378,7 @@ START_TEST(test_result_from_plan_of_promises_that_do_not_run)
 {
 	struct plan_entry disabled = { .disposition = PLAN_DISABLED };
 	struct plan_entry refused = { .disposition = PLAN_REFUSED,
-				      .refusal = "refused: writable by every user" };
+				      .refusal = "writable by every user" };
 	struct plan_entry run = { .disposition = PLAN_RUN };
 	struct plan_entry unselected = { .disposition = PLAN_UNSELECTED };
 	struct timespec now = helper_time(1700000000, 7);

@@ -102,16 +102,6 @@ START_TEST(test_utf8_put_encodes_each_length_at_its_bounds)
 }
 END_TEST
 
-START_TEST(test_utf8_count_counts_characters)
-{
-	static const char text[] = "h\xc3\xa9llo \xe2\x82\xac\xf0\x9d\x84\x9e";
-
-	ck_assert_uint_eq(utf8_count(text, sizeof text - 1), 8);
-	ck_assert_uint_eq(utf8_count("", 0), 0);
-	ck_assert_uint_eq(utf8_count(FFFD FFFD, 6), 2);
-}
-END_TEST
-
 Suite *utf8_suite(void)
 {
 	Suite *suite = suite_create("utf8");
@@ -123,7 +113,6 @@ Suite *utf8_suite(void)
 	tcase_add_test(tc, test_utf8_refuses_overlong_forms_surrogates_and_beyond_u_10ffff);
 	tcase_add_test(tc, test_utf8_length_may_be_null);
 	tcase_add_test(tc, test_utf8_put_encodes_each_length_at_its_bounds);
-	tcase_add_test(tc, test_utf8_count_counts_characters);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
