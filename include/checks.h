@@ -69,10 +69,6 @@ int check_port_parse(int argc, char **argv, struct check_port_options *options,
 int check_url_main(int argc, char **argv);
 int check_port_main(int argc, char **argv);
 
-/* Shared by the checks: a formatted reason in `error`; returns -1. */
-int checks_fail(char *error, size_t error_size, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* The reason getopt stopped on a bad option, in `error`; returns -1. */
 int checks_option_error(int option, char **argv, char *error,
                         size_t error_size);

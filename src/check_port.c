@@ -12,6 +12,7 @@
 
 #include "checks.h"
 #include "monotime.h"
+#include "option_error.h"
 
 /*
  * Connects to one address before `deadline`: 0, or an errno value saying
@@ -206,7 +207,7 @@ int check_port_parse(int argc, char **argv, struct check_port_options *options,
 		}
 	}
 	if (argc - optind != 2)
-		return checks_fail(error, error_size, "HOST and PORT expected");
+		return option_fail(error, error_size, "HOST and PORT expected");
 	options->host = argv[optind];
 	options->port = argv[optind + 1];
 	return 0;

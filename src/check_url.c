@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "option_error.h"
 
 /*
  * libcurl is loaded with dlopen, only by check-url: linked in, its thirty
@@ -300,11 +301,11 @@ int check_url_parse(int argc, char **argv, struct check_url_options *options,
 			long code = strtol(optarg, &end, 10);
 
 			if (*end || end == optarg || code < 100 || code > 599)
-				return checks_fail(error, error_size,
+				return option_fail(error, error_size,
 					    "option '--expect' expects an HTTP status from 100 to 599, not '%s'",
 					    optarg);
 			if (options->expected_count == CHECK_MAX_EXPECTED)
-				return checks_fail(error, error_size,
+				return option_fail(error, error_size,
 					    "option '--expect' is given more than %d times",
 					    CHECK_MAX_EXPECTED);
 			options->expected[options->expected_count++] = code;
@@ -343,13 +344,13 @@ int check_url_parse(int argc, char **argv, struct check_url_options *options,
 		}
 	}
 	if (argc - optind != 1)
-		return checks_fail(error, error_size, argc == optind
+		return option_fail(error, error_size, argc == optind
 				    ? "no URL given"
 				    : "one URL expected, not %d words",
 			    argc - optind);
 	options->url = argv[optind];
 	if (!*options->url)
-		return checks_fail(error, error_size, "no URL given");
+		return option_fail(error, error_size, "no URL given");
 	return 0;
 }
 

@@ -5,38 +5,27 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "option_error.h"
 #include "value.h"
-
-int checks_fail(char *error, size_t error_size, const char *format, ...)
-{
-	va_list arguments;
-
-	va_start(arguments, format);
-	vsnprintf(error, error_size, format, arguments);
-	va_end(arguments);
-	return -1;
-}
 
 int checks_option_error(int option, char **argv, char *error,
                         size_t error_size)
 {
 	if (option == ':')
-		return checks_fail(error, error_size,
+		return option_fail(error, error_size,
 				   "option '%s' requires a value",
 				   argv[optind - 1]);
-	return checks_fail(error, error_size, "unknown option '%s'",
-			   argv[optind - 1]);
+	return option_refused(argv[optind - 1], error, error_size);
 }
 
 int checks_parse_timeout(const char *text, double *timeout, char *error,
                          size_t error_size)
 {
 	if (value_parse_seconds(text, timeout) < 0 || *timeout <= 0)
-		return checks_fail(error, error_size,
+		return option_fail(error, error_size,
 				   "option '--timeout' expects a number of seconds above 0, not '%s'",
 				   text);
 	return 0;

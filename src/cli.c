@@ -5,10 +5,11 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "option_error.h"
 
 /* The options that are not settings; settings use their table index. */
 enum {
@@ -105,16 +106,6 @@ const char *cli_usage(void)
 	return usage;
 }
 
-static int fail(char *error, size_t error_size, const char *format, ...)
-{
-	va_list arguments;
-
-	va_start(arguments, format);
-	vsnprintf(error, error_size, format, arguments);
-	va_end(arguments);
-	return -1;
-}
-
 /* The getopt tables: the settings' options, then the command line's own. */
 static void build_options(struct option *options, char *short_options)
 {
@@ -186,7 +177,7 @@ static int set_setting(struct cli_options *options, enum setting_id id,
 
 	if (settings_parse(id, text, SOURCE_COMMAND_LINE,
 			   &options->settings.values[id]) < 0)
-		return fail(error, error_size,
+		return option_fail(error, error_size,
 			    "option '%s' expects %s, not '%s'", name,
 			    settings_expected(id), text);
 	return 0;
@@ -198,7 +189,7 @@ static int need_value(const char *name, const char *what, char *error,
 {
 	if (*optarg)
 		return 0;
-	return fail(error, error_size, "option '%s' expects %s", name, what);
+	return option_fail(error, error_size, "option '%s' expects %s", name, what);
 }
 
 static int set_color(struct cli_options *options, char *error,
@@ -211,7 +202,7 @@ static int set_color(struct cli_options *options, char *error,
 	else if (strcmp(optarg, "auto") == 0)
 		options->color = CLI_COLOR_AUTO;
 	else
-		return fail(error, error_size,
+		return option_fail(error, error_size,
 			    "option '--color' expects auto, always or never, not '%s'",
 			    optarg);
 	return 0;
@@ -249,19 +240,19 @@ static int set_own(struct cli_options *options, int option, const char *name,
 		break;
 	case OPTION_ONLY:
 		if (!*optarg || strchr(optarg, '/'))
-			return fail(error, error_size,
+			return option_fail(error, error_size,
 				    "option '%s' expects a promise's file name, not '%s'",
 				    name, optarg);
 		if (add_word(&options->only, optarg) < 0)
-			return fail(error, error_size, "out of memory");
+			return option_fail(error, error_size, "out of memory");
 		break;
 	case OPTION_KEEP_ENV:
 		if (!*optarg || strchr(optarg, '='))
-			return fail(error, error_size,
+			return option_fail(error, error_size,
 				    "option '%s' expects a variable name, not '%s'",
 				    name, optarg);
 		if (add_word(&options->keep_env, optarg) < 0)
-			return fail(error, error_size, "out of memory");
+			return option_fail(error, error_size, "out of memory");
 		break;
 	case OPTION_NO_CONFIG:
 		options->no_config = true;
@@ -285,25 +276,6 @@ static int set_own(struct cli_options *options, int option, const char *name,
 		return set_color(options, error, error_size);
 	}
 	return 0;
-}
-
-/*
- * What getopt refused in `word`: an option it does not know, or a value
- * given to an option that takes none ("--wait=1").
- */
-static int unknown_option(const char *word, char *error, size_t error_size)
-{
-	const char *equals = strchr(word, '=');
-
-	/* getopt names the option it knows in optopt, and no other. */
-	if (strncmp(word, "--", 2) == 0 && equals && optopt)
-		return fail(error, error_size, "option '%.*s' takes no value",
-			    (int)(equals - word), word);
-	if (strncmp(word, "--", 2) == 0 || word[0] != '-')
-		return fail(error, error_size, "unknown option '%s'", word);
-	/* A cluster of short options: getopt stopped on one of them. */
-	return fail(error, error_size, "unknown option '-%c'",
-		    optopt > 0 && optopt < 128 ? optopt : '?');
 }
 
 int cli_parse(int argc, char **argv, struct cli_options *options,
@@ -339,14 +311,14 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 			return 0;
 		} else if (option == ':') {
 			/* The option word is the last one getopt looked at. */
-			status = fail(error, error_size,
+			status = option_fail(error, error_size,
 				      "option '%s' requires a value",
 				      strncmp(argv[optind - 1], "--", 2) == 0
 					      ? argv[optind - 1]
 					      : spelling(long_options, -1, optopt,
 							 name, sizeof name));
 		} else if (option == '?') {
-			status = unknown_option(argv[optind - 1], error,
+			status = option_refused(argv[optind - 1], error,
 						error_size);
 		} else {
 			status = set_own(options, option, name, error,

@@ -10,10 +10,10 @@
  *                   whole) that json_string reads back as the sanitized
  *                   input;
  *   escape_xml      no raw '<', every '&' an entity it writes, no U+FFFE
- *                   or U+FFFF, no C0 control but tab, newline and CR in
- *                   text, and in an attribute no raw '"', tab, newline or
- *                   CR; unescaped, the sanitized input less the
- *                   characters XML 1.0 forbids;
+ *                   or U+FFFF, no C0 control but tab and newline in text,
+ *                   no raw CR (a parser reads it as LF), and in an
+ *                   attribute no raw '"', tab or newline; unescaped, the
+ *                   sanitized input less the characters XML 1.0 forbids;
  *   escape_prometheus_label
  *                   no raw newline, no unescaped '"'; unescaped, the
  *                   sanitized input;
@@ -23,7 +23,16 @@
  *                   as U+FFFD;
  *   escape_tap_description
  *                   no newline, no unescaped '#'; unescaped, the
- *                   sanitized input with controls as spaces.
+ *                   sanitized input with each control (C0, DEL, C1) a
+ *                   space;
+ *   escape_terminal (one line, and a block indented by "  ")
+ *                   the sanitized input with each control '?' (in a
+ *                   block: but tab, and newline, then followed by the
+ *                   indent);
+ *   escape_nagios_text, escape_nagios_label
+ *                   no control, no '|', no newline; the text: '|' as
+ *                   U+00A6, newline a space, other controls '?'; the label:
+ *                   quotes doubled, '=', '|' and controls '_'.
  * Every output is well-formed UTF-8 without NUL.
  */
 #include <string.h>
@@ -122,10 +131,10 @@ static void check_xml(const char *text, const char *clean, int attribute)
 		FUZZ_CHECK(c != '<', "%s: raw '<'", what);
 		FUZZ_CHECK(!is_nonchar((const unsigned char *)out + i, size - i),
 			   "%s: U+FFFE or U+FFFF", what);
-		FUZZ_CHECK(c >= 0x20 || c == '\t' || c == '\n' || c == '\r',
+		FUZZ_CHECK(c >= 0x20 || c == '\t' || c == '\n',
 			   "%s: control 0x%02x", what, c);
 		if (attribute)
-			FUZZ_CHECK(c != '"' && c != '\t' && c != '\n' && c != '\r',
+			FUZZ_CHECK(c != '"' && c != '\t' && c != '\n',
 				   "%s: raw 0x%02x", what, c);
 		if (c == '&') {
 			size_t e = 0, n = sizeof entities / sizeof *entities;
@@ -257,6 +266,29 @@ static void check_yaml(const char *text, const char *clean)
 	free(out);
 }
 
+/*
+ * `clean` with each control (C0, DEL, C1) as `mark`, but those in `kept`,
+ * into `out` (room for strlen(clean) + 1); its length.
+ */
+static size_t with_controls_as(const char *clean, char mark, const char *kept,
+                               char *out)
+{
+	size_t used = 0;
+
+	for (const unsigned char *c = (const unsigned char *)clean; *c; c++) {
+		if ((*c < 0x20 || *c == 0x7F) && !(kept && strchr(kept, *c))) {
+			out[used++] = mark;
+		} else if (c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F) {
+			out[used++] = mark;
+			c++;
+		} else {
+			out[used++] = (char)*c;
+		}
+	}
+	out[used] = '\0';
+	return used;
+}
+
 static void check_tap(const char *text, const char *clean)
 {
 	size_t size, clean_size = strlen(clean), used = 0;
@@ -275,13 +307,117 @@ static void check_tap(const char *text, const char *clean)
 			   "tap: lone '\\'");
 		back[used++] = out[++i];
 	}
-	for (size_t i = 0; i < clean_size; i++)
-		if ((unsigned char)expected[i] < 0x20 || expected[i] == 0x7F)
-			expected[i] = ' ';
+	clean_size = with_controls_as(clean, ' ', NULL, expected);
 	FUZZ_CHECK(used == clean_size && memcmp(back, expected, used) == 0,
 		   "tap: does not read back");
 	free(back);
 	free(expected);
+	free(out);
+}
+
+static int terminal_line(FILE *out, const char *text, int option)
+{
+	(void)option;
+	return escape_terminal(out, text, NULL);
+}
+
+static int terminal_block(FILE *out, const char *text, int option)
+{
+	(void)option;
+	return escape_terminal(out, text, "  ");
+}
+
+static int nagios_text(FILE *out, const char *text, int option)
+{
+	(void)option;
+	return escape_nagios_text(out, text);
+}
+
+static int nagios_label(FILE *out, const char *text, int option)
+{
+	(void)option;
+	return escape_nagios_label(out, text);
+}
+
+/* Whether any control (C0, DEL or C1) is in `out`, tab and newline apart. */
+static bool has_control(const char *out, size_t size, const char *allowed)
+{
+	for (size_t i = 0; i < size; i++) {
+		unsigned char c = (unsigned char)out[i];
+
+		if ((c < 0x20 || c == 0x7F) && !(c && strchr(allowed, c)))
+			return true;
+		if (c == 0xC2 && i + 1 < size &&
+		    (unsigned char)out[i + 1] >= 0x80 &&
+		    (unsigned char)out[i + 1] <= 0x9F)
+			return true;
+	}
+	return false;
+}
+
+static void check_terminal(const char *text, const char *clean)
+{
+	size_t size, clean_size = strlen(clean), length;
+	char *out = escaped(terminal_line, text, 0, &size);
+	char *expected = malloc(3 * clean_size + 4);
+
+	FUZZ_CHECK(expected, "out of memory");
+	FUZZ_CHECK(!has_control(out, size, ""), "terminal: a control");
+	length = with_controls_as(clean, '?', NULL, expected);
+	FUZZ_CHECK(size == length && memcmp(out, expected, size) == 0,
+		   "terminal: not the input with controls as '?'");
+	free(out);
+
+	/* A block: "  " first and after each newline but a last one. */
+	out = escaped(terminal_block, text, 0, &size);
+	FUZZ_CHECK(!has_control(out, size, "\t\n"), "terminal block: a control");
+	length = 0;
+	if (clean_size) {
+		char *lines = malloc(clean_size + 1);
+		size_t kept;
+
+		FUZZ_CHECK(lines, "out of memory");
+		kept = with_controls_as(clean, '?', "\t\n", lines);
+		expected = realloc(expected, 3 * kept + 4);
+		FUZZ_CHECK(expected, "out of memory");
+		memcpy(expected, "  ", 2);
+		length = 2;
+		for (size_t i = 0; i < kept; i++) {
+			expected[length++] = lines[i];
+			if (lines[i] == '\n' && i + 1 < kept) {
+				memcpy(expected + length, "  ", 2);
+				length += 2;
+			}
+		}
+		if (lines[kept - 1] != '\n')
+			expected[length++] = '\n';
+		free(lines);
+	}
+	FUZZ_CHECK(size == length && memcmp(out, expected, size) == 0,
+		   "terminal block: not the input's lines, indented");
+	free(out);
+	free(expected);
+}
+
+static void check_nagios(const char *text, const char *clean)
+{
+	size_t size;
+	char *out = escaped(nagios_text, text, 0, &size);
+
+	FUZZ_CHECK(!has_control(out, size, ""), "nagios: a control");
+	FUZZ_CHECK(!memchr(out, '|', size), "nagios: a '|'");
+	free(out);
+	out = escaped(nagios_label, text, 0, &size);
+	FUZZ_CHECK(!has_control(out, size, ""), "nagios label: a control");
+	FUZZ_CHECK(!memchr(out, '|', size) && !memchr(out, '=', size),
+		   "nagios label: '|' or '='");
+	for (size_t i = 0; i < size; i++)
+		if (out[i] == '\'') {
+			FUZZ_CHECK(i + 1 < size && out[i + 1] == '\'',
+				   "nagios label: a lone quote");
+			i++;
+		}
+	(void)clean;
 	free(out);
 }
 
@@ -299,6 +435,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_prometheus(text, clean);
 	check_yaml(text, clean);
 	check_tap(text, clean);
+	check_terminal(text, clean);
+	check_nagios(text, clean);
 	free(clean);
 	free(text);
 	return 0;
