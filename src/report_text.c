@@ -149,6 +149,9 @@ void text_report_promise(struct text_report *report, size_t index)
 	if (result->failed || result->tolerated ||
 	    report->verbosity == CLI_VERBOSE || result->status == PROMISE_NOT_RUN)
 		put_message(out, result->message);
+	/* A timeout's message is slapgrid's words: its output comes after. */
+	if (report->verbosity == CLI_VERBOSE && result->output)
+		put_message(out, result->output);
 }
 
 void text_report_end(struct text_report *report)

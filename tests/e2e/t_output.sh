@@ -61,3 +61,14 @@ test_no_control_character_of_an_instance_reaches_a_terminal_or_nagios() {
 	expect_line "^CRITICAL: $WORK/home p\\?\\[2J\\?1m\\?�: out \\?\\]0;title\\? \\? � end$"
 	expect_line "^PROMISE-RUN CRITICAL .* \\| 'home/p_\\[2J_1m_�'="
 }
+
+test_verbose_shows_the_output_of_a_timed_out_promise_after_its_message() {
+	make_instance home
+	promise home hang "echo starting wait; exec sleep 30"
+	run_pr -v -t 0.5 -k 0.1 --no-state home
+	expect_status 2
+	[[ $out == *$'\n                  Error: Promise timed out after 0.5 seconds\n                  starting wait\n'* ]] ||
+		fail "not the message, then the output"
+	run_pr -t 0.5 -k 0.1 --no-state home
+	expect_no_line 'starting wait'
+}
