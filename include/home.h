@@ -68,7 +68,6 @@ struct home {
 	char **envp;                        /* its promises' environment */
 	struct state state;
 	bool stateful;                      /* its files are written */
-	bool has_state;                     /* state is open (to read) */
 	struct result_history *history;     /* anomaly mode, per promise */
 	long long *last_success;            /* per promise, from the state */
 	bool *unwritten;                    /* per promise: its spares failed */

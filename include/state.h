@@ -65,6 +65,9 @@ enum state_folder { STATE_RESULT, STATE_LOG, STATE_CACHE };
 /* A state that is not open: every descriptor -1 (state_close is a no-op). */
 void state_init(struct state *state);
 
+/* Whether state_open succeeded and state_close has not come since. */
+bool state_is_open(const struct state *state);
+
 /*
  * Opens the state folders of the home open as `home_fd` (`home` names it
  * in messages) and, with `create`, creates what is missing and opens the

@@ -267,6 +267,12 @@ bool home_not_started(const struct home *home)
 	       home->phase == HOME_WAITING;
 }
 
+/* A new slapgrid transaction number: any of 100 to 999, as slapgrid's. */
+static unsigned short new_transaction(void)
+{
+	return (unsigned short)(100 + random() % 900);
+}
+
 /* Anomaly mode: when each promise is due, from its cache (0: now). */
 static void read_caches(struct home *home, double *next_run_after)
 {
@@ -336,7 +342,7 @@ static int read_successes(struct home *home)
 		home_fail(home, "out of memory");
 		return -1;
 	}
-	if (!home->has_state)
+	if (!state_is_open(&home->state))
 		return 0;
 	if (!become_user(home))
 		return -1;
@@ -409,7 +415,8 @@ static int plan_home(struct home *home)
 		free(next_run_after);
 		goto out_of_memory;
 	}
-	if (home->has_state && anomaly && !home->context->cli->force) {
+	if (state_is_open(&home->state) && anomaly &&
+	    !home->context->cli->force) {
 		if (!become_user(home)) {
 			free(next_run_after);
 			return -1;
@@ -433,7 +440,7 @@ static int plan_home(struct home *home)
 	free(next_run_after);
 	if (status < 0)
 		goto out_of_memory;
-	if (home->has_state && anomaly) {
+	if (state_is_open(&home->state) && anomaly) {
 		if (!become_user(home))
 			return -1;
 		read_history(home);
@@ -450,8 +457,7 @@ static int plan_home(struct home *home)
 		if (report->plan.entries[i].disposition == PLAN_REFUSED) {
 			result_judge(&report->results[i], report->plan.mode,
 				     NULL);
-			report->results[i].transaction =
-				(unsigned short)(100 + random() % 900);
+			report->results[i].transaction = new_transaction();
 		}
 	}
 	return 0;
@@ -517,7 +523,6 @@ void home_start(struct home *home)
 		home->stateful = false;
 	}
 	free(failed_path);
-	home->has_state = status == 0;
 	if (home->stateful)
 		note_state_folders(home);
 	if (!home->stateful || lock_now(home)) {
@@ -546,17 +551,16 @@ void home_start(struct home *home)
 
 /* Records the result of a promise that ran. */
 void home_record(struct home *home, size_t promise,
-                          struct promise_result *result)
+                 struct promise_result *result)
 {
 	struct home_report *report = home->report;
 
 	result_judge(result, report->plan.mode,
-		     home->history ? &home->history[promise]
-					     : NULL);
+		     home->history ? &home->history[promise] : NULL);
 	result->last_success = result->status == PROMISE_OK
 				       ? (long long)result->ended.tv_sec
 				       : home->last_success[promise];
-	result->transaction = (unsigned short)(100 + random() % 900);
+	result->transaction = new_transaction();
 	result_release(&report->results[promise]);
 	report->results[promise] = *result;
 }
@@ -769,9 +773,7 @@ void home_close(struct home *home)
 	if (home->commit_failures > 1)
 		complain("... and %zu more files of '%s' could not be written",
 			 home->commit_failures - 1, home->report->home);
-	if (home->has_state)
-		state_close(&home->state);
-	home->has_state = false;
+	state_close(&home->state);
 	clock_gettime(CLOCK_REALTIME, &home->report->finished);
 	home->phase = HOME_DONE;
 	release_if_told(home);
@@ -843,10 +845,10 @@ void home_plan_for_list(struct home *home)
 
 	if (!become_user(home))
 		return;
-	home->has_state = state_open(&home->state, home->home_fd,
-				     home->report->home,
-				     home->context->cli->log_folder, geteuid(),
-				     false, &failed_path) == 0;
+	/* Without it, the plan is made without the stored state. */
+	(void)state_open(&home->state, home->home_fd, home->report->home,
+			 home->context->cli->log_folder, geteuid(), false,
+			 &failed_path);
 	identity_restore();
 	free(failed_path);
 	(void)plan_home(home);
@@ -864,8 +866,7 @@ void home_release(struct home *home)
 	free_history(home);
 	free(home->last_success);
 	free(home->unwritten);
-	if (home->has_state)
-		state_close(&home->state);
+	state_close(&home->state);
 	fdio_close_quietly(home->home_fd);
 	credentials_release(&home->user);
 	if (home->has_own_config)

@@ -146,13 +146,14 @@ static bool give_out(struct scheduler *s, size_t index)
 	       runner_can_start(&s->runner)) {
 		size_t promise = home->next;
 		const struct plan_entry *entry = &report->plan.entries[promise];
-		struct timespec stop = stop_time(s, entry);
+		struct timespec stop;
 		int status;
 
 		if (entry->disposition != PLAN_RUN) {
 			home->next++;
 			continue;
 		}
+		stop = stop_time(s, entry);
 		if (s->has_deadline && !monotime_before(monotime_now(), stop)) {
 			home_not_run(home, promise);
 			home->next++;

@@ -107,6 +107,12 @@ void state_init(struct state *state)
 				 .inotify_fd = -1 };
 }
 
+bool state_is_open(const struct state *state)
+{
+	/* state_open returns with the base folder open, or closes it all. */
+	return state->base_fd >= 0;
+}
+
 int state_open(struct state *state, int home_fd, const char *home,
                const char *log_folder, uid_t owner, bool create,
                char **failed_path)
