@@ -85,7 +85,17 @@ void report_count(const struct home_report *home, struct report_counts *counts);
 /* A home's verdict; one not checked is VERDICT_NOT_CHECKED. */
 enum report_verdict report_home_verdict(const struct home_report *home);
 
-/* The run's: not working over not checked over working. */
+/* What the whole run adds up to, for the renderers' summaries. */
+struct report_totals {
+	enum report_verdict verdict;    /* not working over not checked */
+	size_t homes_not_working, homes_not_checked;
+	size_t promises, promises_not_working;
+};
+
+void report_totals(const struct run_report *report,
+                   struct report_totals *totals);
+
+/* The run's verdict (see report_totals). */
 enum report_verdict report_run_verdict(const struct run_report *report);
 
 /* "working", "not working", "not checked". */

@@ -49,19 +49,33 @@ enum report_verdict report_home_verdict(const struct home_report *home)
 	return counts.not_working ? VERDICT_NOT_WORKING : VERDICT_WORKING;
 }
 
+void report_totals(const struct run_report *report,
+                   struct report_totals *totals)
+{
+	*totals = (struct report_totals){ 0 };
+	for (size_t i = 0; i < report->count; i++) {
+		const struct home_report *home = &report->homes[i];
+		struct report_counts counts;
+
+		report_count(home, &counts);
+		totals->promises += counts.promises;
+		totals->promises_not_working += counts.not_working;
+		if (home->error)
+			totals->homes_not_checked++;
+		else if (counts.not_working)
+			totals->homes_not_working++;
+	}
+	totals->verdict = totals->homes_not_working ? VERDICT_NOT_WORKING
+			  : totals->homes_not_checked ? VERDICT_NOT_CHECKED
+						      : VERDICT_WORKING;
+}
+
 enum report_verdict report_run_verdict(const struct run_report *report)
 {
-	enum report_verdict verdict = VERDICT_WORKING;
+	struct report_totals totals;
 
-	for (size_t i = 0; i < report->count; i++) {
-		enum report_verdict home = report_home_verdict(&report->homes[i]);
-
-		if (home == VERDICT_NOT_WORKING)
-			return home;
-		if (home == VERDICT_NOT_CHECKED)
-			verdict = home;
-	}
-	return verdict;
+	report_totals(report, &totals);
+	return totals.verdict;
 }
 
 const char *report_verdict_name(enum report_verdict verdict)
@@ -94,13 +108,20 @@ char *report_promise_path(const struct home_report *home, size_t index)
 	return path;
 }
 
-void report_home_release(struct home_report *home)
+/* Frees a home's promises: their list, plan and results. */
+static void release_promises(struct home_report *home)
 {
 	for (size_t i = 0; home->results && i < home->list.count; i++)
 		result_release(&home->results[i]);
 	free(home->results);
+	home->results = NULL;
 	plan_release(&home->plan);
 	scan_release(&home->list);
+}
+
+void report_home_release(struct home_report *home)
+{
+	release_promises(home);
 	free(home->home);
 	free(home->promise_dir);
 	free(home->error);
@@ -112,12 +133,7 @@ void report_home_release(struct home_report *home)
 void report_home_summarize(struct home_report *home)
 {
 	report_count(home, &home->summary);
-	for (size_t i = 0; home->results && i < home->list.count; i++)
-		result_release(&home->results[i]);
-	free(home->results);
-	home->results = NULL;
-	plan_release(&home->plan);
-	scan_release(&home->list);
+	release_promises(home);
 	home->released = true;
 }
 

@@ -156,31 +156,20 @@ static int write_home(FILE *out, const struct home_report *home)
 
 int report_json(FILE *out, const struct run_report *report)
 {
-	struct report_counts total = { 0 };
-	size_t not_working = 0, not_checked = 0;
+	struct report_totals totals;
 	char started[64];
 
-	for (size_t i = 0; i < report->count; i++) {
-		enum report_verdict verdict =
-			report_home_verdict(&report->homes[i]);
-		struct report_counts counts;
-
-		report_count(&report->homes[i], &counts);
-		not_working += verdict == VERDICT_NOT_WORKING;
-		not_checked += verdict == VERDICT_NOT_CHECKED;
-		total.promises += counts.promises;
-		total.not_working += counts.not_working;
-	}
+	report_totals(report, &totals);
 	slapgrid_result_date(report->started.tv_sec, started, sizeof started);
 	fprintf(out, "{\"verdict\": \"%s\",\n \"version\": \"%s\"",
-		report_verdict_name(report_run_verdict(report)),
-		report->version);
+		report_verdict_name(totals.verdict), report->version);
 	if (member(out, "host", report->host) < 0)
 		return -1;
 	fprintf(out,
 		", \"started\": \"%s\", \"duration\": %.6f,\n \"summary\": {\"instances\": %zu, \"not-working\": %zu, \"not-checked\": %zu, \"promises\": %zu, \"promises-not-working\": %zu},\n \"instances\": [",
-		started, report->duration, report->count, not_working,
-		not_checked, total.promises, total.not_working);
+		started, report->duration, report->count,
+		totals.homes_not_working, totals.homes_not_checked,
+		totals.promises, totals.promises_not_working);
 	for (size_t i = 0; i < report->count; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
 		if (write_home(out, &report->homes[i]) < 0)

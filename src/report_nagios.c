@@ -84,28 +84,23 @@ static int put_label(FILE *out, const char *home, const char *promise)
 int report_nagios(FILE *out, const struct run_report *report)
 {
 	int state = report_nagios_status(report);
-	size_t promises = 0, not_working = 0, not_checked = 0;
+	struct report_totals totals;
+	size_t promises;
 	bool first = true;
 
-	for (size_t i = 0; i < report->count; i++) {
-		struct report_counts counts;
-
-		report_count(&report->homes[i], &counts);
-		promises += counts.promises;
-		not_working += counts.not_working;
-		not_checked += report->homes[i].error != NULL;
-	}
+	report_totals(report, &totals);
+	promises = totals.promises;
 	fprintf(out, "PROMISE-RUN %s - ", state_names[state]);
-	if (not_working)
-		fprintf(out, "%zu of %zu promises do not work", not_working,
-			promises);
+	if (totals.promises_not_working)
+		fprintf(out, "%zu of %zu promises do not work",
+			totals.promises_not_working, promises);
 	else
 		fprintf(out, "%zu promise%s work%s", promises,
 			promises == 1 ? "" : "s", promises == 1 ? "s" : "");
 	fprintf(out, " in %zu instance%s", report->count,
 		report->count == 1 ? "" : "s");
-	if (not_checked)
-		fprintf(out, ", %zu not checked", not_checked);
+	if (totals.homes_not_checked)
+		fprintf(out, ", %zu not checked", totals.homes_not_checked);
 	for (size_t i = 0; i < report->count; i++) {
 		const struct home_report *home = &report->homes[i];
 

@@ -198,17 +198,16 @@ void text_report_end(struct text_report *report)
 void text_report_verdict(FILE *out, bool color, enum cli_verbosity verbosity,
                          const struct run_report *report)
 {
-	enum report_verdict verdict = report_run_verdict(report);
-	size_t not_working = 0, not_checked = 0;
+	struct report_totals totals;
+	enum report_verdict verdict;
+	size_t not_working, not_checked;
 
+	report_totals(report, &totals);
+	verdict = totals.verdict;
+	not_working = totals.homes_not_working;
+	not_checked = totals.homes_not_checked;
 	if (verdict == VERDICT_WORKING && verbosity == CLI_QUIET)
 		return;
-	for (size_t i = 0; i < report->count; i++) {
-		enum report_verdict home = report_home_verdict(&report->homes[i]);
-
-		not_working += home == VERDICT_NOT_WORKING;
-		not_checked += home == VERDICT_NOT_CHECKED;
-	}
 	put_colored(out, color,
 		    verdict == VERDICT_WORKING ? COLOR_GREEN COLOR_BOLD
 					       : COLOR_RED COLOR_BOLD,
