@@ -14,6 +14,9 @@
 int option_fail(char *error, size_t error_size, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* An option given without the value it needs (getopt_long returned ':'). */
+int option_needs_value(const char *option, char *error, size_t error_size);
+
 /*
  * What getopt_long refused (it returned '?') in `word`, the last word it
  * read: an option it does not know, or a value given to an option that

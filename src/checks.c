@@ -15,9 +15,7 @@ int checks_option_error(int option, char **argv, char *error,
                         size_t error_size)
 {
 	if (option == ':')
-		return option_fail(error, error_size,
-				   "option '%s' requires a value",
-				   argv[optind - 1]);
+		return option_needs_value(argv[optind - 1], error, error_size);
 	return option_refused(argv[optind - 1], error, error_size);
 }
 

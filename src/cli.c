@@ -311,12 +311,12 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 			return 0;
 		} else if (option == ':') {
 			/* The option word is the last one getopt looked at. */
-			status = option_fail(error, error_size,
-				      "option '%s' requires a value",
-				      strncmp(argv[optind - 1], "--", 2) == 0
-					      ? argv[optind - 1]
-					      : spelling(long_options, -1, optopt,
-							 name, sizeof name));
+			status = option_needs_value(
+				strncmp(argv[optind - 1], "--", 2) == 0
+					? argv[optind - 1]
+					: spelling(long_options, -1, optopt,
+						   name, sizeof name),
+				error, error_size);
 		} else if (option == '?') {
 			status = option_refused(argv[optind - 1], error,
 						error_size);

@@ -18,6 +18,12 @@ int option_fail(char *error, size_t error_size, const char *format, ...)
 	return -1;
 }
 
+int option_needs_value(const char *option, char *error, size_t error_size)
+{
+	return option_fail(error, error_size, "option '%s' requires a value",
+			   option);
+}
+
 int option_refused(const char *word, char *error, size_t error_size)
 {
 	const char *equals = strchr(word, '=');

@@ -188,6 +188,23 @@ static struct setting_value default_of(enum setting_id id)
 	return value;
 }
 
+/*
+ * Every default, worked out once: settings_resolve runs for every
+ * promise, and the jobs default asks the kernel (sysconf reads a file).
+ */
+static const struct setting_values *defaults(void)
+{
+	static struct setting_values values;
+	static bool ready;
+
+	if (!ready) {
+		for (int id = 0; id < SETTING_COUNT; id++)
+			values.values[id] = default_of((enum setting_id)id);
+		ready = true;
+	}
+	return &values;
+}
+
 /* Lowers a duration an instance's own file asked for to max-timeout. */
 static void cap(struct setting_value *value, double max)
 {
@@ -210,7 +227,7 @@ void settings_resolve(const struct setting_values *command_line,
 		};
 		struct setting_value *value = &merged->values[id];
 
-		*value = default_of((enum setting_id)id);
+		*value = defaults()->values[id];
 		for (size_t i = 0; i < sizeof layers / sizeof *layers; i++)
 			if (layers[i] && layers[i]->given) {
 				*value = *layers[i];
