@@ -17,6 +17,9 @@ void fdio_close_quietly(int fd);
 /* read(2) retried on EINTR. */
 ssize_t fdio_read(int fd, void *buffer, size_t size);
 
+/* write(2) retried on EINTR: once, a short write is the caller's. */
+ssize_t fdio_write(int fd, const void *buffer, size_t size);
+
 /* pread(2) retried on EINTR. */
 ssize_t fdio_pread(int fd, void *buffer, size_t size, off_t offset);
 

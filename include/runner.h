@@ -69,6 +69,7 @@ struct runner {
 	struct runner_slot *slots;
 	struct runner_slot **polled;    /* the slot of each polled pipe */
 	struct pollfd *polls;
+	size_t poll_capacity;           /* entries allocated in polls */
 	struct runner_outcome *outcomes;/* finished, not yet taken */
 	size_t outcome_count, outcome_capacity;
 	double sweep_grace;             /* the longest kill-after, for orphans */

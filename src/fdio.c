@@ -25,6 +25,16 @@ ssize_t fdio_read(int fd, void *buffer, size_t size)
 	return got;
 }
 
+ssize_t fdio_write(int fd, const void *buffer, size_t size)
+{
+	ssize_t written;
+
+	do
+		written = write(fd, buffer, size);
+	while (written < 0 && errno == EINTR);
+	return written;
+}
+
 ssize_t fdio_pread(int fd, void *buffer, size_t size, off_t offset)
 {
 	ssize_t got;

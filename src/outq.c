@@ -86,9 +86,7 @@ void outq_write_ready(struct outq *queue)
 
 	if (size == 0 || queue->error)
 		return;
-	do
-		written = write(queue->fd, queue->data + queue->start, size);
-	while (written < 0 && errno == EINTR);
+	written = fdio_write(queue->fd, queue->data + queue->start, size);
 	if (written < 0) {
 		if (errno != EAGAIN)
 			queue->error = errno;

@@ -14,6 +14,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "fdio.h"
+
 int reaper_become_subreaper(void)
 {
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -56,21 +58,15 @@ static int signal_children_listed_by_kernel(int signo)
 	if (fd < 0)
 		return -1;
 	/* One read gives a consistent snapshot; an overlong list is re-read. */
-	while ((got = read(fd, buffer + used, sizeof buffer - 1 - used)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			int saved = errno;
-
-			close(fd);
-			errno = saved;
-			return -1;
-		}
+	while ((got = fdio_read(fd, buffer + used,
+				sizeof buffer - 1 - used)) > 0) {
 		used += (size_t)got;
 		if (used == sizeof buffer - 1)
 			break;
 	}
-	close(fd);
+	fdio_close_quietly(fd);
+	if (got < 0)
+		return -1;
 	buffer[used] = '\0';
 	count = signal_listed(buffer, signo);
 	/* A list too long for the buffer: the caller calls again. */
@@ -90,10 +86,8 @@ static pid_t parent_of(const char *pid)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	do
-		got = read(fd, buffer, sizeof buffer - 1);
-	while (got < 0 && errno == EINTR);
-	close(fd);
+	got = fdio_read(fd, buffer, sizeof buffer - 1);
+	fdio_close_quietly(fd);
 	if (got <= 0)
 		return -1;
 	buffer[got] = '\0';

@@ -143,12 +143,14 @@ static void take_signals(struct runner *runner)
 
 /*
  * Kills and reaps every orphan re-parented to promise-run.  Called only
- * when no promise runs, so every child is an orphan.  Bounded in time: a
- * process that cannot be killed (it changed its user) is left behind.
+ * when no promise runs, so every child is an orphan.  Bounded in time (the
+ * longest kill-after and the drain): a process that cannot be killed (it
+ * changed its user) is left behind.
  */
-static void sweep_orphans(struct runner *runner, double grace)
+static void sweep_orphans(struct runner *runner)
 {
-	struct timespec deadline = monotime_add(monotime_now(), grace);
+	struct timespec deadline = monotime_add(
+		monotime_now(), runner->sweep_grace + JOB_DRAIN_SECONDS);
 	struct pollfd signals = { .fd = runner->signals->fd, .events = POLLIN };
 
 	for (;;) {
@@ -203,7 +205,7 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		runner->sweep_grace = task->kill_after;
 	/* With no promise running, every child is an orphan: kill them now. */
 	if (runner->running == 0)
-		sweep_orphans(runner, runner->sweep_grace + JOB_DRAIN_SECONDS);
+		sweep_orphans(runner);
 	while (slot->used)
 		slot++;
 	struct spawn_request request = {
@@ -249,13 +251,23 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 	return 0;
 }
 
+/* Frees a slot: its pipe, its capture, its place among those running. */
+static void free_slot(struct runner *runner, struct runner_slot *slot)
+{
+	fdio_close_quietly(slot->output_fd);
+	slot->output_fd = -1;
+	capture_release(&slot->capture);
+	slot->used = false;
+	runner->running--;
+	if (runner->start_limit < runner->slot_count)
+		runner->start_limit++;
+}
+
 /* Hands a finished job's outcome over and frees its slot. */
 static void finish_slot(struct runner *runner, struct runner_slot *slot)
 {
 	struct runner_outcome *outcome = new_outcome(runner);
 
-	fdio_close_quietly(slot->output_fd);
-	slot->output_fd = -1;
 	if (outcome) {
 		const struct job *job = &slot->job;
 
@@ -275,11 +287,7 @@ static void finish_slot(struct runner *runner, struct runner_slot *slot)
 		if (!outcome->output)
 			runner->out_of_memory = true;
 	}
-	capture_release(&slot->capture);
-	slot->used = false;
-	runner->running--;
-	if (runner->start_limit < runner->slot_count)
-		runner->start_limit++;
+	free_slot(runner, slot);
 }
 
 /* Reads what a promise wrote, up to a fair share. */
@@ -333,14 +341,19 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 	bool timed = nearest_deadline(runner, wake_at, &nearest);
 	struct runner_slot **polled = runner->polled;
 	nfds_t count = 1 + extra_count, jobs = 0;
-	struct pollfd *polls = realloc(runner->polls,
-				       (count + runner->slot_count) *
-					       sizeof *polls);
+	struct pollfd *polls;
 
 	memset(news, 0, sizeof *news);
-	if (!polls)
-		return -1;
-	runner->polls = polls;
+	/* Grown once, for the caller's descriptors: never in the loop after. */
+	if (count + runner->slot_count > runner->poll_capacity) {
+		polls = realloc(runner->polls,
+				(count + runner->slot_count) * sizeof *polls);
+		if (!polls)
+			return -1;
+		runner->polls = polls;
+		runner->poll_capacity = count + runner->slot_count;
+	}
+	polls = runner->polls;
 	polls[0] = (struct pollfd){ .fd = runner->signals->fd, .events = POLLIN };
 	memcpy(polls + 1, extra, extra_count * sizeof *extra);
 	for (unsigned i = 0; i < runner->slot_count; i++) {
@@ -393,7 +406,7 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 
 bool runner_next_deadline(const struct runner *runner, struct timespec *when)
 {
-	return runner->running > 0 && nearest_deadline(runner, NULL, when);
+	return nearest_deadline(runner, NULL, when);
 }
 
 bool runner_oldest(const struct runner *runner, size_t *home, size_t *promise,
@@ -455,13 +468,10 @@ void runner_release(struct runner *runner)
 			continue;
 		/* The last resort: kill and forget; the sweep below reaps. */
 		signal_group(slot, SIGKILL);
-		fdio_close_quietly(slot->output_fd);
-		capture_release(&slot->capture);
-		slot->used = false;
+		free_slot(runner, slot);
 	}
-	runner->running = 0;
 	if (runner->signals && runner->slots)
-		sweep_orphans(runner, runner->sweep_grace + JOB_DRAIN_SECONDS);
+		sweep_orphans(runner);
 	for (size_t i = 0; i < runner->outcome_count; i++)
 		runner_outcome_release(&runner->outcomes[i]);
 	free(runner->outcomes);
