@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-/* A JSON string, quotes included. */
+/* A JSON string, quotes included; null for NULL. */
 int escape_json(FILE *out, const char *text);
 
 /*

@@ -199,7 +199,6 @@ int check_port_parse(int argc, char **argv, struct check_port_options *options,
 			break;
 		case CHECK_HELP:
 			*help = true;
-			snprintf(error, error_size, "%s", check_port_usage);
 			return 0;
 		default:
 			return checks_option_error(option, argv, error,
@@ -223,7 +222,7 @@ int check_port_main(int argc, char **argv)
 			     sizeof message) < 0)
 		return checks_say(argv[0], CHECK_USAGE, message);
 	if (help)
-		return checks_help(message);
+		return checks_help(check_port_usage);
 	return checks_say(argv[0],
 			  check_port(&options, message, sizeof message), message);
 }

@@ -336,7 +336,6 @@ int check_url_parse(int argc, char **argv, struct check_url_options *options,
 			break;
 		case CHECK_HELP:
 			*help = true;
-			snprintf(error, error_size, "%s", check_url_usage);
 			return 0;
 		default:
 			return checks_option_error(option, argv, error,
@@ -364,7 +363,7 @@ int check_url_main(int argc, char **argv)
 			    sizeof message) < 0)
 		return checks_say(argv[0], CHECK_USAGE, message);
 	if (help)
-		return checks_help(message);
+		return checks_help(check_url_usage);
 	return checks_say(argv[0], check_url(&options, message, sizeof message),
 			  message);
 }

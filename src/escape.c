@@ -63,6 +63,8 @@ static size_t json_byte(FILE *out, const unsigned char *c, void *context)
 
 int escape_json(FILE *out, const char *text)
 {
+	if (!text)
+		return fputs("null", out) < 0 ? -1 : 0;
 	fputc('"', out);
 	if (each_byte(out, text, json_byte, NULL) < 0)
 		return -1;

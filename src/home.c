@@ -470,11 +470,9 @@ out_of_memory:
 static void note_state_folders(struct home *home)
 {
 	struct home_report *report = home->report;
-	struct state *state = &home->state;
 
-	if (asprintf(&report->result_folder, "%s/result", state->base_path) < 0)
-		report->result_folder = NULL;
-	report->log_folder = strdup(state->log_path);
+	report->result_folder = state_folder_path(&home->state, STATE_RESULT);
+	report->log_folder = state_folder_path(&home->state, STATE_LOG);
 }
 
 /* Tries the lock of a waiting home again: true when it is ours now. */

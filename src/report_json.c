@@ -11,24 +11,24 @@
 #include "escape.h"
 #include "report.h"
 #include "slapgrid.h"
+#include "state.h"
 
 /* A JSON string member, or null for NULL: `, "key": "value"`. */
 static int member(FILE *out, const char *key, const char *value)
 {
 	fprintf(out, ", \"%s\": ", key);
-	if (!value)
-		return fputs("null", out) < 0 ? -1 : 0;
 	return escape_json(out, value);
 }
 
-/* A path in a folder of the state, or null without state. */
+/* The path of a promise's file in a folder of the state, or null without. */
 static int state_member(FILE *out, const char *key, const char *folder,
-                        const char *title, const char *suffix)
+                        const char *title, enum state_folder kind)
 {
 	char *path = NULL;
 	int status;
 
-	if (folder && asprintf(&path, "%s/%s%s", folder, title, suffix) < 0)
+	if (folder && asprintf(&path, "%s/%s%s", folder, title,
+			       state_file_suffix(kind)) < 0)
 		return -1;
 	status = member(out, key, path);
 	free(path);
@@ -77,9 +77,9 @@ static int write_promise(FILE *out, const struct home_report *home,
 	if (member(out, "transaction-id",
 		   ran && result->transaction ? transaction : NULL) < 0 ||
 	    state_member(out, "result-file", home->result_folder,
-			 promise->title, ".status.json") < 0 ||
+			 promise->title, STATE_RESULT) < 0 ||
 	    state_member(out, "log-file", home->log_folder, promise->title,
-			 ".log") < 0)
+			 STATE_LOG) < 0)
 		goto out;
 	fputc('}', out);
 	status = 0;

@@ -42,12 +42,11 @@ static size_t count_points(const struct run_report *report)
 	for (size_t i = 0; i < report->count; i++) {
 		const struct home_report *home = &report->homes[i];
 
-		if (home->error) {
-			total++;
-			continue;
-		}
-		for (size_t p = 0; p < home->list.count; p++)
-			total += report_listed(home, p);
+		struct report_counts counts;
+
+		report_count(home, &counts);
+		/* A point each for the listed: promises, the disabled too. */
+		total += home->error ? 1 : counts.promises + counts.disabled;
 	}
 	return total;
 }

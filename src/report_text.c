@@ -322,12 +322,10 @@ static int list_json_home(FILE *out, const struct home_report *home)
 	if (escape_json(out, home->home) < 0)
 		return -1;
 	fputs(", \"error\": ", out);
-	if (home->error ? escape_json(out, home->error) < 0
-			: fputs("null", out) < 0)
+	if (escape_json(out, home->error) < 0)
 		return -1;
 	fputs(", \"mode\": ", out);
-	if (report_mode_name(home) ? escape_json(out, report_mode_name(home)) < 0
-				   : fputs("null", out) < 0)
+	if (escape_json(out, report_mode_name(home)) < 0)
 		return -1;
 	fputs(", \"promises\": [", out);
 	for (size_t i = 0; i < home->list.count; i++) {
@@ -346,8 +344,7 @@ static int list_json_home(FILE *out, const struct home_report *home)
 			runs ? "true" : "false", seconds,
 			settings_source_name(entry->timeout.source),
 			entry->timeout.capped ? "true" : "false");
-		if (runs ? fputs("null", out) < 0
-			 : escape_json(out, plan_reason(entry)) < 0)
+		if (escape_json(out, runs ? NULL : plan_reason(entry)) < 0)
 			return -1;
 		fputc('}', out);
 	}

@@ -64,8 +64,12 @@ static int folder_fd(const struct state *state, enum state_folder folder)
 	return state->cache_fd;
 }
 
-char *state_path(const struct state *state, enum state_folder folder,
-                 const char *title)
+const char *state_file_suffix(enum state_folder folder)
+{
+	return suffixes[folder];
+}
+
+char *state_folder_path(const struct state *state, enum state_folder folder)
 {
 	static const char *const folders[] = {
 		[STATE_RESULT] = "/result",
@@ -74,10 +78,22 @@ char *state_path(const struct state *state, enum state_folder folder,
 	};
 	char *path;
 
-	if (asprintf(&path, "%s%s/%s%s",
+	if (asprintf(&path, "%s%s",
 		     folder == STATE_LOG ? state->log_path : state->base_path,
-		     folders[folder], title ? title : "", suffixes[folder]) < 0)
+		     folders[folder]) < 0)
 		return NULL;
+	return path;
+}
+
+char *state_path(const struct state *state, enum state_folder folder,
+                 const char *title)
+{
+	char *dir = state_folder_path(state, folder), *path;
+
+	if (!dir || asprintf(&path, "%s/%s%s", dir, title ? title : "",
+			     suffixes[folder]) < 0)
+		path = NULL;
+	free(dir);
 	return path;
 }
 
