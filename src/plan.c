@@ -25,15 +25,9 @@ static bool selected(const struct plan_input *input, const char *name)
 /* An --only name that names no promise of the list, or NULL. */
 static const char *missing_name(const struct plan_input *input)
 {
-	for (size_t i = 0; i < input->only_count; i++) {
-		bool found = false;
-
-		for (size_t p = 0; p < input->list->count && !found; p++)
-			found = strcmp(input->list->promises[p].name,
-				       input->only[i]) == 0;
-		if (!found)
+	for (size_t i = 0; i < input->only_count; i++)
+		if (!scan_has_promise(input->list, input->only[i]))
 			return input->only[i];
-	}
 	return NULL;
 }
 
