@@ -11,7 +11,9 @@
  *   on: stuck in the kernel).
  *   Exit and end of output are two events: after the exit, output is still
  *   read until EOF for at most JOB_DRAIN_SECONDS (DRAINING), then whatever
- *   is left of the group is killed and the job is DONE.
+ *   is left of the group is killed; once the group is empty (at once for a
+ *   process group, when a cgroup says so for a cgroup: CLEARING, for at
+ *   most JOB_CLEAR_SECONDS) the job is DONE.
  *   STOP (promise-run was asked to stop) terminates a running promise;
  *   STOP_AGAIN kills it at once.
  *
@@ -26,26 +28,32 @@
 
 /* How long output is still read after a promise's process exited. */
 #define JOB_DRAIN_SECONDS 0.1
+/* How long a killed group is given to empty. */
+#define JOB_CLEAR_SECONDS 1.0
 
 enum job_state {
 	JOB_RUNNING,
 	JOB_TERMINATING,        /* SIGTERM sent, SIGKILL at the deadline */
 	JOB_KILLED,             /* SIGKILL sent, given up on at the deadline */
-	JOB_DRAINING,           /* process reaped, output read until EOF */
+	JOB_DRAINING,           /* process exited, output read until EOF */
+	JOB_CLEARING,           /* its group killed, not yet empty */
 	JOB_DONE,
 };
 
 enum job_event {
 	JOB_DEADLINE,           /* the state's deadline has come */
-	JOB_EXITED,             /* the process was reaped */
+	JOB_EXITED,             /* the process exited (not yet reaped) */
 	JOB_EOF,                /* its output reached end of file */
 	JOB_STOP,               /* promise-run is stopping */
 	JOB_STOP_AGAIN,         /* ... and was told a second time */
+	JOB_EMPTY,              /* no process is left in its group */
 };
 
 struct job_ops {
-	/* Sends `signo` to the promise's process group. */
+	/* Sends `signo` to the promise's process group (or cgroup). */
 	void (*signal)(void *context, int signo);
+	/* Whether no process is left of the promise (after SIGKILL). */
+	bool (*empty)(void *context);
 };
 
 struct job {
@@ -53,7 +61,7 @@ struct job {
 	struct timespec deadline;       /* of the current state */
 	struct timespec timeout_at;     /* the promise's own timeout */
 	double kill_after;
-	bool exited;                    /* reaped */
+	bool exited;                    /* exited, kept unreaped */
 	bool output_open;               /* EOF not yet seen */
 	bool timed_out;                 /* stopped at its deadline */
 	bool cut_by_deadline;           /* ... the run's, before its own */

@@ -4,7 +4,13 @@
  * reaper: the descendants of promises that escape their process group
  * (setsid, double fork).  promise-run is a child subreaper, so such a
  * process is re-parented to it when its parent dies; the reaper finds
- * those children and kills them.
+ * those children, and their descendants, and kills them all.
+ *
+ * It freezes before it kills: every process found is stopped (SIGSTOP),
+ * the children of those stopped are listed again until no new one
+ * appears, then all are killed.  A stopped process cannot fork, so a fork
+ * bomb cannot outrun the list.  Where cgroups contain the promises this
+ * is the second line; without them, the only one.
  */
 #ifndef PROMISE_RUN_REAPER_H
 #define PROMISE_RUN_REAPER_H
@@ -13,11 +19,11 @@
 int reaper_become_subreaper(void);
 
 /*
- * Sends `signo` to every child of this process and returns how many
- * children there are (killed or not), or -1 with errno when they cannot
- * be listed.  Only for moments when no promise is running: every child is
- * then an orphan.
+ * Freezes and kills every descendant of this process and returns how
+ * many there were, or -1 with errno when they cannot be listed.  Only
+ * for moments when no promise is running: every child is then an orphan.
+ * The caller reaps its children after.
  */
-int reaper_signal_children(int signo);
+int reaper_kill_descendants(void);
 
 #endif

@@ -12,10 +12,16 @@
  *
  * One ppoll sleeps on the signalfd (see signals), every promise's output,
  * the caller's own descriptors and the nearest deadline: there is no
- * polling interval.  Each promise's life is a job (see job); promise-run
- * is a child subreaper, and orphans re-parented to it are killed when a
- * promise starts while none runs (so between promises with -j 1) and at
- * the end.
+ * polling interval.  Each promise's life is a job (see job).
+ *
+ * Containment: where a writable cgroup v2 is there, each promise is born
+ * in a cgroup of its own and nothing it started survives its end
+ * (cgroup.kill); elsewhere its process group is killed, and orphans
+ * re-parented to promise-run (a child subreaper) are frozen and killed
+ * when a promise starts while none runs (so between promises with -j 1)
+ * and at the end.  Either way a promise's leader is kept unreaped (a
+ * zombie) until its group has been killed: its pid and process group id
+ * cannot be given to another process while root may still signal them.
  *
  * Lifecycle: runner_init, the loop above, runner_release.
  */
@@ -28,6 +34,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "cgroup.h"
 #include "spawn.h"
 
 struct credentials;
@@ -50,19 +57,32 @@ struct runner_task {
 /* What one promise did. */
 struct runner_outcome {
 	size_t home, promise;
-	bool started;                   /* false: see failure or start_error */
-	struct spawn_failure failure;   /* its set-up or exec failed */
+	bool started;                   /* false: no process (start_error) */
 	int start_error;                /* no process at all: errno */
+	bool exec_failed;               /* its set-up or exec failed: */
+	struct spawn_failure failure;   /* ... what and why */
 	bool exited;                    /* reaped: wait_status holds */
 	int wait_status;
+	double cpu_seconds;             /* its whole tree's, or -1: unknown */
+	long long memory_peak;          /* bytes, or -1: unknown */
 	bool timed_out, cut_by_deadline, interrupted, abandoned;
 	double duration;                /* seconds, from start to exit */
 	struct timespec ended;          /* wall clock (CLOCK_REALTIME) */
 	char *output;                   /* the message made of its output */
 };
 
+/* How promises are kept from leaving anything behind. */
+enum runner_containment {
+	RUNNER_CONTAIN_AUTO,            /* asked: a cgroup where possible */
+	RUNNER_CONTAIN_CGROUP,          /* a cgroup v2 per promise */
+	RUNNER_CONTAIN_FREEZE,          /* process groups, orphans frozen */
+};
+
 struct runner {
 	const struct signals *signals;
+	enum runner_containment containment;
+	const char *no_cgroup_reason;   /* why not a cgroup, or NULL */
+	struct cgroup_run cgroups;
 	unsigned slot_count;
 	unsigned running;
 	unsigned start_limit;           /* lowered when descriptors run out */
@@ -82,9 +102,15 @@ struct runner {
 	unsigned pending_stops;
 };
 
-/* 0, or -1 with errno. */
+/*
+ * 0, or -1 with errno.  `containment` AUTO takes a cgroup per promise
+ * where possible (runner->containment then says which, and
+ * runner->cgroups.leftovers how many cgroups of killed runs were
+ * removed); CGROUP fails with ENOTSUP where not possible.
+ */
 int runner_init(struct runner *runner, unsigned slots,
-                const struct signals *signals);
+                const struct signals *signals,
+                enum runner_containment containment);
 
 /* Whether a slot is free (and descriptors allow a start). */
 bool runner_can_start(const struct runner *runner);

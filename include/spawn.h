@@ -10,18 +10,18 @@
  * dispositions and an empty signal mask; and, when `credentials` says so,
  * the groups, gid and uid of the promise's user, switched for good; and
  * a parent-death signal (SIGKILL), so that a promise does not outlive a
- * promise-run killed by SIGKILL.
+ * promise-run killed by SIGKILL.  Given a cgroup folder, the child is born
+ * in it (clone3 with CLONE_INTO_CGROUP): it never runs a step outside.
  *
- * The child shares promise-run's memory until it calls execve, and
- * promise-run waits meanwhile (clone with CLONE_VM | CLONE_VFORK, as glibc's
- * posix_spawn does): no page table is copied and no copy-on-write fault
- * follows, which makes a spawn as cheap as the kernel allows.  The shared
- * memory also carries back whatever failed before exec, so an exec failure
- * is told apart from a promise that exits 127, with no extra pipe.
+ * The child is a copy of promise-run (fork semantics, never CLONE_VM):
+ * once it has the user's uid the user may stop or signal it, so nothing of
+ * root's may wait on it or run in memory it shares.  What failed before
+ * exec comes back through a close-on-exec pipe, read in the event loop
+ * like the output: a record there is a failure, end of file an exec.
  *
- * Lifecycle: spawn_start; read child->output_fd until EOF, wait for the
- * pid, close the descriptor.  A child whose exec failed has already exited:
- * it is only to be reaped.
+ * Lifecycle: spawn_start; read child->status_fd until a record or EOF
+ * (spawn_read_status) and child->output_fd until EOF, wait for the pid,
+ * close the descriptors.
  */
 #ifndef PROMISE_RUN_SPAWN_H
 #define PROMISE_RUN_SPAWN_H
@@ -36,6 +36,7 @@ struct spawn_request {
 	const char *workdir;
 	char *const *envp;
 	int stdin_fd;               /* becomes the child's standard input */
+	int cgroup_fd;              /* a cgroup v2 folder to be born in, or -1 */
 	uint64_t ignored;           /* bit N-1: signal N to reset from SIG_IGN */
 	const struct credentials *credentials;  /* NULL: keep promise-run's */
 };
@@ -43,6 +44,7 @@ struct spawn_request {
 struct spawn_child {
 	pid_t pid;                  /* also the id of its process group */
 	int output_fd;              /* read end of its output, non-blocking */
+	int status_fd;              /* read end of the exec-status pipe, ditto */
 };
 
 /* The step of the child's set-up that failed. */
@@ -61,13 +63,18 @@ struct spawn_failure {
 };
 
 /*
- * Starts the child.  Returns 0 with *child filled when the promise was
- * executed; 1 with *failure filled when its set-up or exec failed (the
- * child has exited and is still to be reaped); -1 with errno when no child
- * could be started (EMFILE, EAGAIN, ...).
+ * Starts the child.  Returns 0 with *child filled; -1 with errno when no
+ * child could be started (EMFILE, EAGAIN, ...).
  */
-int spawn_start(const struct spawn_request *request, struct spawn_child *child,
-                struct spawn_failure *failure);
+int spawn_start(const struct spawn_request *request, struct spawn_child *child);
+
+/*
+ * Reads the exec-status pipe once it is readable: 1 with *failure filled
+ * when the child's set-up or exec failed, 0 when it executed the promise
+ * (or died before it could say: its wait status tells), -1 with errno
+ * EAGAIN when nothing is there yet.
+ */
+int spawn_read_status(int status_fd, struct spawn_failure *failure);
 
 /*
  * The signals this process ignores, which exec keeps: bit N-1 for signal

@@ -45,11 +45,18 @@ static void kill_hard(struct job *job, struct timespec now,
 	enter(job, JOB_KILLED, now, JOB_DRAIN_SECONDS);
 }
 
-/* The end: nothing of the group survives (`sleep 30 &` holding the pipe). */
-static void finish(struct job *job, const struct job_ops *ops, void *context)
+/*
+ * The end: nothing of the group survives (`sleep 30 &` holding the pipe);
+ * done once the group is seen empty.
+ */
+static void finish(struct job *job, struct timespec now,
+                   const struct job_ops *ops, void *context)
 {
 	ops->signal(context, SIGKILL);
-	job->state = JOB_DONE;
+	if (ops->empty(context))
+		job->state = JOB_DONE;
+	else
+		enter(job, JOB_CLEARING, now, JOB_CLEAR_SECONDS);
 }
 
 /* The process was reaped: done, or output still to be drained. */
@@ -60,7 +67,7 @@ static void exited(struct job *job, struct timespec now,
 	if (job->output_open)
 		enter(job, JOB_DRAINING, now, JOB_DRAIN_SECONDS);
 	else
-		finish(job, ops, context);
+		finish(job, now, ops, context);
 }
 
 void job_handle(struct job *job, enum job_event event, struct timespec now,
@@ -68,14 +75,22 @@ void job_handle(struct job *job, enum job_event event, struct timespec now,
 {
 	if (job->state == JOB_DONE)
 		return;
+	/* A group being cleared waits for that alone, or its deadline. */
+	if (job->state == JOB_CLEARING) {
+		if (event == JOB_EMPTY || event == JOB_DEADLINE)
+			job->state = JOB_DONE;
+		return;
+	}
 	switch (event) {
+	case JOB_EMPTY:
+		return;
 	case JOB_EXITED:
 		exited(job, now, ops, context);
 		return;
 	case JOB_EOF:
 		job->output_open = false;
 		if (job->state == JOB_DRAINING)
-			finish(job, ops, context);
+			finish(job, now, ops, context);
 		return;
 	case JOB_DEADLINE:
 		if (job->state == JOB_RUNNING) {
@@ -88,7 +103,7 @@ void job_handle(struct job *job, enum job_event event, struct timespec now,
 		} else {
 			/* KILLED and still there, or something holds the pipe. */
 			job->abandoned = job->state == JOB_KILLED;
-			finish(job, ops, context);
+			finish(job, now, ops, context);
 		}
 		return;
 	case JOB_STOP:

@@ -3,11 +3,11 @@
 /* reaper: orphaned descendants of promises, re-parented to promise-run. */
 #include "reaper.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +21,42 @@ int reaper_become_subreaper(void)
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }
 
-/* Signals each pid of a blank-separated list; returns how many it holds. */
-static int signal_listed(const char *list, int signo)
+/* A growing set of pids. */
+struct pid_set {
+	pid_t *pids;
+	size_t count, capacity;
+};
+
+static bool set_has(const struct pid_set *set, pid_t pid)
 {
-	int count = 0;
+	for (size_t i = 0; i < set->count; i++)
+		if (set->pids[i] == pid)
+			return true;
+	return false;
+}
+
+static int set_add(struct pid_set *set, pid_t pid)
+{
+	if (set->count == set->capacity) {
+		size_t capacity = set->capacity ? 2 * set->capacity : 64;
+		pid_t *grown = reallocarray(set->pids, capacity, sizeof *grown);
+
+		if (!grown)
+			return -1;
+		set->pids = grown;
+		set->capacity = capacity;
+	}
+	set->pids[set->count++] = pid;
+	return 0;
+}
+
+/*
+ * Stops each pid of a blank-separated list not yet in `found`, and adds
+ * it; returns how many were new, or -1.
+ */
+static int stop_listed(const char *list, struct pid_set *found)
+{
+	int added = 0;
 
 	for (const char *c = list; *c;) {
 		char *end;
@@ -32,99 +64,89 @@ static int signal_listed(const char *list, int signo)
 
 		if (end == c)
 			break;
-		if (pid > 0) {
-			(void)kill((pid_t)pid, signo);
-			count++;
-		}
 		c = end;
+		if (pid <= 0 || set_has(found, (pid_t)pid))
+			continue;
+		if (set_add(found, (pid_t)pid) < 0)
+			return -1;
+		(void)kill((pid_t)pid, SIGSTOP);
+		added++;
 	}
-	return count;
+	return added;
 }
 
 /*
- * Reads /proc/self/task/TID/children (Linux >= 3.5 with CONFIG_PROC_CHILDREN);
- * promise-run is single-threaded, so its children are the main thread's.
- * Returns the count, or -1 with errno ENOENT when the kernel lacks the file.
+ * Stops the children of every thread of `pid` (/proc/PID/task/TID/children,
+ * Linux >= 3.5); returns how many were new, or -1 with errno (ENOENT: the
+ * process is gone, or the kernel lacks the file).
  */
-static int signal_children_listed_by_kernel(int signo)
+static int stop_children_of(pid_t pid, struct pid_set *found)
 {
-	char path[64], buffer[8192];
-	size_t used = 0;
-	ssize_t got;
-	int fd, count;
+	char path[64], list[8192];
+	int added = 0;
+	DIR *tasks;
+	struct dirent *task;
 
-	snprintf(path, sizeof path, "/proc/self/task/%d/children", getpid());
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	tasks = opendir(path);
+	if (!tasks)
 		return -1;
-	/* One read gives a consistent snapshot; an overlong list is re-read. */
-	while ((got = fdio_read(fd, buffer + used,
-				sizeof buffer - 1 - used)) > 0) {
-		used += (size_t)got;
-		if (used == sizeof buffer - 1)
-			break;
-	}
-	fdio_close_quietly(fd);
-	if (got < 0)
-		return -1;
-	buffer[used] = '\0';
-	count = signal_listed(buffer, signo);
-	/* A list too long for the buffer: the caller calls again. */
-	return count;
-}
-
-/* The parent pid field of /proc/PID/stat, or -1. */
-static pid_t parent_of(const char *pid)
-{
-	char path[64], buffer[512];
-	const char *after_name;
-	ssize_t got;
-	long parent;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%s/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	got = fdio_read(fd, buffer, sizeof buffer - 1);
-	fdio_close_quietly(fd);
-	if (got <= 0)
-		return -1;
-	buffer[got] = '\0';
-	/* The command name may hold spaces and ')': the state follows the last. */
-	after_name = strrchr(buffer, ')');
-	if (!after_name || sscanf(after_name, ") %*c %ld", &parent) != 1)
-		return -1;
-	return (pid_t)parent;
-}
-
-/* The slower way, for kernels without the children file: all of /proc. */
-static int signal_children_by_scanning_proc(int signo)
-{
-	pid_t self = getpid();
-	struct dirent *entry;
-	int count = 0;
-	DIR *proc = opendir("/proc");
-
-	if (!proc)
-		return -1;
-	while ((entry = readdir(proc)) != NULL) {
-		if (!isdigit((unsigned char)entry->d_name[0]))
+	while ((task = readdir(tasks)) != NULL) {
+		if (task->d_name[0] == '.')
 			continue;
-		if (parent_of(entry->d_name) == self) {
-			(void)kill((pid_t)atol(entry->d_name), signo);
-			count++;
+		snprintf(path, sizeof path, "/proc/%d/task/%.20s/children",
+			 (int)pid, task->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		size_t used = 0;
+		ssize_t got;
+
+		if (fd < 0)
+			continue;
+		/* A list longer than the buffer: its tail comes next round. */
+		while (used < sizeof list - 1 &&
+		       (got = fdio_read(fd, list + used,
+					sizeof list - 1 - used)) > 0)
+			used += (size_t)got;
+		fdio_close_quietly(fd);
+		list[used] = '\0';
+		int new = stop_listed(list, found);
+
+		if (new < 0) {
+			closedir(tasks);
+			return -1;
 		}
+		added += new;
 	}
-	closedir(proc);
-	return count;
+	closedir(tasks);
+	return added;
 }
 
-int reaper_signal_children(int signo)
+int reaper_kill_descendants(void)
 {
-	int count = signal_children_listed_by_kernel(signo);
+	struct pid_set found = { 0 };
+	int added;
 
-	if (count < 0 && errno == ENOENT)
-		count = signal_children_by_scanning_proc(signo);
+	/* Until a round finds no new process: stopped ones cannot fork. */
+	do {
+		added = stop_children_of(getpid(), &found);
+		if (added < 0) {
+			int error = errno;
+
+			free(found.pids);
+			errno = error;
+			return -1;
+		}
+		for (size_t i = 0; i < found.count; i++) {
+			int new = stop_children_of(found.pids[i], &found);
+
+			if (new > 0)
+				added += new;
+		}
+	} while (added > 0);
+	for (size_t i = 0; i < found.count; i++)
+		(void)kill(found.pids[i], SIGKILL);
+	int count = (int)found.count;
+
+	free(found.pids);
 	return count;
 }

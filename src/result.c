@@ -133,12 +133,12 @@ int result_from_outcome(struct runner_outcome *outcome,
 	result->execution_time = outcome->duration;
 	if (!outcome->started) {
 		result->status = PROMISE_ERROR;
-		if (outcome->start_error)
-			written = asprintf(&result->message, "cannot start: %s",
-					   strerror(outcome->start_error));
-		else
-			result->message = result_describe_failure(
-				&outcome->failure, first_line);
+		written = asprintf(&result->message, "cannot start: %s",
+				   strerror(outcome->start_error));
+	} else if (outcome->exec_failed) {
+		result->status = PROMISE_ERROR;
+		result->message = result_describe_failure(&outcome->failure,
+							  first_line);
 	} else if (outcome->timed_out) {
 		char timeout[64], elapsed[64];
 

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,33 +28,73 @@ struct runner_slot {
 	struct job job;
 	pid_t pid;                  /* also the id of its process group */
 	int output_fd;              /* -1 after EOF */
-	int wait_status;
+	int status_fd;              /* exec-status pipe, -1 once read */
+	bool exec_failed;
+	struct spawn_failure failure;
+	int wait_status;            /* as waitpid gives it, once exited */
+	struct cgroup_group group;  /* dir_fd -1: no cgroup */
 	size_t home, promise;
 	struct timespec started, exited_at;
 	struct capture capture;
 };
 
-/* The job's one effect: a signal to the promise's whole process group. */
+/*
+ * The job's effect: a signal to the promise's process group, or SIGKILL
+ * to its whole cgroup.  The leader is not reaped while its slot is used,
+ * so neither its pid nor its group id can have been given to another.
+ */
 static void signal_group(void *context, int signo)
 {
 	const struct runner_slot *slot = context;
 
-	/*
-	 * Before the child's setsid the group does not exist yet: the child
-	 * itself is signalled then (its pid cannot have been reused while it
-	 * is not reaped).
-	 */
-	if (kill(-slot->pid, signo) < 0 && errno == ESRCH && !slot->job.exited)
+	if (signo == SIGKILL && slot->group.dir_fd >= 0 &&
+	    cgroup_group_populated(&slot->group) != 0 &&
+	    cgroup_group_kill(&slot->group) == 0)
+		return;
+	/* Before the child's setsid the group does not exist yet. */
+	if (kill(-slot->pid, signo) < 0 && errno == ESRCH)
 		(void)kill(slot->pid, signo);
 }
 
-static const struct job_ops group_ops = { .signal = signal_group };
+/* Whether nothing is left of the promise: its cgroup says, if it has one. */
+static bool group_empty(void *context)
+{
+	const struct runner_slot *slot = context;
+
+	return slot->group.dir_fd < 0 ||
+	       cgroup_group_populated(&slot->group) != 1;
+}
+
+static const struct job_ops group_ops = { .signal = signal_group,
+					  .empty = group_empty };
+
+/* Takes a cgroup per promise where asked and possible. */
+static int choose_containment(struct runner *runner,
+                              enum runner_containment asked)
+{
+	runner->containment = RUNNER_CONTAIN_FREEZE;
+	runner->cgroups = (struct cgroup_run){ .dir_fd = -1, .parent_fd = -1 };
+	if (asked == RUNNER_CONTAIN_FREEZE) {
+		runner->no_cgroup_reason = "not asked for";
+		return 0;
+	}
+	if (cgroup_run_init(&runner->cgroups, &runner->no_cgroup_reason) < 0)
+		return asked == RUNNER_CONTAIN_CGROUP ? (errno = ENOTSUP, -1) : 0;
+	runner->containment = RUNNER_CONTAIN_CGROUP;
+	runner->no_cgroup_reason = NULL;
+	return 0;
+}
 
 int runner_init(struct runner *runner, unsigned slots,
-                const struct signals *signals)
+                const struct signals *signals,
+                enum runner_containment containment)
 {
 	memset(runner, 0, sizeof *runner);
 	runner->signals = signals;
+	if (choose_containment(runner, containment) < 0) {
+		runner->null_fd = -1;
+		return -1;
+	}
 	runner->slot_count = runner->start_limit = slots;
 	runner->null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	runner->slots = calloc(slots, sizeof *runner->slots);
@@ -98,29 +139,55 @@ static struct runner_outcome *new_outcome(struct runner *runner)
 	return outcome;
 }
 
-/* Reaps every child that has exited: promises and orphans alike. */
-static void reap_children(struct runner *runner)
+/* The slot whose leader is `pid`, or NULL. */
+static struct runner_slot *slot_of(struct runner *runner, pid_t pid)
 {
-	int wait_status;
-	pid_t pid;
+	for (unsigned i = 0; i < runner->slot_count; i++)
+		if (runner->slots[i].used && runner->slots[i].pid == pid)
+			return &runner->slots[i];
+	return NULL;
+}
 
-	for (;;) {
-		pid = waitpid(-1, &wait_status, WNOHANG);
-		if (pid < 0 && errno == EINTR)
+/*
+ * Notes each promise whose leader has exited, leaving it unreaped
+ * (WNOWAIT): its number stays its own until its group is killed.
+ */
+static void notice_exits(struct runner *runner)
+{
+	for (unsigned i = 0; i < runner->slot_count; i++) {
+		struct runner_slot *slot = &runner->slots[i];
+		siginfo_t info = { 0 };
+
+		if (!slot->used || slot->job.exited)
 			continue;
-		if (pid <= 0)
-			return;     /* none left to reap now, or no child */
-		for (unsigned i = 0; i < runner->slot_count; i++) {
-			struct runner_slot *slot = &runner->slots[i];
+		if (waitid(P_PID, (id_t)slot->pid, &info,
+			   WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    info.si_pid != slot->pid)
+			continue;
+		slot->wait_status =
+			info.si_code == CLD_EXITED ? W_EXITCODE(info.si_status, 0)
+			: info.si_code == CLD_DUMPED ? info.si_status | WCOREFLAG
+						     : info.si_status;
+		slot->exited_at = monotime_now();
+		job_handle(&slot->job, JOB_EXITED, slot->exited_at,
+			   &group_ops, slot);
+	}
+}
 
-			if (!slot->used || slot->pid != pid || slot->job.exited)
-				continue;
-			slot->wait_status = wait_status;
-			slot->exited_at = monotime_now();
-			job_handle(&slot->job, JOB_EXITED, slot->exited_at,
-				   &group_ops, slot);
-			break;
-		}
+/*
+ * Reaps the orphans that have exited, never a promise's leader.  The
+ * kernel shows one exited child at a time: a leader still kept ends the
+ * look, and its own finish (or the next one) reaps what is behind it.
+ */
+static void reap_orphans(struct runner *runner)
+{
+	for (;;) {
+		siginfo_t info = { 0 };
+
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    info.si_pid == 0 || slot_of(runner, info.si_pid))
+			return;
+		(void)waitpid(info.si_pid, NULL, WNOHANG);
 	}
 }
 
@@ -134,18 +201,26 @@ static void take_signals(struct runner *runner)
 		runner->pending_stop = news.stop;
 		runner->pending_stops += news.stops;
 	}
-	/* SIGCHLDs coalesce: one reading means "reap all that exited". */
+	/* SIGCHLDs coalesce: one reading means "look at all of them". */
 	if (news.child || runner->pending_child) {
 		runner->pending_child = false;
-		reap_children(runner);
+		notice_exits(runner);
+		reap_orphans(runner);
 	}
 }
 
+/* Reaps every exited child: only when no promise runs. */
+static void reap_all(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
 /*
- * Kills and reaps every orphan re-parented to promise-run.  Called only
- * when no promise runs, so every child is an orphan.  Bounded in time (the
- * longest kill-after and the drain): a process that cannot be killed (it
- * changed its user) is left behind.
+ * Freezes, kills and reaps every orphan re-parented to promise-run, and
+ * their descendants.  Called only when no promise runs, so every child
+ * is an orphan.  Bounded in time (the longest kill-after and the drain):
+ * a process that cannot be killed is left behind.
  */
 static void sweep_orphans(struct runner *runner)
 {
@@ -154,15 +229,17 @@ static void sweep_orphans(struct runner *runner)
 	struct pollfd signals = { .fd = runner->signals->fd, .events = POLLIN };
 
 	for (;;) {
-		reap_children(runner);
-		if (reaper_signal_children(SIGKILL) <= 0)
+		reap_all();
+		if (reaper_kill_descendants() <= 0)
 			return;
+		reap_all();
 		struct timespec now = monotime_now();
 
 		if (!monotime_before(now, deadline))
 			return;
 		struct timespec timeout = monotime_until(now, deadline);
 
+		/* SIGKILL is not instant: wait for the SIGCHLD it brings. */
 		if (ppoll(&signals, 1, &timeout, NULL) < 0 && errno != EINTR)
 			return;
 		if (signals.revents)
@@ -172,8 +249,7 @@ static void sweep_orphans(struct runner *runner)
 
 /* An outcome for a promise that never became a process. */
 static int record_not_started(struct runner *runner,
-                              const struct runner_task *task,
-                              const struct spawn_failure *failure, int error,
+                              const struct runner_task *task, int error,
                               struct timespec started)
 {
 	struct runner_outcome *outcome = new_outcome(runner);
@@ -182,20 +258,54 @@ static int record_not_started(struct runner *runner,
 		return -1;
 	outcome->home = task->home;
 	outcome->promise = task->promise;
-	if (failure)
-		outcome->failure = *failure;
 	outcome->start_error = error;
 	outcome->duration = monotime_seconds(started, monotime_now());
+	outcome->cpu_seconds = outcome->memory_peak = -1;
 	return 1;
+}
+
+/* Whether a failed start is for want of resources others may free. */
+static bool out_of_resources(int error)
+{
+	return error == EMFILE || error == ENFILE || error == EAGAIN ||
+	       error == ENOMEM || error == ENOSPC;
+}
+
+/*
+ * Starts the child, in a cgroup of its own when the run has them.  A
+ * kernel that refuses clone3 into a cgroup (ENOSYS, a seccomp filter)
+ * turns the run to the fallback.
+ */
+static int start_child(struct runner *runner, struct spawn_request *request,
+                       struct cgroup_group *group, struct spawn_child *child)
+{
+	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1 };
+	if (runner->containment == RUNNER_CONTAIN_CGROUP) {
+		if (cgroup_group_open(&runner->cgroups, group) < 0)
+			return -1;
+		request->cgroup_fd = group->dir_fd;
+		if (spawn_start(request, child) == 0)
+			return 0;
+		int error = errno;
+
+		cgroup_group_close(&runner->cgroups, group);
+		if (error != ENOSYS && error != EINVAL) {
+			errno = error;
+			return -1;
+		}
+		runner->containment = RUNNER_CONTAIN_FREEZE;
+		runner->no_cgroup_reason = "the kernel refuses clone3 into a cgroup";
+	}
+	request->cgroup_fd = -1;
+	return spawn_start(request, child);
 }
 
 int runner_start(struct runner *runner, const struct runner_task *task)
 {
 	struct runner_slot *slot = runner->slots;
-	struct spawn_failure failure;
+	struct cgroup_group group;
 	struct spawn_child child;
 	struct timespec started;
-	int status, error;
 
 	if (!runner_can_start(runner)) {
 		errno = EAGAIN;
@@ -217,29 +327,23 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		.credentials = task->credentials,
 	};
 	started = monotime_now();
-	status = spawn_start(&request, &child, &failure);
-	error = errno;
-	if (status == 1) {
-		/* It has exited already: reaped with the next SIGCHLD. */
-		runner->pending_child = true;
-		return record_not_started(runner, task, &failure, 0, started);
-	}
-	if (status < 0) {
-		bool resources = error == EMFILE || error == ENFILE ||
-				 error == EAGAIN || error == ENOMEM;
+	if (start_child(runner, &request, &group, &child) < 0) {
+		int error = errno;
 
 		/* Out of descriptors or processes: wait for a slot. */
-		if (resources && runner->running > 0) {
+		if (out_of_resources(error) && runner->running > 0) {
 			runner->start_limit = runner->running;
 			errno = EAGAIN;
 			return -1;
 		}
-		return record_not_started(runner, task, NULL, error, started);
+		return record_not_started(runner, task, error, started);
 	}
 	*slot = (struct runner_slot){
 		.used = true,
 		.pid = child.pid,
 		.output_fd = child.output_fd,
+		.status_fd = child.status_fd,
+		.group = group,
 		.home = task->home,
 		.promise = task->promise,
 		.started = started,
@@ -251,16 +355,47 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 	return 0;
 }
 
-/* Frees a slot: its pipe, its capture, its place among those running. */
+/* Frees a slot: its pipes, cgroup, capture, place among those running. */
 static void free_slot(struct runner *runner, struct runner_slot *slot)
 {
 	fdio_close_quietly(slot->output_fd);
-	slot->output_fd = -1;
+	fdio_close_quietly(slot->status_fd);
+	slot->output_fd = slot->status_fd = -1;
+	if (slot->group.dir_fd >= 0)
+		cgroup_group_close(&runner->cgroups, &slot->group);
 	capture_release(&slot->capture);
 	slot->used = false;
 	runner->running--;
 	if (runner->start_limit < runner->slot_count)
 		runner->start_limit++;
+}
+
+/*
+ * Reaps a finished promise's leader, now that its group is gone, and
+ * learns what it cost: the cgroup's count, or the leader's own (with the
+ * children it waited for) where there is no cgroup.
+ */
+static void reap_leader(struct runner_slot *slot, struct runner_outcome *outcome)
+{
+	struct cgroup_usage usage = { -1, -1 };
+	struct rusage rusage;
+
+	if (slot->group.dir_fd >= 0)
+		cgroup_group_usage(&slot->group, &usage);
+	outcome->cpu_seconds = usage.cpu_seconds;
+	outcome->memory_peak = usage.memory_peak;
+	outcome->exited = slot->job.exited;
+	outcome->wait_status = slot->wait_status;
+	/* One given up on (never exited) is reaped by the final sweep. */
+	if (!slot->job.exited ||
+	    wait4(slot->pid, NULL, WNOHANG, &rusage) != slot->pid)
+		return;
+	if (slot->group.dir_fd < 0)
+		outcome->cpu_seconds =
+			(double)rusage.ru_utime.tv_sec +
+			(double)rusage.ru_utime.tv_usec / 1e6 +
+			(double)rusage.ru_stime.tv_sec +
+			(double)rusage.ru_stime.tv_usec / 1e6;
 }
 
 /* Hands a finished job's outcome over and frees its slot. */
@@ -274,8 +409,9 @@ static void finish_slot(struct runner *runner, struct runner_slot *slot)
 		outcome->home = slot->home;
 		outcome->promise = slot->promise;
 		outcome->started = true;
-		outcome->exited = job->exited;
-		outcome->wait_status = slot->wait_status;
+		outcome->exec_failed = slot->exec_failed;
+		outcome->failure = slot->failure;
+		reap_leader(slot, outcome);
 		outcome->timed_out = job->timed_out;
 		outcome->cut_by_deadline = job->cut_by_deadline;
 		outcome->interrupted = job->interrupted;
@@ -288,6 +424,21 @@ static void finish_slot(struct runner *runner, struct runner_slot *slot)
 			runner->out_of_memory = true;
 	}
 	free_slot(runner, slot);
+}
+
+/*
+ * Reads the exec status: a failure is kept for the outcome; end of file
+ * means the promise was executed, and its output is read from then on.
+ */
+static void read_status(struct runner_slot *slot)
+{
+	int status = spawn_read_status(slot->status_fd, &slot->failure);
+
+	if (status < 0)
+		return;
+	slot->exec_failed = status == 1;
+	fdio_close_quietly(slot->status_fd);
+	slot->status_fd = -1;
 }
 
 /* Reads what a promise wrote, up to a fair share. */
@@ -359,11 +510,21 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 	for (unsigned i = 0; i < runner->slot_count; i++) {
 		struct runner_slot *slot = &runner->slots[i];
 
-		if (slot->used && slot->output_fd >= 0) {
+		if (!slot->used)
+			continue;
+		/* One descriptor a slot: the exec status, then the output. */
+		if (slot->status_fd >= 0)
+			polls[count + jobs] = (struct pollfd){
+				.fd = slot->status_fd, .events = POLLIN };
+		else if (slot->job.state == JOB_CLEARING)
+			polls[count + jobs] = (struct pollfd){
+				.fd = slot->group.events_fd, .events = POLLPRI };
+		else if (slot->output_fd >= 0)
 			polls[count + jobs] = (struct pollfd){
 				.fd = slot->output_fd, .events = POLLIN };
-			polled[jobs++] = slot;
-		}
+		else
+			continue;
+		polled[jobs++] = slot;
 	}
 	if (timed)
 		timeout = monotime_until(monotime_now(), nearest);
@@ -380,11 +541,18 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 	take_signals(runner);
 	for (nfds_t i = 0; i < jobs; i++) {
 		struct runner_slot *slot = polled[i];
+		int fd = polls[count + i].fd;
 
 		/* A job may have been finished while handling signals. */
-		if (polls[count + i].revents && slot->used &&
-		    slot->output_fd == polls[count + i].fd)
+		if (!polls[count + i].revents || !slot->used)
+			continue;
+		if (fd == slot->status_fd)
+			read_status(slot);
+		else if (fd == slot->output_fd)
 			read_output(runner, slot);
+		else if (slot->job.state == JOB_CLEARING && group_empty(slot))
+			job_handle(&slot->job, JOB_EMPTY, monotime_now(),
+				   &group_ops, slot);
 	}
 	struct timespec now = monotime_now();
 
@@ -397,6 +565,8 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 		if (slot->used && slot->job.state == JOB_DONE)
 			finish_slot(runner, slot);
 	}
+	/* Leaders reaped above may have hidden orphans from the kernel's look. */
+	reap_orphans(runner);
 	news->stop = runner->pending_stop;
 	news->stops = runner->pending_stops;
 	runner->pending_stop = 0;
@@ -472,6 +642,7 @@ void runner_release(struct runner *runner)
 	}
 	if (runner->signals && runner->slots)
 		sweep_orphans(runner);
+	cgroup_run_release(&runner->cgroups);
 	for (size_t i = 0; i < runner->outcome_count; i++)
 		runner_outcome_release(&runner->outcomes[i]);
 	free(runner->outcomes);
@@ -482,4 +653,5 @@ void runner_release(struct runner *runner)
 	fdio_close_quietly(runner->null_fd);
 	memset(runner, 0, sizeof *runner);
 	runner->null_fd = -1;
+	runner->cgroups = (struct cgroup_run){ .dir_fd = -1, .parent_fd = -1 };
 }

@@ -105,7 +105,7 @@ static void collect(struct scheduler *s)
 			runner_outcome_release(&outcome);
 			continue;
 		}
-		if (!outcome.started && !outcome.start_error &&
+		if (outcome.exec_failed &&
 		    outcome.failure.stage == SPAWN_STAGE_EXEC &&
 		    outcome.failure.error == ENOENT)
 			first_line = home_first_line(home, outcome.promise);
@@ -776,7 +776,7 @@ void scheduler_run(const struct scheduler_input *input,
 		inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (s.inotify_fd < 0 ||
 	    runner_init(&s.runner, s.run.values[SETTING_JOBS].count,
-			input->signals) < 0) {
+			input->signals, RUNNER_CONTAIN_AUTO) < 0) {
 		complain("cannot prepare to run promises: %s", strerror(errno));
 		s.broken = true;
 		goto out;

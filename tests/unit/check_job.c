@@ -12,6 +12,7 @@
 struct sent {
 	int signals[16];
 	size_t count;
+	bool populated;         /* the group still holds a process */
 };
 
 static void record_signal(void *context, int signo)
@@ -22,7 +23,15 @@ static void record_signal(void *context, int signo)
 	sent->signals[sent->count++] = signo;
 }
 
-static const struct job_ops fake_ops = { .signal = record_signal };
+static bool report_empty(void *context)
+{
+	const struct sent *sent = context;
+
+	return !sent->populated;
+}
+
+static const struct job_ops fake_ops = { .signal = record_signal,
+					 .empty = report_empty };
 
 #define ASSERT_TIME(actual, seconds, nanoseconds) do { \
 	ck_assert_int_eq((actual).tv_sec, seconds); \
@@ -296,6 +305,43 @@ START_TEST(test_job_run_deadline_after_the_timeout_changes_nothing)
 }
 END_TEST
 
+START_TEST(test_job_a_group_not_yet_empty_is_cleared_before_done)
+{
+	struct sent sent = { .populated = true };
+	struct job job;
+
+	start(&job);
+	handle(&job, JOB_EOF, 100, 0, &sent);
+	handle(&job, JOB_EXITED, 100, 500000000, &sent);
+	ck_assert_int_eq(job.state, JOB_CLEARING);
+	ASSERT_SENT(&sent, SIGKILL);
+	ASSERT_TIME(job.deadline, 101, 500000000);
+	/* Nothing but its emptiness (or its deadline) ends the clearing. */
+	handle(&job, JOB_STOP_AGAIN, 100, 600000000, &sent);
+	ck_assert_int_eq(job.state, JOB_CLEARING);
+	ASSERT_SENT(&sent, SIGKILL);
+	handle(&job, JOB_EMPTY, 100, 700000000, &sent);
+	ck_assert_int_eq(job.state, JOB_DONE);
+	ck_assert(!job.abandoned);
+}
+END_TEST
+
+START_TEST(test_job_a_group_that_never_empties_is_left_at_the_clear_deadline)
+{
+	struct sent sent = { .populated = true };
+	struct job job;
+
+	start(&job);
+	handle(&job, JOB_EXITED, 100, 0, &sent);
+	handle(&job, JOB_EOF, 100, 0, &sent);
+	ck_assert_int_eq(job.state, JOB_CLEARING);
+	handle(&job, JOB_DEADLINE, 101, 0, &sent);
+	ck_assert_int_eq(job.state, JOB_DONE);
+	ck_assert(job.exited);
+	ck_assert(!job.timed_out);
+}
+END_TEST
+
 START_TEST(test_job_events_after_done_do_nothing)
 {
 	static const enum job_event events[] = {
@@ -340,6 +386,8 @@ Suite *job_suite(void)
 	tcase_add_test(tc, test_job_run_deadline_before_the_timeout_cuts_the_job);
 	tcase_add_test(tc, test_job_run_deadline_after_the_timeout_changes_nothing);
 	tcase_add_test(tc, test_job_events_after_done_do_nothing);
+	tcase_add_test(tc, test_job_a_group_not_yet_empty_is_cleared_before_done);
+	tcase_add_test(tc, test_job_a_group_that_never_empties_is_left_at_the_clear_deadline);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

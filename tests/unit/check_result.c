@@ -198,7 +198,10 @@ END_TEST
 START_TEST(test_result_failed_exec_is_described_with_the_first_line)
 {
 	struct runner_outcome outcome = {
-		.started = false,
+		.started = true,
+		.exited = true,
+		.wait_status = 127 << 8,
+		.exec_failed = true,
 		.failure = { .stage = SPAWN_STAGE_EXEC, .error = ENOENT },
 	};
 	struct plan_entry entry = entry_with_timeout(20);
