@@ -70,6 +70,8 @@ struct run_report {
 	struct timespec started;        /* wall clock */
 	double duration;                /* seconds */
 	int interrupted_by;             /* a stop signal, or 0 */
+	const char *containment;        /* "cgroup" or "freeze" */
+	const char *containment_reason; /* why not a cgroup, or NULL */
 	struct home_report *homes;      /* in the order given */
 	size_t count;
 };

@@ -49,6 +49,9 @@ void text_report_verdict(FILE *out, bool color, enum cli_verbosity verbosity,
  */
 void text_report_list(FILE *out, const struct home_report *home);
 
+/* --list's last line: how promises would be contained, and why so. */
+void text_report_containment(FILE *out, const struct run_report *report);
+
 /* --list --format json: the plan of every home, one document. */
 int report_list_json(FILE *out, const struct run_report *report);
 

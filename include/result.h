@@ -63,6 +63,8 @@ struct promise_result {
 	int exit_code;              /* 0..255, or RESULT_NO_EXIT_CODE */
 	int signal;                 /* the killing signal, or 0 */
 	double execution_time;      /* seconds */
+	double cpu_seconds;         /* its processes' CPU time, or -1 */
+	long long memory_peak;      /* their peak memory in bytes, or -1 */
 	struct timespec ended;      /* wall clock, when the result was known */
 	char *message;              /* UTF-8 text, never NULL once known */
 	char *output;               /* a timed-out promise's output, or NULL */

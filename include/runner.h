@@ -94,6 +94,7 @@ struct runner {
 	size_t outcome_count, outcome_capacity;
 	double sweep_grace;             /* the longest kill-after, for orphans */
 	int null_fd;                    /* /dev/null: every promise's stdin */
+	int self_fd;                    /* promise-run's executable */
 	unsigned char *buffer;          /* for reading outputs */
 	bool out_of_memory;
 	/* Signal news that arrived outside runner_wait, for its caller. */

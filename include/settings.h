@@ -38,6 +38,7 @@ enum setting_id {
 	SETTING_MAX_TIMEOUT,
 	SETTING_SKIP,
 	SETTING_NAGIOS_LEVELS,
+	SETTING_CONTAINMENT,
 	SETTING_COUNT
 };
 
@@ -48,6 +49,7 @@ enum setting_type {
 	SETTING_BOOLEAN,            /* yes/no, true/false, on/off, 1/0 */
 	SETTING_FORMAT_NAME,        /* enum report_format */
 	SETTING_MODE_NAME,          /* enum setting_mode */
+	SETTING_CONTAINMENT_NAME,   /* enum setting_containment */
 };
 
 enum setting_place {
@@ -59,6 +61,13 @@ enum setting_place {
 
 /* How a promise's result is judged: slapgrid's two modes. */
 enum setting_mode { MODE_TEST, MODE_ANOMALY };
+
+/* How promises are kept from leaving processes behind. */
+enum setting_containment {
+	CONTAINMENT_AUTO,           /* a cgroup each where possible */
+	CONTAINMENT_CGROUP,         /* a cgroup each, or no run */
+	CONTAINMENT_FREEZE,         /* process groups; orphans frozen, killed */
+};
 
 struct setting_spec {
 	const char *key;            /* in a configuration file */
@@ -81,7 +90,7 @@ struct setting_value {
 		double seconds;
 		unsigned count;
 		bool flag;
-		int choice;             /* enum report_format, enum setting_mode */
+		int choice;             /* enum report_format, setting_mode, ... */
 	};
 };
 

@@ -13,11 +13,20 @@
  * promise-run killed by SIGKILL.  Given a cgroup folder, the child is born
  * in it (clone3 with CLONE_INTO_CGROUP): it never runs a step outside.
  *
- * The child is a copy of promise-run (fork semantics, never CLONE_VM):
- * once it has the user's uid the user may stop or signal it, so nothing of
- * root's may wait on it or run in memory it shares.  What failed before
- * exec comes back through a close-on-exec pipe, read in the event loop
- * like the output: a record there is a failure, end of file an exec.
+ * The child shares promise-run's memory until it calls execve, and
+ * promise-run waits meanwhile (CLONE_VM | CLONE_VFORK, as glibc's
+ * posix_spawn does): no page table is copied and no copy-on-write fault
+ * follows.  That is safe only while nobody but promise-run's own user may
+ * signal the child: a child stopped before its exec would stop
+ * promise-run with it.  So the child never takes another user's uid in
+ * that memory: for a promise that runs as another user, it executes
+ * promise-run again, as root, in a fresh memory of its own
+ * (SPAWN_AS_COMMAND, with an empty environment), and that process drops
+ * to the user and executes the promise; promise-run does not wait on it.
+ *
+ * What failed before the promise's exec comes back through a
+ * close-on-exec pipe, read in the event loop like the output: a record
+ * there is a failure, end of file an exec.
  *
  * Lifecycle: spawn_start; read child->status_fd until a record or EOF
  * (spawn_read_status) and child->output_fd until EOF, wait for the pid,
@@ -29,6 +38,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* argv[1] of promise-run executed to become a user and run a promise. */
+#define SPAWN_AS_COMMAND "spawn-as"
+
 struct credentials;
 
 struct spawn_request {
@@ -37,6 +49,7 @@ struct spawn_request {
 	char *const *envp;
 	int stdin_fd;               /* becomes the child's standard input */
 	int cgroup_fd;              /* a cgroup v2 folder to be born in, or -1 */
+	int self_fd;                /* promise-run's executable (O_PATH) */
 	uint64_t ignored;           /* bit N-1: signal N to reset from SIG_IGN */
 	const struct credentials *credentials;  /* NULL: keep promise-run's */
 };
@@ -64,7 +77,8 @@ struct spawn_failure {
 
 /*
  * Starts the child.  Returns 0 with *child filled; -1 with errno when no
- * child could be started (EMFILE, EAGAIN, ...).
+ * child could be started (EMFILE, EAGAIN, ENOSYS from a kernel that
+ * refuses clone3 into a cgroup, ...).
  */
 int spawn_start(const struct spawn_request *request, struct spawn_child *child);
 
@@ -75,6 +89,13 @@ int spawn_start(const struct spawn_request *request, struct spawn_child *child);
  * EAGAIN when nothing is there yet.
  */
 int spawn_read_status(int status_fd, struct spawn_failure *failure);
+
+/*
+ * promise-run executed as SPAWN_AS_COMMAND: becomes the user named on the
+ * command line and executes the promise, or writes a failure record on
+ * descriptor 3 and exits 127.  Never returns on success.
+ */
+int spawn_as_main(int argc, char **argv);
 
 /*
  * The signals this process ignores, which exec keeps: bit N-1 for signal

@@ -84,6 +84,8 @@ static const char usage[] =
 	"      --user=NAME          as root, run promises as NAME (default: the\n"
 	"                           owner of each INSTANCE_HOME); their files\n"
 	"                           must be NAME's or root's\n"
+	"      --containment=HOW    auto (default: a cgroup per promise where\n"
+	"                           possible, else freeze), cgroup, freeze\n"
 	"      --nagios-levels      read promises' exit codes as monitoring\n"
 	"                           plugins' (1 WARNING, 2 CRITICAL, 3 UNKNOWN)\n"
 	"  -q, --quiet              print nothing when everything works\n"

@@ -21,6 +21,7 @@
 #include "identity.h"
 #include "scheduler.h"
 #include "signals.h"
+#include "spawn.h"
 
 extern char **environ;
 
@@ -115,6 +116,9 @@ int main(int argc, char **argv)
 	ssize_t self_length;
 	int status;
 
+	/* Executed by spawn to become a user: before anything else. */
+	if (argc > 1 && strcmp(argv[1], SPAWN_AS_COMMAND) == 0)
+		return spawn_as_main(argc, argv);
 	if (ensure_standard_fds() < 0)
 		return EXIT_BROKEN;
 	if (argc > 1 && strcmp(argv[1], "check-url") == 0)

@@ -65,6 +65,16 @@ static int write_promise(FILE *out, const struct home_report *home,
 	else
 		fputs("null", out);
 	fprintf(out, ", \"execution-time\": %.6f", result->execution_time);
+	fputs(", \"cpu-time\": ", out);
+	if (result->cpu_seconds >= 0)
+		fprintf(out, "%.6f", result->cpu_seconds);
+	else
+		fputs("null", out);
+	fputs(", \"memory-peak\": ", out);
+	if (result->memory_peak >= 0)
+		fprintf(out, "%lld", result->memory_peak);
+	else
+		fputs("null", out);
 	if (member(out, "message", result->message) < 0)
 		goto out;
 	slapgrid_result_date(result->ended.tv_sec, date, sizeof date);
@@ -164,6 +174,10 @@ int report_json(FILE *out, const struct run_report *report)
 	fprintf(out, "{\"verdict\": \"%s\",\n \"version\": \"%s\"",
 		report_verdict_name(totals.verdict), report->version);
 	if (member(out, "host", report->host) < 0)
+		return -1;
+	fprintf(out, ", \"containment\": \"%s\", \"containment-reason\": ",
+		report->containment);
+	if (escape_json(out, report->containment_reason) < 0)
 		return -1;
 	fprintf(out,
 		", \"started\": \"%s\", \"duration\": %.6f,\n \"summary\": {\"instances\": %zu, \"not-working\": %zu, \"not-checked\": %zu, \"promises\": %zu, \"promises-not-working\": %zu},\n \"instances\": [",

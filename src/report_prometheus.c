@@ -40,7 +40,7 @@ static void family(FILE *out, const char *name, const char *help)
 
 enum promise_value {
 	VALUE_OK, VALUE_DURATION, VALUE_EXIT_CODE, VALUE_STATUS, VALUE_FAILED_RUNS,
-	VALUE_LAST_SUCCESS,
+	VALUE_LAST_SUCCESS, VALUE_CPU, VALUE_MEMORY_PEAK,
 };
 
 /* One family over every promise with a result. */
@@ -75,7 +75,9 @@ static int write_promise_family(FILE *out, const struct run_report *report,
 			    (what == VALUE_FAILED_RUNS &&
 			     (home->plan.mode != MODE_ANOMALY ||
 			      !result_ran(result))) ||
-			    (what == VALUE_LAST_SUCCESS && !result->last_success))
+			    (what == VALUE_LAST_SUCCESS && !result->last_success) ||
+			    (what == VALUE_CPU && result->cpu_seconds < 0) ||
+			    (what == VALUE_MEMORY_PEAK && result->memory_peak < 0))
 				continue;
 			fputs(name, out);
 			if (write_labels(out, home->home, promise, NULL) < 0)
@@ -88,6 +90,10 @@ static int write_promise_family(FILE *out, const struct run_report *report,
 				fprintf(out, "%u\n", result->failed_runs);
 			else if (what == VALUE_LAST_SUCCESS)
 				fprintf(out, "%lld\n", result->last_success);
+			else if (what == VALUE_CPU)
+				fprintf(out, "%.6f\n", result->cpu_seconds);
+			else if (what == VALUE_MEMORY_PEAK)
+				fprintf(out, "%lld\n", result->memory_peak);
 			else
 				fprintf(out, "%d\n", !result->failed);
 		}
@@ -148,6 +154,12 @@ int report_prometheus(FILE *out, const struct run_report *report)
 				 VALUE_EXIT_CODE) < 0 ||
 	    write_promise_family(out, report, "promise_run_duration_seconds",
 				 "How long the promise ran.", VALUE_DURATION) < 0 ||
+	    write_promise_family(out, report, "promise_run_cpu_seconds",
+				 "The CPU time (user and system) of the promise and every process it started.",
+				 VALUE_CPU) < 0 ||
+	    write_promise_family(out, report, "promise_run_memory_peak_bytes",
+				 "The peak memory of the promise's cgroup, where the memory controller is enabled.",
+				 VALUE_MEMORY_PEAK) < 0 ||
 	    write_promise_family(out, report,
 				 "promise_run_last_success_timestamp_seconds",
 				 "When the promise last worked, in Unix time (kept across runs in the instance's state).",

@@ -143,6 +143,13 @@ void text_report_promise(struct text_report *report, size_t index)
 		fprintf(out, "%7.3fs  ", result->execution_time);
 	else
 		fputs("          ", out);
+	/* Under -v, what the promise's processes cost (with their children). */
+	if (report->verbosity == CLI_VERBOSE) {
+		if (ran && result->cpu_seconds >= 0)
+			fprintf(out, "%6.3fs cpu  ", result->cpu_seconds);
+		else
+			fputs("             ", out);
+	}
 	put_name(out, name);
 	put_details(out, home, result);
 	fputc('\n', out);
@@ -360,9 +367,28 @@ static int list_json_home(FILE *out, const struct home_report *home)
 	return 0;
 }
 
+void text_report_containment(FILE *out, const struct run_report *report)
+{
+	fprintf(out, "containment: %s", report->containment);
+	if (report->containment_reason)
+		fprintf(out, " (no cgroup: %s)", report->containment_reason);
+	fputc('\n', out);
+}
+
+/* The run's containment, as JSON members. */
+static int containment_members(FILE *out, const struct run_report *report)
+{
+	fprintf(out, "\"containment\": \"%s\", \"containment-reason\": ",
+		report->containment);
+	return escape_json(out, report->containment_reason);
+}
+
 int report_list_json(FILE *out, const struct run_report *report)
 {
-	fputs("{\"instances\": [", out);
+	fputc('{', out);
+	if (containment_members(out, report) < 0)
+		return -1;
+	fputs(",\n \"instances\": [", out);
 	for (size_t i = 0; i < report->count; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
 		if (list_json_home(out, &report->homes[i]) < 0)

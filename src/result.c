@@ -119,6 +119,8 @@ static void start_result(struct promise_result *result, struct timespec ended)
 	*result = (struct promise_result){
 		.known = true,
 		.exit_code = RESULT_NO_EXIT_CODE,
+		.cpu_seconds = -1,
+		.memory_peak = -1,
 		.ended = ended,
 	};
 }
@@ -131,6 +133,10 @@ int result_from_outcome(struct runner_outcome *outcome,
 
 	start_result(result, outcome->ended);
 	result->execution_time = outcome->duration;
+	if (outcome->started) {
+		result->cpu_seconds = outcome->cpu_seconds;
+		result->memory_peak = outcome->memory_peak;
+	}
 	if (!outcome->started) {
 		result->status = PROMISE_ERROR;
 		written = asprintf(&result->message, "cannot start: %s",

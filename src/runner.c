@@ -92,15 +92,18 @@ int runner_init(struct runner *runner, unsigned slots,
 	memset(runner, 0, sizeof *runner);
 	runner->signals = signals;
 	if (choose_containment(runner, containment) < 0) {
-		runner->null_fd = -1;
+		runner->null_fd = runner->self_fd = -1;
 		return -1;
 	}
 	runner->slot_count = runner->start_limit = slots;
 	runner->null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	/* Executed to become another user: this very file, even if replaced. */
+	runner->self_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
 	runner->slots = calloc(slots, sizeof *runner->slots);
 	runner->polled = calloc(slots, sizeof *runner->polled);
 	runner->buffer = malloc(READ_CHUNK);
-	if (runner->null_fd < 0 || !runner->slots || !runner->polled ||
+	if (runner->null_fd < 0 || runner->self_fd < 0 || !runner->slots ||
+	    !runner->polled ||
 	    !runner->buffer) {
 		runner_release(runner);
 		return -1;
@@ -289,7 +292,7 @@ static int start_child(struct runner *runner, struct spawn_request *request,
 		int error = errno;
 
 		cgroup_group_close(&runner->cgroups, group);
-		if (error != ENOSYS && error != EINVAL) {
+		if (error != ENOSYS) {
 			errno = error;
 			return -1;
 		}
@@ -323,6 +326,7 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		.workdir = task->workdir,
 		.envp = task->envp,
 		.stdin_fd = runner->null_fd,
+		.self_fd = runner->self_fd,
 		.ignored = runner->signals->ignored,
 		.credentials = task->credentials,
 	};
@@ -651,7 +655,8 @@ void runner_release(struct runner *runner)
 	free(runner->polls);
 	free(runner->buffer);
 	fdio_close_quietly(runner->null_fd);
+	fdio_close_quietly(runner->self_fd);
 	memset(runner, 0, sizeof *runner);
-	runner->null_fd = -1;
+	runner->null_fd = runner->self_fd = -1;
 	runner->cgroups = (struct cgroup_run){ .dir_fd = -1, .parent_fd = -1 };
 }

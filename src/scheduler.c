@@ -558,6 +558,7 @@ static int render(struct scheduler *s, FILE *out)
 			return report_list_json(out, &s->report);
 		for (size_t i = 0; i < s->report.count; i++)
 			text_report_list(out, &s->report.homes[i]);
+		text_report_containment(out, &s->report);
 		return 0;
 	}
 	switch (s->format) {
@@ -685,6 +686,40 @@ static bool deadline_leaves_no_time(const struct setting_values *run,
 	return true;
 }
 
+/*
+ * Starts the runner with the containment asked for, and says what it
+ * found: cgroups of runs killed hard, or no cgroup where one was required.
+ */
+static int start_runner(struct scheduler *s)
+{
+	static const enum runner_containment asked[] = {
+		[CONTAINMENT_AUTO] = RUNNER_CONTAIN_AUTO,
+		[CONTAINMENT_CGROUP] = RUNNER_CONTAIN_CGROUP,
+		[CONTAINMENT_FREEZE] = RUNNER_CONTAIN_FREEZE,
+	};
+	int choice = s->run.values[SETTING_CONTAINMENT].choice;
+
+	if (runner_init(&s->runner, s->run.values[SETTING_JOBS].count,
+			s->in->signals, asked[choice]) < 0) {
+		if (errno == ENOTSUP)
+			complain("cannot contain promises in cgroups: %s",
+				 s->runner.no_cgroup_reason);
+		else
+			complain("cannot prepare to run promises: %s",
+				 strerror(errno));
+		return -1;
+	}
+	if (s->runner.cgroups.leftovers)
+		complain("killed what was left in %u cgroup%s of earlier runs that were killed",
+			 s->runner.cgroups.leftovers,
+			 s->runner.cgroups.leftovers == 1 ? "" : "s");
+	s->report.containment = s->runner.containment == RUNNER_CONTAIN_CGROUP
+					? "cgroup"
+					: "freeze";
+	s->report.containment_reason = s->runner.no_cgroup_reason;
+	return 0;
+}
+
 static void erase_progress(void *context)
 {
 	progress_clear(context);
@@ -774,10 +809,12 @@ void scheduler_run(const struct scheduler_input *input,
 	}
 	s.inotify_fd = s.context.inotify_fd =
 		inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (s.inotify_fd < 0 ||
-	    runner_init(&s.runner, s.run.values[SETTING_JOBS].count,
-			input->signals, RUNNER_CONTAIN_AUTO) < 0) {
+	if (s.inotify_fd < 0) {
 		complain("cannot prepare to run promises: %s", strerror(errno));
+		s.broken = true;
+		goto out;
+	}
+	if (start_runner(&s) < 0) {
 		s.broken = true;
 		goto out;
 	}

@@ -44,6 +44,9 @@ const struct setting_spec setting_specs[SETTING_COUNT] = {
 	[SETTING_NAGIOS_LEVELS] = { "nagios-levels", "nagios-levels", NULL, 0,
 				    "yes", SETTING_BOOLEAN,
 				    EVERY_RUN | SETTING_PROMISE, "no" },
+	[SETTING_CONTAINMENT] = { "containment", "containment", NULL, 0, NULL,
+				  SETTING_CONTAINMENT_NAME, OPERATOR_ONLY,
+				  "auto" },
 };
 
 int settings_find_key(const char *key)
@@ -69,6 +72,22 @@ static int parse_boolean(const char *text, bool *value)
 			return 0;
 		}
 	}
+	return -1;
+}
+
+static int parse_containment(const char *text, int *containment)
+{
+	static const char *const names[] = {
+		[CONTAINMENT_AUTO] = "auto",
+		[CONTAINMENT_CGROUP] = "cgroup",
+		[CONTAINMENT_FREEZE] = "freeze",
+	};
+
+	for (int i = 0; i < (int)(sizeof names / sizeof *names); i++)
+		if (strcmp(text, names[i]) == 0) {
+			*containment = i;
+			return 0;
+		}
 	return -1;
 }
 
@@ -112,6 +131,9 @@ int settings_parse(enum setting_id id, const char *text,
 	case SETTING_MODE_NAME:
 		status = parse_mode(text, &parsed.choice);
 		break;
+	case SETTING_CONTAINMENT_NAME:
+		status = parse_containment(text, &parsed.choice);
+		break;
 	}
 	if (status == 0)
 		*value = parsed;
@@ -133,6 +155,8 @@ const char *settings_expected(enum setting_id id)
 		return REPORT_FORMAT_NAMES;
 	case SETTING_MODE_NAME:
 		return "test or anomaly";
+	case SETTING_CONTAINMENT_NAME:
+		return "auto, cgroup or freeze";
 	}
 	return "a value";
 }

@@ -219,7 +219,7 @@ START_TEST(test_settings_keys_allowed_in_each_place)
 	settings_keys_allowed(SETTING_HOME, buffer, sizeof buffer);
 	ck_assert_str_eq(buffer, "timeout, kill-after, jobs, clean-env, state, mode, periodicity or nagios-levels");
 	settings_keys_allowed(SETTING_OPERATOR, buffer, sizeof buffer);
-	ck_assert_str_eq(buffer, "timeout, kill-after, jobs, format, clean-env, state, mode, periodicity, deadline, max-timeout or nagios-levels");
+	ck_assert_str_eq(buffer, "timeout, kill-after, jobs, format, clean-env, state, mode, periodicity, deadline, max-timeout, nagios-levels or containment");
 	/* A short buffer is cut, never overrun. */
 	settings_keys_allowed(SETTING_PROMISE, buffer, 12);
 	ck_assert_str_eq(buffer, "timeout, pe");
@@ -238,6 +238,8 @@ START_TEST(test_settings_expected_words_of_each_type)
 	ck_assert_str_eq(settings_expected(SETTING_FORMAT),
 			 "text, json, tap, junit, prometheus or nagios");
 	ck_assert_str_eq(settings_expected(SETTING_MODE), "test or anomaly");
+	ck_assert_str_eq(settings_expected(SETTING_CONTAINMENT),
+			 "auto, cgroup or freeze");
 }
 END_TEST
 
