@@ -38,21 +38,25 @@ static struct plan_entry entries[] = {
 static struct promise_result results[] = {
 	{ .known = true, .status = PROMISE_ERROR, .failed = true,
 	  .exit_code = RESULT_NO_EXIT_CODE, .execution_time = 0.001,
+	  .cpu_seconds = 0.0005, .memory_peak = -1,
 	  .ended = ENDED, .message = "cannot execute: Exec format error",
 	  .transaction = 123 },
 	{ .known = true, .status = PROMISE_FAILED, .failed = true,
 	  .exit_code = 1, .execution_time = 0.015, .ended = ENDED,
+	  .cpu_seconds = 0.004, .memory_peak = 1048576,
 	  .message = "database \"main\" | not <reachable>\nretry later",
 	  .transaction = 123 },
 	{ .known = true, .status = PROMISE_OK, .exit_code = 0,
 	  .execution_time = 0.002, .ended = ENDED, .message = "HTTP 200",
+	  .cpu_seconds = 0.001, .memory_peak = -1,
 	  .transaction = 123 },
 	{ .known = true, .status = PROMISE_DISABLED,
 	  .exit_code = RESULT_NO_EXIT_CODE, .ended = ENDED,
+	  .cpu_seconds = -1, .memory_peak = -1,
 	  .message = "disabled in config" },
 	{ .known = true, .status = PROMISE_TIMEOUT, .failed = true,
 	  .exit_code = RESULT_NO_EXIT_CODE, .execution_time = 0.5,
-	  .ended = ENDED,
+	  .cpu_seconds = 0.25, .memory_peak = -1, .ended = ENDED,
 	  .message = "Error: Promise timed out after 0.5 seconds",
 	  .transaction = 123 },
 };
@@ -80,6 +84,7 @@ static struct home_report homes[] = {
 
 static const struct run_report run = {
 	.version = "1.2.3", .host = "node-1",
+	.containment = "cgroup",
 	.started = { .tv_sec = 1795557280, .tv_nsec = 500000000 },
 	.duration = 7.25, .homes = homes, .count = 2,
 };
@@ -98,9 +103,10 @@ static struct plan_entry anomaly_entries[] = {
 static struct promise_result anomaly_results[] = {
 	{ .known = true, .status = PROMISE_CACHED,
 	  .exit_code = RESULT_NO_EXIT_CODE, .ended = ENDED,
-	  .message = "all good" },
+	  .cpu_seconds = -1, .memory_peak = -1, .message = "all good" },
 	{ .known = true, .status = PROMISE_FAILED, .tolerated = true,
 	  .failed_runs = 1, .exit_code = 2, .execution_time = 0.125,
+	  .cpu_seconds = 0.1, .memory_peak = -1,
 	  .ended = ENDED, .message = "flaked",
 	  .transaction = 456 },
 };
@@ -117,6 +123,7 @@ static struct home_report anomaly_home = {
 
 static const struct run_report anomaly_run = {
 	.version = "1.2.3", .host = "node-1",
+	.containment = "freeze", .containment_reason = "no cgroup v2 hierarchy",
 	.started = { .tv_sec = 1795557280, .tv_nsec = 0 },
 	.duration = 0.5, .homes = &anomaly_home, .count = 1,
 };
@@ -164,14 +171,14 @@ START_TEST(test_report_json_of_a_run_with_every_kind_of_promise)
 {
 	ASSERT_RENDERED(report_json, &run,
 		"{\"verdict\": \"not working\",\n"
-		" \"version\": \"1.2.3\", \"host\": \"node-1\", \"started\": \"2026-11-24T21:54:40+0000\", \"duration\": 7.250000,\n"
+		" \"version\": \"1.2.3\", \"host\": \"node-1\", \"containment\": \"cgroup\", \"containment-reason\": null, \"started\": \"2026-11-24T21:54:40+0000\", \"duration\": 7.250000,\n"
 		" \"summary\": {\"instances\": 2, \"not-working\": 1, \"not-checked\": 1, \"promises\": 4, \"promises-not-working\": 3},\n"
 		" \"instances\": [\n"
 		"  {\"home\": \"/srv/slapgrid/slappart0\", \"verdict\": \"not working\", \"error\": null, \"mode\": \"test\", \"summary\": {\"promises\": 4, \"not-working\": 3, \"errors\": 1, \"timeouts\": 1, \"tolerated\": 0, \"cached\": 0, \"not-run\": 0, \"disabled\": 1}, \"promises\": [\n"
-		"   {\"name\": \"broken.sh\", \"title\": \"broken\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/broken.sh\", \"status\": \"error\", \"failed\": true, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.001000, \"message\": \"cannot execute: Exec format error\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/broken.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/broken.log\"},\n"
-		"   {\"name\": \"check-db.sh\", \"title\": \"check-db\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/check-db.sh\", \"status\": \"failed\", \"failed\": true, \"exit-code\": 1, \"signal\": null, \"execution-time\": 0.015000, \"message\": \"database \\\"main\\\" | not <reachable>\\nretry later\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/check-db.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/check-db.log\"},\n"
-		"   {\"name\": \"check-web.sh\", \"title\": \"check-web\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/check-web.sh\", \"status\": \"ok\", \"failed\": false, \"exit-code\": 0, \"signal\": null, \"execution-time\": 0.002000, \"message\": \"HTTP 200\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/check-web.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/check-web.log\"},\n"
-		"   {\"name\": \"slow.sh\", \"title\": \"slow\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/slow.sh\", \"status\": \"timeout\", \"failed\": true, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.500000, \"message\": \"Error: Promise timed out after 0.5 seconds\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/slow.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/slow.log\"}],\n"
+		"   {\"name\": \"broken.sh\", \"title\": \"broken\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/broken.sh\", \"status\": \"error\", \"failed\": true, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.001000, \"cpu-time\": 0.000500, \"memory-peak\": null, \"message\": \"cannot execute: Exec format error\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/broken.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/broken.log\"},\n"
+		"   {\"name\": \"check-db.sh\", \"title\": \"check-db\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/check-db.sh\", \"status\": \"failed\", \"failed\": true, \"exit-code\": 1, \"signal\": null, \"execution-time\": 0.015000, \"cpu-time\": 0.004000, \"memory-peak\": 1048576, \"message\": \"database \\\"main\\\" | not <reachable>\\nretry later\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/check-db.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/check-db.log\"},\n"
+		"   {\"name\": \"check-web.sh\", \"title\": \"check-web\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/check-web.sh\", \"status\": \"ok\", \"failed\": false, \"exit-code\": 0, \"signal\": null, \"execution-time\": 0.002000, \"cpu-time\": 0.001000, \"memory-peak\": null, \"message\": \"HTTP 200\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/check-web.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/check-web.log\"},\n"
+		"   {\"name\": \"slow.sh\", \"title\": \"slow\", \"path\": \"/srv/slapgrid/slappart0/etc/promise/slow.sh\", \"status\": \"timeout\", \"failed\": true, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.500000, \"cpu-time\": 0.250000, \"memory-peak\": null, \"message\": \"Error: Promise timed out after 0.5 seconds\", \"date\": \"2026-11-24T21:54:46+0000\", \"transaction-id\": \"1795557286-123\", \"result-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/result/slow.status.json\", \"log-file\": \"/srv/slapgrid/slappart0/.slapgrid/promise/log/slow.log\"}],\n"
 		"  \"skipped\": [\n"
 		"   {\"name\": \"old.sh\", \"reason\": \"disabled in config\"},\n"
 		"   {\"name\": \"README\", \"reason\": \"not executable\"},\n"
@@ -185,12 +192,12 @@ START_TEST(test_report_json_in_anomaly_mode_gives_failed_runs_and_tolerated)
 {
 	ASSERT_RENDERED(report_json, &anomaly_run,
 		"{\"verdict\": \"working\",\n"
-		" \"version\": \"1.2.3\", \"host\": \"node-1\", \"started\": \"2026-11-24T21:54:40+0000\", \"duration\": 0.500000,\n"
+		" \"version\": \"1.2.3\", \"host\": \"node-1\", \"containment\": \"freeze\", \"containment-reason\": \"no cgroup v2 hierarchy\", \"started\": \"2026-11-24T21:54:40+0000\", \"duration\": 0.500000,\n"
 		" \"summary\": {\"instances\": 1, \"not-working\": 0, \"not-checked\": 0, \"promises\": 2, \"promises-not-working\": 0},\n"
 		" \"instances\": [\n"
 		"  {\"home\": \"/srv/slapgrid/slappart2\", \"verdict\": \"working\", \"error\": null, \"mode\": \"anomaly\", \"summary\": {\"promises\": 2, \"not-working\": 0, \"errors\": 0, \"timeouts\": 0, \"tolerated\": 1, \"cached\": 1, \"not-run\": 0, \"disabled\": 0}, \"promises\": [\n"
-		"   {\"name\": \"cached.sh\", \"title\": \"cached\", \"path\": \"/srv/slapgrid/slappart2/etc/promise/cached.sh\", \"status\": \"cached\", \"failed\": false, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.000000, \"message\": \"all good\", \"date\": \"2026-11-24T21:54:46+0000\", \"failed-runs\": 0, \"tolerated\": false, \"transaction-id\": null, \"result-file\": null, \"log-file\": null},\n"
-		"   {\"name\": \"flaky.sh\", \"title\": \"flaky\", \"path\": \"/srv/slapgrid/slappart2/etc/promise/flaky.sh\", \"status\": \"failed\", \"failed\": false, \"exit-code\": 2, \"signal\": null, \"execution-time\": 0.125000, \"message\": \"flaked\", \"date\": \"2026-11-24T21:54:46+0000\", \"failed-runs\": 1, \"tolerated\": true, \"transaction-id\": \"1795557286-456\", \"result-file\": null, \"log-file\": null}],\n"
+		"   {\"name\": \"cached.sh\", \"title\": \"cached\", \"path\": \"/srv/slapgrid/slappart2/etc/promise/cached.sh\", \"status\": \"cached\", \"failed\": false, \"exit-code\": null, \"signal\": null, \"execution-time\": 0.000000, \"cpu-time\": null, \"memory-peak\": null, \"message\": \"all good\", \"date\": \"2026-11-24T21:54:46+0000\", \"failed-runs\": 0, \"tolerated\": false, \"transaction-id\": null, \"result-file\": null, \"log-file\": null},\n"
+		"   {\"name\": \"flaky.sh\", \"title\": \"flaky\", \"path\": \"/srv/slapgrid/slappart2/etc/promise/flaky.sh\", \"status\": \"failed\", \"failed\": false, \"exit-code\": 2, \"signal\": null, \"execution-time\": 0.125000, \"cpu-time\": 0.100000, \"memory-peak\": null, \"message\": \"flaked\", \"date\": \"2026-11-24T21:54:46+0000\", \"failed-runs\": 1, \"tolerated\": true, \"transaction-id\": \"1795557286-456\", \"result-file\": null, \"log-file\": null}],\n"
 		"  \"skipped\": []}]}\n");
 }
 END_TEST
@@ -384,6 +391,15 @@ START_TEST(test_report_prometheus_of_a_run_with_every_kind_of_promise)
 		"promise_run_duration_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"check-db.sh\"} 0.015000\n"
 		"promise_run_duration_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"check-web.sh\"} 0.002000\n"
 		"promise_run_duration_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"slow.sh\"} 0.500000\n"
+		"# HELP promise_run_cpu_seconds The CPU time (user and system) of the promise and every process it started.\n"
+		"# TYPE promise_run_cpu_seconds gauge\n"
+		"promise_run_cpu_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"broken.sh\"} 0.000500\n"
+		"promise_run_cpu_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"check-db.sh\"} 0.004000\n"
+		"promise_run_cpu_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"check-web.sh\"} 0.001000\n"
+		"promise_run_cpu_seconds{home=\"/srv/slapgrid/slappart0\",promise=\"slow.sh\"} 0.250000\n"
+		"# HELP promise_run_memory_peak_bytes The peak memory of the promise's cgroup, where the memory controller is enabled.\n"
+		"# TYPE promise_run_memory_peak_bytes gauge\n"
+		"promise_run_memory_peak_bytes{home=\"/srv/slapgrid/slappart0\",promise=\"check-db.sh\"} 1048576\n"
 		"# HELP promise_run_last_success_timestamp_seconds When the promise last worked, in Unix time (kept across runs in the instance's state).\n"
 		"# TYPE promise_run_last_success_timestamp_seconds gauge\n"
 		"# HELP promise_run_failed_runs Anomaly mode: the promise's failed runs in a row, this one included (3 fail).\n"
@@ -493,15 +509,15 @@ START_TEST(test_text_report_verbose_shows_every_message_and_skipped_entry)
 {
 	ASSERT_TEXT(&homes[0], false, CLI_VERBOSE,
 		    "== /srv/slapgrid/slappart0\n"
-		    "error     0.001s  broken.sh\n"
+		    "error     0.001s   0.001s cpu  broken.sh\n"
 		    "                  cannot execute: Exec format error\n"
-		    "failed    0.015s  check-db.sh (exit code 1)\n"
+		    "failed    0.015s   0.004s cpu  check-db.sh (exit code 1)\n"
 		    "                  database \"main\" | not <reachable>\n"
 		    "                  retry later\n"
-		    "ok        0.002s  check-web.sh\n"
+		    "ok        0.002s   0.001s cpu  check-web.sh\n"
 		    "                  HTTP 200\n"
 		    "disabled          old.sh: disabled in config\n"
-		    "timeout   0.500s  slow.sh\n"
+		    "timeout   0.500s   0.250s cpu  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
 		    "skipped           README: not executable\n"
 		    "skipped           etc/plugin/x.py: Python plugin: run by slapgrid only, not by promise-run\n"
@@ -658,10 +674,12 @@ END_TEST
 START_TEST(test_report_list_json_says_why_each_promise_does_not_run)
 {
 	struct run_report listed = { .version = "1.2.3", .homes = &list_home,
-				     .count = 1 };
+				     .count = 1, .containment = "freeze",
+				     .containment_reason = "its own cgroup is not writable" };
 
 	ASSERT_RENDERED(report_list_json, &listed,
-		"{\"instances\": [\n"
+		"{\"containment\": \"freeze\", \"containment-reason\": \"its own cgroup is not writable\",\n"
+		" \"instances\": [\n"
 		"  {\"home\": \"/srv/slapgrid/slappart9\", \"error\": null, \"mode\": \"test\", \"promises\": [\n"
 		"   {\"name\": \"a.sh\", \"runs\": true, \"timeout\": 3, \"timeout-source\": \"command line\", \"capped\": false, \"reason\": null},\n"
 		"   {\"name\": \"b.sh\", \"runs\": true, \"timeout\": 600, \"timeout-source\": \"config\", \"capped\": true, \"reason\": null},\n"
