@@ -106,7 +106,8 @@ static int child_exec(void *argument)
 	    dup2(status_fd, STATUS_FD) < 0)
 		child_fail(status_fd, SPAWN_STAGE_DESCRIPTORS);
 	status_fd = STATUS_FD;
-	if (close_range(STATUS_FD + 1, ~0U, 0) < 0 ||
+	/* Marked, not closed: promise-run's own executable is still to run. */
+	if (close_range(STATUS_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0 ||
 	    (!context->helper_argv && fcntl(status_fd, F_SETFD, FD_CLOEXEC) < 0))
 		child_fail(status_fd, SPAWN_STAGE_DESCRIPTORS);
 	/*

@@ -17,7 +17,7 @@ test_a_stalled_reader_does_not_delay_a_timeout() {
 		--no-state -v -j 64 -t 1 -k 0.2 home |
 		stalled_reader "$WORK/termed" >"$WORK/report"
 	out=$(cat "$WORK/report")
-	expect_line '^timeout +(0\.9|1\.[0-4])[0-9]*s  zhang$'
+	expect_line '^timeout +(0\.9|1\.[0-4])[0-9]*s +[0-9.]+s cpu  zhang$'
 	expect_line '^ +Error: Promise timed out after 1 seconds$'
 }
 
@@ -30,7 +30,7 @@ test_a_stalled_reader_does_not_delay_a_timeout_with_state_files() {
 		stalled_reader home/.slapgrid/promise/result/zhang.status.json \
 		>"$WORK/report"
 	out=$(cat "$WORK/report")
-	expect_line '^timeout +(0\.9|1\.[0-4])[0-9]*s  zhang$'
+	expect_line '^timeout +(0\.9|1\.[0-4])[0-9]*s +[0-9.]+s cpu  zhang$'
 	jq -e '."execution-time" < 1.5' home/.slapgrid/promise/result/zhang.status.json \
 		>/dev/null || fail "the result file says it took longer"
 }

@@ -45,7 +45,7 @@ test_a_background_child_holding_stdout_does_not_delay_the_verdict() {
 	promise home background 'sleep 30 & echo started'
 	run_pr -t 10 --verbose home
 	expect_status 0
-	expect_line '^ok +0\.[0-9]+s  background$'
+	expect_line '^ok +0\.[0-9]+s +0\.[0-9]+s cpu  background$'
 	expect_line '^ +started$'
 }
 
