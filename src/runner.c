@@ -75,7 +75,7 @@ static int choose_containment(struct runner *runner,
 	runner->containment = RUNNER_CONTAIN_FREEZE;
 	runner->cgroups = (struct cgroup_run){ .dir_fd = -1, .parent_fd = -1 };
 	if (asked == RUNNER_CONTAIN_FREEZE) {
-		runner->no_cgroup_reason = "not asked for";
+		runner->no_cgroup_reason = "--containment=freeze";
 		return 0;
 	}
 	if (cgroup_run_init(&runner->cgroups, &runner->no_cgroup_reason) < 0)
