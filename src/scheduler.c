@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The promise-run authors */
 /*
- * scheduler: every home, one pool of slots, sinks that never block.  The
- * homes themselves (their files, locks, plans and state) are home.c's.
+ * scheduler: every home, one pool of slots the homes take in turn, sinks
+ * that never block.  The homes themselves (their files, locks, plans and
+ * state) are home.c's.
  */
 #include "scheduler.h"
 
@@ -49,6 +50,8 @@ struct scheduler {
 	int inotify_fd;
 	struct timespec next_lock_try;      /* for homes waiting for a lock */
 	size_t first_open;                  /* homes before it are all given out */
+	size_t reached;                     /* homes from it on are not opened */
+	size_t turn;                        /* the home first in turn for a slot */
 	/* The text report, in home order, as results come. */
 	bool text;
 	struct outq out;
@@ -136,7 +139,10 @@ static struct timespec stop_time(const struct scheduler *s,
 	return stop;
 }
 
-/* Gives out one home's promises while it and the pool have room. */
+/*
+ * Gives out the next promise of a home, the entries it does not run
+ * passed over: one promise a turn, so that the slots go round the homes.
+ */
 static bool give_out(struct scheduler *s, size_t index)
 {
 	struct home *home = &s->homes[index];
@@ -185,32 +191,89 @@ static bool give_out(struct scheduler *s, size_t index)
 		home->waiting++;
 		if (status == 0)
 			home->running++;
+		return true;
 	}
 	return true;
 }
 
-/* Starts homes and gives out promises, in home order, while slots free. */
+/* Whether a home has promises not given out yet. */
+static bool has_queue(const struct scheduler *s, size_t index)
+{
+	return s->homes[index].phase == HOME_RUNNING &&
+	       s->homes[index].next < s->report.homes[index].list.count;
+}
+
+/*
+ * The home that gets the next slot: of the homes with promises queued
+ * and below their own cap, the one that runs the fewest, the first in
+ * turn among equals.  The next home not opened yet runs none; it is
+ * opened only while at most -j homes have promises queued, so memory,
+ * descriptors and locks stay flat in the number of homes, yet one home
+ * more than slots is in turn: homes whose promises all hang hold their
+ * slots, never the others' turn.  s->report.count when none.
+ */
+static size_t next_in_turn(const struct scheduler *s)
+{
+	size_t span = s->reached - s->first_open + 1, best = s->report.count;
+	size_t queued = 0;
+	unsigned fewest = UINT_MAX;
+
+	for (size_t i = s->first_open; i < s->reached; i++)
+		queued += has_queue(s, i);
+	for (size_t k = 0; k < span && fewest > 0; k++) {
+		size_t i = s->first_open + (s->turn - s->first_open + k) % span;
+		unsigned running = 0;
+
+		if (i == s->reached) {
+			if (i == s->report.count ||
+			    queued > s->runner.slot_count)
+				continue;
+		} else if (!has_queue(s, i) ||
+			   s->homes[i].running >= s->homes[i].cap) {
+			continue;
+		} else {
+			running = s->homes[i].running;
+		}
+		if (running < fewest)
+			best = i, fewest = running;
+	}
+	return best;
+}
+
+/* Opens a home the turn reached: prepared, then locked and planned. */
+static void open_home(struct scheduler *s, size_t index)
+{
+	struct home *home = &s->homes[index];
+
+	/* Prepared only now: memory for few homes. */
+	if (home->phase == HOME_UNPREPARED)
+		prepare_home(s, index);
+	if (home->phase == HOME_PENDING)
+		home_start(home);
+}
+
+/* Gives out promises as slots free, one to each home in turn. */
 static void dispatch(struct scheduler *s)
 {
-	for (size_t i = s->first_open; i < s->report.count; i++) {
-		struct home *home = &s->homes[i];
+	if (s->turn < s->first_open)
+		s->turn = s->first_open;
+	while (!s->stopping && runner_can_start(&s->runner)) {
+		size_t i = next_in_turn(s);
 
-		if (s->stopping || !runner_can_start(&s->runner))
+		if (i == s->report.count)
 			break;
-		/* Prepared when the pool reaches it: memory for few homes. */
-		if (home->phase == HOME_UNPREPARED)
-			prepare_home(s, i);
-		if (home->phase == HOME_PENDING)
-			home_start(home);
-		if (home->phase == HOME_RUNNING && !give_out(s, i))
+		if (i == s->reached) {
+			open_home(s, s->reached++);
+			continue;
+		}
+		if (!give_out(s, i))
 			break;
+		s->turn = i + 1;
 	}
-	while (s->first_open < s->report.count) {
+	while (s->first_open < s->reached) {
 		struct home *home = &s->homes[s->first_open];
 
-		if (home_not_started(home) ||
-		    (home->phase == HOME_RUNNING &&
-		     home->next < s->report.homes[s->first_open].list.count))
+		if (home_not_started(home) || has_queue(s, s->first_open))
 			break;
 		s->first_open++;
 	}

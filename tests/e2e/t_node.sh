@@ -30,6 +30,54 @@ test_a_homes_jobs_caps_it_within_the_pool() {
 	expect_line '^failed .* a \(exit code 1\)$'
 }
 
+# hog HOME COUNT BODY and victim HOME: the issue's node, a home of COUNT
+# hanging promises before a home of one promise that marks its start.
+hog() { make_instance "$1"; promises "$1" "$2" "$3"; }
+victim() { make_instance "$1"; promise "$1" first "touch $WORK/victim-started"; }
+
+test_a_home_of_hanging_promises_leaves_another_home_a_slot() {
+	# Every promise of a-hog hangs on a lock the test holds: b-victim
+	# can start only beside them, in a slot a-hog did not take.
+	hog a-hog 60 "flock $WORK/held true"
+	victim b-victim
+	exec 8>"$WORK/held"
+	flock 8
+	start_pr -j 4 -f json a-hog b-victim 8>&-
+	wait_for_file "$WORK/victim-started"
+	exec 8>&-
+	finish_pr
+	expect_status 0
+	jq -e '[.instances[].verdict] == ["working", "working"]' \
+		>/dev/null <<<"$out" || fail "the verdicts"
+}
+
+test_a_hogs_queue_does_not_eat_another_homes_deadline() {
+	# The issue's node: b-victim's promise must start before the first
+	# of a-hog's promises is killed at its timeout, and run by the deadline.
+	hog a-hog 60 "trap '[ -e $WORK/victim-started ] || touch $WORK/victim-late; exit 1' TERM; sleep 100 & wait"
+	victim b-victim
+	run_pr -t 1 -j 4 --deadline 5 -f json a-hog b-victim
+	expect_status 2
+	[[ ! -e $WORK/victim-late ]] ||
+		fail "a promise of a-hog timed out before b-victim's started"
+	jq -e '.instances[1].promises | map(.status) == ["ok"]' \
+		>/dev/null <<<"$out" || fail "b-victim's promise did not work"
+	jq -e '.instances[0].promises | map(.status) | unique == ["not-run", "timeout"]' \
+		>/dev/null <<<"$out" || fail "a-hog's statuses"
+}
+
+test_with_one_slot_a_hog_delays_another_home_by_one_promise_at_most() {
+	# Each promise of a-hog that starts before b-victim's marks it.
+	hog a-hog 60 "[ -e $WORK/victim-started ] || echo >>$WORK/before-victim; exec sleep 100"
+	victim b-victim
+	run_pr -t 0.5 -k 0 -j 1 --deadline 2 -f json a-hog b-victim
+	expect_status 2
+	[[ $(wc -l <"$WORK/before-victim") == 1 ]] ||
+		fail "$(wc -l <"$WORK/before-victim") promises of a-hog ran before b-victim's"
+	jq -e '.instances[1].promises | map(.status) == ["ok"]' \
+		>/dev/null <<<"$out" || fail "b-victim's promise did not work"
+}
+
 test_reports_keep_the_order_of_the_homes() {
 	make_instance slow; promise slow late "i=0; while [ ! -e $WORK/fast-done ] && [ \$i -lt 300 ]; do i=\$((i + 1)); sleep 0.01; done"
 	make_instance fast; promise fast quick "touch $WORK/fast-done"
