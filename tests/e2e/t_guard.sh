@@ -53,3 +53,29 @@ EOF
 		fail "stderr differs:
 $(cat "$WORK/diff")"
 }
+
+# expect_unique_series TEXT: no series (name and labels) twice.
+expect_unique_series() {
+	local twice
+	twice=$(grep -v '^#' <<<"$1" | sed -E 's/ [^ ]+$//' | sort | uniq -d)
+	[[ -z $twice ]] || fail "series written twice: $twice"
+}
+
+# Names that differ only in bytes that are not UTF-8 (a label shows each as
+# U+FFFD), beside a name that is already what the first " (2)" would be:
+# every series stays one, promtool accepts the document, and which name
+# gets which value is the reference's rule.  Homes too.
+test_prometheus_gives_colliding_names_distinct_labels() {
+	command -v promtool >/dev/null || skip "promtool is not installed (Debian package prometheus)"
+	local first=$'h\xfe' second=$'h\xff' name
+	make_instance "$first"
+	make_instance "$second"
+	for name in $'dup\xfe' $'dup\xff' $'dup\xef\xbf\xbd (2)'; do
+		promise "$first" "$name" 'exit 0'
+	done
+	promise "$second" $'dup\xfe' 'exit 1'
+	as_instance_user "$first" "$second"
+	golden prometheus-unique --no-state -f prometheus "$first" "$second"
+	expect_unique_series "$out"
+	promtool check metrics <<<"$out" || fail "promtool rejects the document"
+}
