@@ -79,3 +79,105 @@ test_prometheus_gives_colliding_names_distinct_labels() {
 	expect_unique_series "$out"
 	promtool check metrics <<<"$out" || fail "promtool rejects the document"
 }
+
+# lock_setup: a home whose state exists (as its user's, as root), and its
+# lock path in $lock.
+lock_setup() {
+	make_instance home
+	promise home a 'exit 0'
+	as_instance_user home
+	run_pr home
+	expect_status 0
+	lock=$WORK/home/.slapgrid/promise/promise-run.lock
+}
+
+# The command prefix that runs a command as the instance's user (as
+# root), or as is: an array, so that `&` gives the command's own pid.
+as_user=()
+user_prefix() {
+	[[ -n ${user-} ]] &&
+		as_user=(setpriv --reuid="$user" --regid="$user" --clear-groups --)
+}
+
+# A user who holds the lock and opens and closes the lock file in a loop
+# wakes a waiting run at every close: the run backs off, and a 5 s wait
+# costs it under 0.2 s of processor (user and system).
+test_wait_costs_little_processor_while_the_user_churns_the_lock() {
+	lock_setup
+	user_prefix
+	# Where the user's processes say they started.
+	mkdir -m 777 "$WORK/marks"
+	# The user holds the lock, and churns it from another process.
+	"${as_user[@]}" flock "$lock" bash -c "touch '$WORK/marks/holding'; exec sleep 30" &
+	local holder=$!
+	at_exit "kill $holder 2>/dev/null"
+	wait_for_file "$WORK/marks/holding"
+	"${as_user[@]}" bash -c "touch '$WORK/marks/churning'; while :; do : <'$lock'; done" &
+	local churner=$!
+	at_exit "kill $churner 2>/dev/null"
+	wait_for_file "$WORK/marks/churning"
+	# `times` gives the processor time of the subshell's children: the
+	# run alone.
+	local started=$EPOCHREALTIME
+	(
+		PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --color=never \
+			--keep-env PROMISE_RUN_TEST_TAG --wait --deadline 5.4 \
+			home >"$WORK/out" 2>"$WORK/err"
+		echo $? >"$WORK/status"
+		times >"$WORK/times"
+	)
+	local took
+	took=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}')
+	kill "$churner" "$holder"
+	wait "$churner" "$holder" 2>/dev/null
+	status=$(cat "$WORK/status") out=$(cat "$WORK/out") err=$(cat "$WORK/err")
+	expect_status 1
+	expect_err "^promise-run: '$WORK/home' was not checked: the run's deadline came first \(it was locked by another run\)$"
+	awk -v t="$took" 'BEGIN {exit !(t >= 5)}' || fail "the wait lasted ${took}s, not 5"
+	# The second line: the children's user and system time, "0m0.012s".
+	local cpu
+	cpu=$(sed -n 2p "$WORK/times" | awk '{
+		n = split($1 " " $2, t, " "); s = 0
+		for (i = 1; i <= n; i++) { split(t[i], p, "m"); s += p[1] * 60 + p[2] }
+		printf "%.3f", s }')
+	echo "measured: processor time of a ${took}s wait under churn: ${cpu}s"
+	awk -v c="$cpu" 'BEGIN {exit !(c < 0.2)}' ||
+		fail "a ${took}s wait under churn cost ${cpu}s of processor"
+}
+
+# A held lock ends a wait at --wait-timeout, before a later deadline: the
+# home is reported locked, exit 1, and the other homes are checked.
+test_wait_ends_at_the_wait_timeout_and_reports_the_home_locked() {
+	lock_setup
+	make_instance other
+	promise other b 'exit 0'
+	exec 8>"$lock"
+	flock 8
+	local started=$EPOCHREALTIME
+	run_pr --wait --wait-timeout 0.5 --deadline 15 home other 8>&-
+	local took
+	took=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}')
+	exec 8>&-
+	expect_status 1
+	[[ $err == "promise-run: '$WORK/home' is locked by another run: '$lock' was still held after a wait of 0.5s (--wait-timeout)" ]] ||
+		fail "stderr differs"
+	expect_line "^$WORK/home: not checked \('$WORK/home' is locked by another run: '$lock' was still held after a wait of 0.5s \(--wait-timeout\)\)$"
+	expect_line "^$WORK/other: working \(1 promise\)$"
+	awk -v t="$took" 'BEGIN {exit !(t < 5)}' || fail "the wait lasted ${took}s"
+}
+
+# The operator's file may set the bound too; a home's own may not.
+test_wait_timeout_is_a_key_of_the_operators_file_only() {
+	lock_setup
+	printf '[run]\nwait-timeout = 0.3\n' >"$WORK/operator.conf"
+	exec 8>"$lock"
+	flock 8
+	run_pr --wait --config "$WORK/operator.conf" home 8>&-
+	exec 8>&-
+	expect_status 1
+	expect_err "^promise-run: '$WORK/home' is locked by another run: '$lock' was still held after a wait of 0.3s \(--wait-timeout\)$"
+	printf '[run]\nwait-timeout = 0.3\n' >home/etc/promise-run.conf
+	run_pr home
+	expect_status 0
+	expect_err "^promise-run: warning: $WORK/home/etc/promise-run.conf:2: 'wait-timeout' is a setting of the whole run: give it on the command line or in --config \(ignored here\)$"
+}
