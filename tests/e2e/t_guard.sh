@@ -181,3 +181,24 @@ test_wait_timeout_is_a_key_of_the_operators_file_only() {
 	expect_status 0
 	expect_err "^promise-run: warning: $WORK/home/etc/promise-run.conf:2: 'wait-timeout' is a setting of the whole run: give it on the command line or in --config \(ignored here\)$"
 }
+
+# The progress line on a terminal names the slowest promise: its ESC, C1
+# CSI and lone CSI byte (which a Latin-1 terminal would obey) show as in
+# the text report.
+test_progress_line_escapes_the_slowest_promises_name() {
+	command -v script >/dev/null || skip "script (bsdutils) is missing"
+	make_instance home
+	# The promise ends when the progress line has shown on the terminal.
+	promise home $'w\e[2J\xc2\x9bx\x9by' "i=0; until grep -q '1 running' $WORK/typescript; do i=\$((i + 1)); [ \$i -lt 500 ] || exit 1; sleep 0.01; done"
+	as_instance_user home
+	PROMISE_RUN_TEST_TAG=$TEST_TAG script -qfec \
+		"$PROMISE_RUN --keep-env PROMISE_RUN_TEST_TAG --no-state -t 10 home" \
+		"$WORK/typescript" >/dev/null
+	status=$?
+	out=$(cat "$WORK/typescript")
+	expect_status 0
+	[[ $out == *$'promise-run: 0/1 home, 1 running, slowest home/w?[2J?x\xef\xbf\xbdy '* ]] ||
+		fail "no escaped progress line"
+	! LC_ALL=C grep -qaP '\x9b|\e\[2J' "$WORK/typescript" ||
+		fail "a raw control on the terminal: $(od -c "$WORK/typescript" | head -n 20)"
+}
