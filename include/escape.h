@@ -44,6 +44,9 @@ int escape_tap_description(FILE *out, const char *text);
  */
 int escape_terminal(FILE *out, const char *text, const char *indent);
 
+/* escape_terminal of one line, as a malloc'd string; NULL when out of memory. */
+char *escape_terminal_string(const char *text);
+
 /* Text on a monitoring plugin's lines: one line, '|' as U+00A6, controls '?'. */
 int escape_nagios_text(FILE *out, const char *text);
 

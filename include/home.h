@@ -79,6 +79,9 @@ struct home {
 	size_t commit_step;
 	size_t commit_failures;
 	bool printed;                       /* the text report is written */
+	/* WAITING: when the wait for its lock ends, if it is bounded. */
+	bool wait_bounded;
+	struct timespec wait_end;           /* monotonic */
 };
 
 void home_init(struct home *home, struct home_report *report,
@@ -102,6 +105,12 @@ void home_start(struct home *home);
 
 /* A WAITING home whose lock may be free tries it again. */
 void home_lock_freed(struct home *home);
+
+/*
+ * A WAITING home whose wait_end came: it tries its lock a last time, or
+ * is reported locked (DONE).
+ */
+void home_wait_over(struct home *home);
 
 /* --list: the plan as it would be now; nothing written, no lock. */
 void home_plan_for_list(struct home *home);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "complain.h"
 #include "option_error.h"
 #include "value.h"
 
@@ -33,8 +34,7 @@ int checks_parse_timeout(const char *text, double *timeout, char *error,
 static int flushed(int status)
 {
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "promise-run: cannot write: %s\n",
-			strerror(errno));
+		complain("cannot write: %s", strerror(errno));
 		return status == CHECK_WORKS ? CHECK_UNREACHABLE : status;
 	}
 	return status;
@@ -44,8 +44,7 @@ int checks_say(const char *check, enum check_status status,
                const char *message)
 {
 	if (status == CHECK_USAGE) {
-		fprintf(stderr, "promise-run %s: %s (see --help)\n", check,
-			message);
+		complain_check(check, "%s (see --help)", message);
 		return CHECK_USAGE;
 	}
 	if (*message)

@@ -75,6 +75,8 @@ static const char usage[] =
 	"                           .slapgrid/promise/log in each home; an\n"
 	"                           absolute DIR serves one home only)\n"
 	"      --wait               wait while another run checks an instance\n"
+	"      --wait-timeout=SECONDS  with --wait, report an instance locked\n"
+	"                           after SECONDS (default: the deadline, or 60)\n"
 	"  -c, --config=FILE        the operator's configuration, for every home,\n"
 	"                           read INSTEAD of each home's own\n"
 	"                           INSTANCE_HOME/etc/promise-run.conf\n"

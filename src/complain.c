@@ -5,6 +5,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "escape.h"
 
 static void (*before_hook)(void *);
 static void *before_context;
@@ -15,15 +18,44 @@ void complain_before(void (*hook)(void *), void *context)
 	before_context = context;
 }
 
+/*
+ * Writes "`who`: " and the message, escaped whole: its names, paths and
+ * values may be a user's bytes, and a raw control (a line feed, CR, ESC)
+ * would forge or hide lines of what root's cron mails.
+ */
+static void say(const char *who, const char *format, va_list arguments)
+{
+	char *message;
+
+	if (before_hook)
+		before_hook(before_context);
+	if (vasprintf(&message, format, arguments) < 0)
+		message = NULL;
+	fprintf(stderr, "%s: ", who);
+	if (!message || escape_terminal(stderr, message, NULL) < 0)
+		fputs("out of memory (a message was lost)", stderr);
+	fputc('\n', stderr);
+	free(message);
+}
+
 void complain(const char *format, ...)
 {
 	va_list arguments;
 
-	if (before_hook)
-		before_hook(before_context);
-	fputs("promise-run: ", stderr);
 	va_start(arguments, format);
-	vfprintf(stderr, format, arguments);
+	say("promise-run", format, arguments);
 	va_end(arguments);
-	fputc('\n', stderr);
+}
+
+void complain_check(const char *check, const char *format, ...)
+{
+	va_list arguments;
+	char *who;
+
+	if (asprintf(&who, "promise-run %s", check) < 0)
+		who = NULL;
+	va_start(arguments, format);
+	say(who ? who : "promise-run", format, arguments);
+	va_end(arguments);
+	free(who);
 }

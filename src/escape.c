@@ -236,6 +236,23 @@ int escape_terminal(FILE *out, const char *text, const char *indent)
 	return 0;
 }
 
+char *escape_terminal_string(const char *text)
+{
+	char *escaped = NULL;
+	size_t size;
+	FILE *out = open_memstream(&escaped, &size);
+	int status;
+
+	if (!out)
+		return NULL;
+	status = escape_terminal(out, text, NULL);
+	if (fclose(out) == EOF || status < 0) {
+		free(escaped);
+		return NULL;
+	}
+	return escaped;
+}
+
 static size_t nagios_byte(FILE *out, const unsigned char *c, void *context)
 {
 	size_t control = control_length(c);

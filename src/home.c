@@ -16,6 +16,8 @@
 #include "fdio.h"
 #include "fsat.h"
 #include "identity.h"
+#include "monotime.h"
+#include "value.h"
 
 static bool is_root(void)
 {
@@ -496,6 +498,23 @@ static void begin_running(struct home *home)
 }
 
 /*
+ * The home waits for its lock, which its user may hold for good: at most
+ * --wait-timeout, or, not given, until the run's deadline or, without
+ * one, its default.
+ */
+static void start_waiting(struct home *home)
+{
+	const struct setting_values *run = home->context->run;
+	const struct setting_value *bound = &run->values[SETTING_WAIT_TIMEOUT];
+
+	home->phase = HOME_WAITING;
+	home->wait_bounded = bound->source != SOURCE_DEFAULT ||
+			     run->values[SETTING_DEADLINE].seconds <= 0;
+	if (home->wait_bounded)
+		home->wait_end = monotime_add(monotime_now(), bound->seconds);
+}
+
+/*
  * Opens the state of a home (creating it when its files are written)
  * and takes its lock.  A state that cannot be written does not keep the
  * promises from running: they run, and the failure is said.
@@ -544,7 +563,7 @@ void home_start(struct home *home)
 	if (lock_now(home))
 		begin_running(home);
 	else if (home->phase != HOME_DONE)
-		home->phase = HOME_WAITING;
+		start_waiting(home);
 }
 
 /* Records the result of a promise that ran. */
@@ -835,6 +854,26 @@ void home_lock_freed(struct home *home)
 {
 	if (home->phase == HOME_WAITING && lock_now(home))
 		begin_running(home);
+}
+
+void home_wait_over(struct home *home)
+{
+	char waited[32];
+
+	if (home->phase != HOME_WAITING)
+		return;
+	if (lock_now(home)) {
+		begin_running(home);
+		return;
+	}
+	if (home->phase == HOME_DONE)           /* the lock failed otherwise */
+		return;
+	value_format_seconds(
+		home->context->run->values[SETTING_WAIT_TIMEOUT].seconds,
+		waited, sizeof waited);
+	home_fail(home,
+		   "'%s' is locked by another run: '%s/promise-run.lock' was still held after a wait of %ss (--wait-timeout)",
+		   home->report->home, home->state.base_path, waited);
 }
 
 void home_plan_for_list(struct home *home)

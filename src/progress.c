@@ -4,9 +4,11 @@
 #include "progress.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "monotime.h"
 
 #define ERASE "\r\033[K"
@@ -20,11 +22,27 @@ void progress_init(struct progress *progress, int fd, bool wanted)
 	progress->next = monotime_add(monotime_now(), INTERVAL);
 }
 
+/* A line cut at its size may end inside a character: that part goes. */
+static void trim_cut_character(char *line)
+{
+	size_t length = strlen(line), start = length;
+	unsigned char lead;
+
+	while (start > 0 && ((unsigned char)line[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start == 0)
+		return;
+	lead = (unsigned char)line[start - 1];
+	if (length - (start - 1) < (lead >= 0xF0 ? 4u : lead >= 0xE0 ? 3u
+						   : lead >= 0xC0 ? 2u : 1u))
+		line[start - 1] = '\0';
+}
+
 void progress_set(struct progress *progress, size_t homes_done,
                   size_t homes, unsigned running, const char *slowest_home,
                   const char *slowest, double slowest_seconds)
 {
-	char line[sizeof progress->line];
+	char line[sizeof progress->line], *home, *name;
 	const char *base;
 	int length;
 
@@ -33,15 +51,18 @@ void progress_set(struct progress *progress, size_t homes_done,
 	length = snprintf(line, sizeof line, "promise-run: %zu/%zu home%s, %u running",
 			  homes_done, homes, homes == 1 ? "" : "s", running);
 	if (slowest && length > 0 && (size_t)length < sizeof line) {
+		/* A user's names: their controls would act on the terminal. */
 		base = strrchr(slowest_home, '/');
+		home = escape_terminal_string(base ? base + 1 : slowest_home);
+		name = escape_terminal_string(slowest);
+
 		snprintf(line + length, sizeof line - (size_t)length,
-			 ", slowest %s/%s %.1fs", base ? base + 1 : slowest_home,
-			 slowest, slowest_seconds);
+			 ", slowest %s/%s %.1fs", home ? home : "?",
+			 name ? name : "?", slowest_seconds);
+		free(home);
+		free(name);
+		trim_cut_character(line);
 	}
-	/* Control characters of names would garble the terminal. */
-	for (char *c = line; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
 	if (strcmp(line, progress->line) != 0) {
 		memcpy(progress->line, line, sizeof line);
 		progress->dirty = true;

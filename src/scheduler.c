@@ -35,8 +35,16 @@
 /*
  * How often a waiting home tries its lock even without an event: a
  * holder that unlocks without closing the file (flock LOCK_UN) makes none.
+ * Also the longest back-off.
  */
 #define LOCK_RETRY 1.0
+/*
+ * After an event that did not give a lock, the events are not read again
+ * for this long, doubled at each such event up to LOCK_RETRY: a user who
+ * opens and closes their lock file in a loop would otherwise wake the run
+ * at every close.
+ */
+#define LOCK_BACKOFF_FIRST 0.01
 
 struct scheduler {
 	const struct scheduler_input *in;
@@ -49,6 +57,7 @@ struct scheduler {
 	struct runner runner;
 	int inotify_fd;
 	struct timespec next_lock_try;      /* for homes waiting for a lock */
+	double lock_backoff;                /* 0, or the events are not read */
 	size_t first_open;                  /* homes before it are all given out */
 	size_t reached;                     /* homes from it on are not opened */
 	size_t turn;                        /* the home first in turn for a slot */
@@ -444,17 +453,62 @@ static bool all_done(const struct scheduler *s)
 
 /*
  * Waiting homes whose lock may be free (an event, or the time to retry
- * came): try them again.
+ * came): try them again.  Events that gave no lock start or double the
+ * back-off; a try without events ends it.
  */
 static void lock_events(struct scheduler *s)
 {
 	char events[4096];
+	bool woken = false, waiting = false;
 
 	while (fdio_read(s->inotify_fd, events, sizeof events) > 0)
-		;
-	s->next_lock_try = monotime_add(monotime_now(), LOCK_RETRY);
-	for (size_t i = 0; i < s->report.count; i++)
+		woken = true;
+	for (size_t i = 0; i < s->report.count; i++) {
 		home_lock_freed(&s->homes[i]);
+		waiting |= s->homes[i].phase == HOME_WAITING;
+	}
+	if (woken && waiting) {
+		s->lock_backoff = s->lock_backoff > 0 ? 2 * s->lock_backoff
+						      : LOCK_BACKOFF_FIRST;
+		if (s->lock_backoff > LOCK_RETRY)
+			s->lock_backoff = LOCK_RETRY;
+	} else {
+		s->lock_backoff = 0;
+	}
+	s->next_lock_try = monotime_add(monotime_now(), s->lock_backoff > 0
+							 ? s->lock_backoff
+							 : LOCK_RETRY);
+}
+
+/* The end of the first bounded wait for a lock, if any home waits so. */
+static bool first_wait_end(const struct scheduler *s, struct timespec *end)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < s->report.count; i++) {
+		const struct home *home = &s->homes[i];
+
+		if (home->phase == HOME_WAITING && home->wait_bounded &&
+		    (!found || monotime_before(home->wait_end, *end))) {
+			*end = home->wait_end;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* Waiting homes whose wait is over: a last try, else reported locked. */
+static void end_waits(struct scheduler *s)
+{
+	struct timespec now = monotime_now();
+
+	for (size_t i = 0; i < s->report.count; i++) {
+		struct home *home = &s->homes[i];
+
+		if (home->phase == HOME_WAITING && home->wait_bounded &&
+		    !monotime_before(now, home->wait_end))
+			home_wait_over(home);
+	}
 }
 
 /* Sets up the polls and waits once; false when the loop must end. */
@@ -463,20 +517,22 @@ static bool wait_once(struct scheduler *s)
 	struct pollfd polls[3];
 	nfds_t count = 0;
 	int out_index = -1, progress_index = -1, lock_index = -1;
-	struct timespec wake, progress_wake, *wake_at = NULL;
+	struct timespec wake, progress_wake, wait_end, *wake_at = NULL;
 	struct signals_news news;
+	bool waiting = false, bounded = first_wait_end(s, &wait_end);
 
 	if (s->text && outq_pending(&s->out)) {
 		out_index = (int)count;
 		polls[count++] = outq_poll(&s->out);
 	}
-	for (size_t i = 0; i < s->report.count; i++)
-		if (s->homes[i].phase == HOME_WAITING) {
-			lock_index = (int)count;
-			polls[count++] = (struct pollfd){ .fd = s->inotify_fd,
-							  .events = POLLIN };
-			break;
-		}
+	for (size_t i = 0; i < s->report.count && !waiting; i++)
+		waiting = s->homes[i].phase == HOME_WAITING;
+	/* Backing off, the events wait for the next try. */
+	if (waiting && s->lock_backoff == 0) {
+		lock_index = (int)count;
+		polls[count++] = (struct pollfd){ .fd = s->inotify_fd,
+						  .events = POLLIN };
+	}
 	if (progress_poll(&s->progress, &polls[count], &progress_wake))
 		progress_index = (int)count++;
 	else if (s->progress.enabled && s->progress.dirty)
@@ -484,9 +540,11 @@ static bool wait_once(struct scheduler *s)
 	if (s->has_deadline && !s->deadline_passed &&
 	    (!wake_at || monotime_before(s->end, *wake_at)))
 		wake = s->end, wake_at = &wake;
-	if (lock_index >= 0 &&
+	if (waiting &&
 	    (!wake_at || monotime_before(s->next_lock_try, *wake_at)))
 		wake = s->next_lock_try, wake_at = &wake;
+	if (bounded && (!wake_at || monotime_before(wait_end, *wake_at)))
+		wake = wait_end, wake_at = &wake;
 	if (runner_wait(&s->runner, polls, count, wake_at, &news) < 0) {
 		complain("cannot wait for the promises: %s", strerror(errno));
 		s->broken = true;
@@ -501,10 +559,11 @@ static bool wait_once(struct scheduler *s)
 		if (s->out.error == EPIPE && !s->stopping)
 			stop(s, SIGPIPE, 1);
 	}
-	if (lock_index >= 0 &&
-	    (polls[lock_index].revents ||
-	     !monotime_before(monotime_now(), s->next_lock_try)))
+	if ((lock_index >= 0 && polls[lock_index].revents) ||
+	    (waiting && !monotime_before(monotime_now(), s->next_lock_try)))
 		lock_events(s);
+	if (bounded)
+		end_waits(s);
 	if (progress_index >= 0 && polls[progress_index].revents)
 		progress_write_ready(&s->progress);
 	if (s->has_deadline && !s->deadline_passed &&

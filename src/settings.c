@@ -47,6 +47,14 @@ const struct setting_spec setting_specs[SETTING_COUNT] = {
 	[SETTING_CONTAINMENT] = { "containment", "containment", NULL, 0, NULL,
 				  SETTING_CONTAINMENT_NAME, OPERATOR_ONLY,
 				  "auto" },
+	/*
+	 * How long --wait waits for a home's lock: the holder may be a
+	 * hostile user.  Not given, the deadline bounds a wait instead, when
+	 * there is one (home_start).
+	 */
+	[SETTING_WAIT_TIMEOUT] = { "wait-timeout", "wait-timeout", NULL, 0,
+				   NULL, SETTING_SECONDS_ABOVE_ZERO,
+				   OPERATOR_ONLY, "60" },
 };
 
 int settings_find_key(const char *key)

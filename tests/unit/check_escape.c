@@ -121,6 +121,16 @@ START_TEST(test_escape_terminal_shows_every_control_as_a_question_mark)
 }
 END_TEST
 
+START_TEST(test_escape_terminal_string_is_the_line_as_a_string)
+{
+	char *escaped = escape_terminal_string("x\npromise-run: ok\r\x1b[1A\xff");
+
+	ck_assert_ptr_nonnull(escaped);
+	ck_assert_str_eq(escaped, "x?promise-run: ok??[1A\xef\xbf\xbd");
+	free(escaped);
+}
+END_TEST
+
 START_TEST(test_escape_terminal_block_indents_each_line_and_keeps_tabs)
 {
 	assert_escaped(terminal_block, "one\ttab\n\ntwo\x1b[0m",
@@ -154,6 +164,7 @@ Suite *escape_suite(void)
 	tcase_add_test(tc, test_escape_yaml_double_quoted_with_control_characters);
 	tcase_add_test(tc, test_escape_tap_description_on_one_line_without_directive);
 	tcase_add_test(tc, test_escape_terminal_shows_every_control_as_a_question_mark);
+	tcase_add_test(tc, test_escape_terminal_string_is_the_line_as_a_string);
 	tcase_add_test(tc, test_escape_terminal_block_indents_each_line_and_keeps_tabs);
 	tcase_add_test(tc, test_escape_nagios_text_and_label);
 	suite_add_tcase(suite, tc);

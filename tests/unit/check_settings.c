@@ -151,6 +151,20 @@ START_TEST(test_settings_resolve_gives_the_defaults)
 }
 END_TEST
 
+/* A user holding a lock holds a --wait without a deadline a minute only. */
+START_TEST(test_settings_wait_timeout_is_the_operators_60_seconds_by_default)
+{
+	struct setting_values merged;
+
+	settings_resolve(NULL, NULL, NULL, false, &merged);
+	ck_assert(merged.values[SETTING_WAIT_TIMEOUT].seconds == 60);
+	ck_assert_int_eq(setting_specs[SETTING_WAIT_TIMEOUT].places,
+			 SETTING_COMMAND_LINE | SETTING_OPERATOR);
+	ck_assert_int_eq(setting_specs[SETTING_WAIT_TIMEOUT].type,
+			 SETTING_SECONDS_ABOVE_ZERO);
+}
+END_TEST
+
 START_TEST(test_settings_default_jobs_is_8_per_processor_from_16_to_4096)
 {
 	long processors = sysconf(_SC_NPROCESSORS_ONLN);
@@ -219,7 +233,7 @@ START_TEST(test_settings_keys_allowed_in_each_place)
 	settings_keys_allowed(SETTING_HOME, buffer, sizeof buffer);
 	ck_assert_str_eq(buffer, "timeout, kill-after, jobs, clean-env, state, mode, periodicity or nagios-levels");
 	settings_keys_allowed(SETTING_OPERATOR, buffer, sizeof buffer);
-	ck_assert_str_eq(buffer, "timeout, kill-after, jobs, format, clean-env, state, mode, periodicity, deadline, max-timeout, nagios-levels or containment");
+	ck_assert_str_eq(buffer, "timeout, kill-after, jobs, format, clean-env, state, mode, periodicity, deadline, max-timeout, nagios-levels, containment or wait-timeout");
 	/* A short buffer is cut, never overrun. */
 	settings_keys_allowed(SETTING_PROMISE, buffer, 12);
 	ck_assert_str_eq(buffer, "timeout, pe");
@@ -263,6 +277,7 @@ Suite *settings_suite(void)
 	tcase_add_test(tc, test_settings_parse_refuses_bad_values_and_keeps_the_old_one);
 	tcase_add_test(tc, test_settings_resolve_command_line_then_promise_then_run_then_default);
 	tcase_add_test(tc, test_settings_resolve_gives_the_defaults);
+	tcase_add_test(tc, test_settings_wait_timeout_is_the_operators_60_seconds_by_default);
 	tcase_add_test(tc, test_settings_default_jobs_is_8_per_processor_from_16_to_4096);
 	tcase_add_test(tc, test_settings_resolve_caps_only_the_files_of_a_home);
 	tcase_add_test(tc, test_settings_resolve_caps_by_the_command_lines_max_timeout);
