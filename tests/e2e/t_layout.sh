@@ -152,3 +152,78 @@ test_as_root_homes_in_a_folder_others_may_write_are_refused() {
 	expect_status 0
 	[[ -e homes/p1/ran ]] || fail "the promise did not run"
 }
+
+# watch_opens FILE...: a fanotify listener ($watcher) that holds each open
+# of FILE by promise-run until it has written the opener's filesystem uid
+# and effective capabilities to $WORK/opens (one "FSUID CAPEFF" line).
+watch_opens() {
+	command -v python3 >/dev/null || skip "needs python3"
+	cat >"$WORK/watch.py" <<'PY'
+import ctypes, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.fanotify_mark.argtypes = [ctypes.c_int, ctypes.c_uint, ctypes.c_uint64,
+                               ctypes.c_int, ctypes.c_char_p]
+FAN_CLASS_CONTENT, FAN_MARK_ADD, FAN_OPEN_PERM, FAN_ALLOW = 0x4, 0x1, 0x10000, 1
+fd = libc.fanotify_init(FAN_CLASS_CONTENT, os.O_RDONLY)
+if fd < 0:
+    print("no fanotify:", os.strerror(ctypes.get_errno()))
+    sys.exit(77)
+for path in sys.argv[2:]:
+    if libc.fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN_PERM, -100, path.encode()) < 0:
+        sys.exit("fanotify_mark: " + os.strerror(ctypes.get_errno()))
+out = open(sys.argv[1] + "/opens", "a", buffering=1)
+open(sys.argv[1] + "/watching", "w").close()
+while True:
+    data = os.read(fd, 4096)
+    while data:
+        length, _, _, _, mask, event_fd, pid = struct.unpack_from("<IBBHQii", data)
+        try:
+            with open("/proc/%d/status" % pid) as status:
+                fields = dict(line.split(":", 1) for line in status)
+            if os.readlink("/proc/%d/exe" % pid) == os.path.realpath(os.environ["PROMISE_RUN"]):
+                out.write("%s %s\n" % (fields["Uid"].split()[3], fields["CapEff"].strip()))
+        finally:
+            os.write(fd, struct.pack("<iI", event_fd, FAN_ALLOW))
+            os.close(event_fd)
+        data = data[length:]
+PY
+	python3 "$WORK/watch.py" "$WORK" "$@" >"$WORK/watch.log" 2>&1 &
+	watcher=$!
+	at_exit "kill $watcher 2>/dev/null"
+	local tries=0
+	until [[ -e $WORK/watching ]]; do
+		if ! kill -0 "$watcher" 2>/dev/null; then
+			wait "$watcher"
+			(($? == 77)) && skip "fanotify permission events: $(cat "$WORK/watch.log")"
+			fail "the watcher: $(cat "$WORK/watch.log")"
+		fi
+		((tries++ < 500)) || fail "the watcher never started"
+		sleep 0.01
+	done
+}
+
+test_as_root_home_io_is_done_with_no_capability() {
+	need_root
+	make_user
+	make_instance home
+	promise home ok 'exit 0'
+	printf '[run]\ntimeout = 5\n' >home/etc/promise-run.conf
+	chown -R "$user": home
+	run_pr home
+	expect_status 0
+	# Its configuration is read, and its log appended to, as the user.
+	watch_opens "$WORK/home/etc/promise-run.conf" \
+		"$WORK/home/.slapgrid/promise/log/ok.log"
+	run_pr home
+	expect_status 0
+	local uid
+	uid=$(id -u "$user")
+	[[ $(cat "$WORK/opens") == "$uid 0000000000000000
+$uid 0000000000000000" ]] || fail "opens (fsuid, CapEff): $(cat "$WORK/opens")"
+	# Root's capabilities are back for the next home: its own runs.
+	make_instance roots
+	promise roots mine "touch $WORK/roots-ran"
+	run_pr home roots
+	expect_status 0
+	[[ -e $WORK/roots-ran ]] || fail "root's home after the user's"
+}
