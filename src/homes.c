@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "credentials.h"
+#include "fdio.h"
 
 /* Adds `path`, refused for `refusal` (malloc'd, taken; or NULL). */
 static int add(struct homes *homes, const char *path, char *refusal)
@@ -91,8 +91,7 @@ static int refusal_of(const char *path, const char *pattern, char **refusal)
 	}
 	if (written < 0)
 		*refusal = NULL;
-	if (dir_fd >= 0)
-		close(dir_fd);
+	fdio_close_quietly(dir_fd);
 	free(folder);
 	free(name);
 	return written < 0 ? -1 : 0;
