@@ -6,7 +6,8 @@
  *
  * As root, each promise runs as the owner of the instance home (or the
  * --user), with that user's groups; root itself only when root owns the
- * home.  A promise file that someone else could have written is refused.
+ * home.  A promise file that someone else could have written is refused,
+ * and so is a folder on root's way to a promise that is not root's alone.
  * The lookups (passwd, group) happen here, in promise-run; the child only
  * applies the result.
  *
@@ -59,6 +60,15 @@ int credentials_for_instance(int home_fd, const char *instance_home,
 int credentials_check_file(const struct credentials *credentials,
                            const struct file_mode *file, char *why,
                            size_t why_size);
+
+/*
+ * Whether `folder` (as fstat(2) saw it) is root's alone, as every folder
+ * must be on the way to what root runs or takes as a home: 0, or -1 with
+ * the reason in `why`.  A folder is refused when owned by anyone but
+ * root, or writable by its group (whichever it is) or by every user.
+ */
+int credentials_check_root_folder(const struct file_mode *folder, char *why,
+                                  size_t why_size);
 
 /* Whether the user may execute `file`, by its mode bits. */
 bool credentials_may_execute(const struct credentials *credentials,

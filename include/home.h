@@ -58,6 +58,7 @@ struct home {
 	struct home_report *report;         /* what the renderers read */
 	const struct home_context *context;
 	enum home_phase phase;
+	const char *refusal;                /* why root refuses it, or NULL */
 	bool broken;                        /* something could not be done */
 	int home_fd;
 	struct credentials user;

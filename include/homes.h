@@ -8,21 +8,32 @@
  * it holds a pattern character; a pattern that matches nothing is an
  * error.
  *
+ * As root, a pattern's match is refused as a home (its refusal says why)
+ * when the folder holding it is not root's alone (see
+ * credentials_check_root_folder: the user could swap the match for
+ * anything between its checks and its use), or when the match is a
+ * symbolic link (to a root folder, say, whose promises would run as root).
+ *
  * Lifecycle: homes_expand, homes_release.
  */
 #ifndef PROMISE_RUN_HOMES_H
 #define PROMISE_RUN_HOMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct homes {
 	char **paths;               /* malloc'd, each malloc'd */
+	char **refusals;            /* per path: a message, or NULL */
 	size_t count;
 };
 
-/* 0, or -1 with the reason in `error` (a pattern that matches nothing). */
-int homes_expand(char *const *words, size_t count, struct homes *homes,
-                 char *error, size_t error_size);
+/*
+ * 0, or -1 with the reason in `error` (a pattern that matches nothing).
+ * `as_root`: the matches of patterns are checked (see above).
+ */
+int homes_expand(char *const *words, size_t count, bool as_root,
+                 struct homes *homes, char *error, size_t error_size);
 
 void homes_release(struct homes *homes);
 

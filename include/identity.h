@@ -8,8 +8,11 @@
  * identity of the home's user (setfsuid, setfsgid and the user's groups),
  * so that the kernel checks each access as for that user: a link to a
  * root-only file reads as "permission denied", and what is created belongs
- * to the user from the start.  Capabilities that bypass file permissions
- * are dropped by the kernel while the filesystem uid is not 0.
+ * to the user from the start.  Meanwhile root's effective capabilities
+ * are all dropped, not only those the kernel drops with the filesystem
+ * uid (CAP_SYS_RESOURCE would exceed the user's disk quota): root's work
+ * in a home has no more power than the user's.  They come back with
+ * root's identity, for the next home and the promises' spawning.
  *
  * Only the filesystem ids change, and only between identity_become and
  * identity_restore: signals, /proc and the promises' spawning stay root's.
@@ -23,7 +26,7 @@
 
 struct credentials;
 
-/* Remembers promise-run's own groups; 0, or -1 with errno. */
+/* Remembers promise-run's own groups and capabilities; 0, or -1 with errno. */
 int identity_init(void);
 
 /*

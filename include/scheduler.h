@@ -40,6 +40,7 @@ struct scheduler_input {
 	const char *version;
 	char *const *environment;
 	char **homes;                           /* as given (or expanded) */
+	char *const *refusals;                  /* per home: refused, or NULL */
 	size_t home_count;
 };
 

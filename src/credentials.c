@@ -116,6 +116,18 @@ out_of_memory:
 	return -1;
 }
 
+/* "writable by group 'staff'", or by its number when it has no name. */
+static void say_group_writable(gid_t gid, char *why, size_t why_size)
+{
+	const struct group *group = getgrgid(gid);
+
+	if (group)
+		snprintf(why, why_size, "writable by group '%s'",
+			 group->gr_name);
+	else
+		snprintf(why, why_size, "writable by group %u", (unsigned)gid);
+}
+
 int credentials_check_file(const struct credentials *credentials,
                            const struct file_mode *file, char *why,
                            size_t why_size)
@@ -131,14 +143,33 @@ int credentials_check_file(const struct credentials *credentials,
 	}
 	if ((file->mode & S_IWGRP) && file->group != 0 &&
 	    file->group != credentials->gid) {
-		const struct group *group = getgrgid(file->group);
+		say_group_writable(file->group, why, why_size);
+		return -1;
+	}
+	return 0;
+}
 
-		if (group)
-			snprintf(why, why_size, "writable by group '%s'",
-				 group->gr_name);
+int credentials_check_root_folder(const struct file_mode *folder, char *why,
+                                  size_t why_size)
+{
+	if (folder->owner != 0) {
+		const struct passwd *entry = getpwuid(folder->owner);
+
+		if (entry)
+			snprintf(why, why_size, "owned by user '%s', not by root",
+				 entry->pw_name);
 		else
-			snprintf(why, why_size, "writable by group %u",
-				 (unsigned)file->group);
+			snprintf(why, why_size, "owned by uid %u, not by root",
+				 (unsigned)folder->owner);
+		return -1;
+	}
+	/* Sticky or not: others could still add what they want run. */
+	if (folder->mode & S_IWOTH) {
+		snprintf(why, why_size, "writable by every user");
+		return -1;
+	}
+	if (folder->mode & S_IWGRP) {
+		say_group_writable(folder->group, why, why_size);
 		return -1;
 	}
 	return 0;

@@ -172,6 +172,97 @@ static int read_own_config(struct home *home)
 }
 
 /*
+ * Whether the folder open as `fd` (`path` in messages) is root's alone: 0,
+ * or -1 after refusing the home.
+ */
+static int check_root_folder(struct home *home, int fd, const char *path)
+{
+	char why[300];
+	struct stat status;
+	struct file_mode folder;
+
+	if (fstat(fd, &status) < 0) {
+		home_fail(home, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	folder = (struct file_mode){ .mode = status.st_mode,
+				     .owner = status.st_uid,
+				     .group = status.st_gid };
+	if (credentials_check_root_folder(&folder, why, sizeof why) == 0)
+		return 0;
+	home_fail(home,
+		   "refused instance home '%s': its promises would run as root, but '%s' is %s",
+		   home->report->home, path, why);
+	return -1;
+}
+
+/*
+ * Promises run as root only from folders that root alone may change: the
+ * home and each folder down to its promise folder (only that folder when
+ * it is an absolute --promise-dir).  Otherwise the user could put any
+ * program there, root's own included, for root to run.  Each folder is
+ * opened beneath the one checked before it, following no link, so what is
+ * checked is what is listed.  0, or -1 after refusing the home.
+ */
+static int check_root_layout(struct home *home)
+{
+	const char *home_path = home->report->home;
+	const char *dir = home->context->cli->promise_dir
+				  ? home->context->cli->promise_dir
+				  : "etc/promise";
+	int fd = home->home_fd, status = 0;
+
+	if (dir[0] == '/') {
+		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return 0;   /* said when the promises are listed */
+		status = check_root_folder(home, fd, dir);
+		fdio_close_quietly(fd);
+		return status;
+	}
+	if (check_root_folder(home, fd, home_path) < 0)
+		return -1;
+	for (const char *name = dir; status == 0 && *name;) {
+		size_t length = strcspn(name, "/");
+		char *component = strndup(name, length), *path = NULL;
+		int next = -1;
+
+		if (!component ||
+		    asprintf(&path, "%s/%.*s", home_path,
+			     (int)(name + length - dir), dir) < 0) {
+			free(component);
+			home_fail(home, "out of memory");
+			status = -1;
+			break;
+		}
+		if (length > 0) {
+			next = fsat_open(fd, component, O_PATH | O_DIRECTORY, 0);
+			/* A missing folder holds no promise: nothing to check. */
+			if (next < 0 && errno != ENOENT) {
+				home_fail(home, "cannot read '%s': %s", path,
+					   fsat_strerror(errno));
+				status = -1;
+			} else if (next >= 0) {
+				status = check_root_folder(home, next, path);
+			}
+		}
+		free(component);
+		free(path);
+		if (length > 0) {
+			if (fd != home->home_fd)
+				fdio_close_quietly(fd);
+			fd = next;
+			if (fd < 0)
+				break;
+		}
+		name += length + (name[length] == '/');
+	}
+	if (fd >= 0 && fd != home->home_fd)
+		fdio_close_quietly(fd);
+	return status;
+}
+
+/*
  * What can be known of a home before it runs: its user, its
  * configuration, its promises.  All of it read as the home's user.
  */
@@ -181,6 +272,10 @@ void home_prepare(struct home *home)
 	char error[512];
 	int dir_fd = -1;
 
+	if (home->refusal) {
+		home_fail(home, "%s", home->refusal);
+		return;
+	}
 	home->home_fd = open(report->home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (home->home_fd < 0) {
 		home_fail(home, "cannot use instance home '%s': %s",
@@ -199,6 +294,8 @@ void home_prepare(struct home *home)
 		home_fail(home, "%s", error);
 		return;
 	}
+	if (is_root() && !home->user.change && check_root_layout(home) < 0)
+		return;
 	if (!become_user(home))
 		return;
 	home->config = home->context->operator_config;

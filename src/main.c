@@ -146,8 +146,8 @@ int main(int argc, char **argv)
 		cli_release(&options);
 		return EXIT_BROKEN;
 	}
-	if (homes_expand(options.homes, options.home_count, &homes, error,
-			 sizeof error) < 0) {
+	if (homes_expand(options.homes, options.home_count, geteuid() == 0,
+			 &homes, error, sizeof error) < 0) {
 		complain("%s", error);
 		if (options.config)
 			config_release(&operator_config);
@@ -170,6 +170,7 @@ int main(int argc, char **argv)
 		.version = PROMISE_RUN_VERSION,
 		.environment = environ,
 		.homes = homes.paths,
+		.refusals = homes.refusals,
 		.home_count = homes.count,
 	};
 	scheduler_run(&input, &verdict);

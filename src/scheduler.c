@@ -607,7 +607,11 @@ static int resolve_homes(struct scheduler *s)
 	if (!s->report.homes || !s->homes)
 		return -1;
 	for (size_t i = 0; i < count; i++) {
-		char *real = realpath(given[i], NULL);
+		const char *refusal = s->in->home_count && s->in->refusals
+					      ? s->in->refusals[i]
+					      : NULL;
+		/* A refused home is named as given: a link is not resolved. */
+		char *real = refusal ? NULL : realpath(given[i], NULL);
 		bool seen = false;
 
 		for (size_t j = 0; real && j < s->report.count && !seen; j++)
@@ -618,6 +622,7 @@ static int resolve_homes(struct scheduler *s)
 		}
 		home_init(&s->homes[s->report.count],
 			  &s->report.homes[s->report.count], &s->context);
+		s->homes[s->report.count].refusal = refusal;
 		s->report.homes[s->report.count++].home =
 			real ? real : strdup(given[i]);
 		if (!s->report.homes[s->report.count - 1].home)

@@ -197,6 +197,38 @@ START_TEST(test_credentials_for_instance_refuses_an_unknown_user)
 }
 END_TEST
 
+/* credentials_check_root_folder's verdict: "" when accepted, else why. */
+static const char *root_folder_verdict(mode_t mode, uid_t owner, gid_t group)
+{
+	static char why[256];
+	struct file_mode folder = { .mode = S_IFDIR | mode, .owner = owner,
+				    .group = group };
+
+	strcpy(why, "untouched");
+	if (credentials_check_root_folder(&folder, why, sizeof why) == 0) {
+		ck_assert_str_eq(why, "untouched");
+		return "";
+	}
+	return why;
+}
+
+START_TEST(test_credentials_root_folder_is_roots_alone)
+{
+	ck_assert_str_eq(root_folder_verdict(0755, 0, 0), "");
+	ck_assert_str_eq(root_folder_verdict(0700, 0, 1000), "");
+	ck_assert_str_eq(root_folder_verdict(0755, 3999999, 0),
+			 "owned by uid 3999999, not by root");
+	/* Sticky or not, and root's group too: others could add there. */
+	ck_assert_str_eq(root_folder_verdict(01777, 0, 0),
+			 "writable by every user");
+	ck_assert_str_eq(root_folder_verdict(0775, 0, NO_GROUP),
+			 "writable by group 3999999");
+	/* The owner is checked first. */
+	ck_assert_str_eq(root_folder_verdict(0777, 3999999, NO_GROUP),
+			 "owned by uid 3999999, not by root");
+}
+END_TEST
+
 Suite *credentials_suite(void)
 {
 	Suite *suite = suite_create("credentials");
@@ -210,6 +242,7 @@ Suite *credentials_suite(void)
 	tcase_add_test(tc, test_credentials_root_may_execute_with_any_execute_bit);
 	tcase_add_test(tc, test_credentials_for_instance_as_root_is_the_owner_of_the_home);
 	tcase_add_test(tc, test_credentials_for_instance_refuses_an_unknown_user);
+	tcase_add_test(tc, test_credentials_root_folder_is_roots_alone);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

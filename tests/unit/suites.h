@@ -13,6 +13,8 @@ Suite *credentials_suite(void);
 Suite *env_suite(void);
 Suite *escape_suite(void);
 Suite *fsat_suite(void);
+Suite *homes_suite(void);
+Suite *identity_suite(void);
 Suite *job_suite(void);
 Suite *json_read_suite(void);
 Suite *monotime_suite(void);
