@@ -352,7 +352,9 @@ int cgroup_group_open(struct cgroup_run *run, struct cgroup_group *group)
 	if (group->events_fd >= 0)
 		return 0;
 	error = errno;
-	cgroup_group_close(run, group);
+	fdio_close_quietly(group->dir_fd);
+	(void)unlinkat(run->dir_fd, group->name, AT_REMOVEDIR);
+	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1 };
 	errno = error;
 	return -1;
 }
@@ -390,6 +392,7 @@ void cgroup_group_close(struct cgroup_run *run, struct cgroup_group *group)
 {
 	fdio_close_quietly(group->events_fd);
 	fdio_close_quietly(group->dir_fd);
+	/* Still populated (given up on): the run's release removes it. */
 	if (group->dir_fd >= 0)
 		(void)unlinkat(run->dir_fd, group->name, AT_REMOVEDIR);
 	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1 };

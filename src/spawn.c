@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -401,6 +402,17 @@ int spawn_as_main(int argc, char **argv)
 	gid_t *groups;
 	size_t group_count;
 
+	/*
+	 * Only spawn executes this, with the status pipe as descriptor 3: a
+	 * person who types it gets a word, not binary bytes in a file of theirs.
+	 */
+	struct stat status;
+
+	if (fstat(status_fd, &status) < 0 || !S_ISFIFO(status.st_mode)) {
+		fputs("promise-run: " SPAWN_AS_COMMAND
+		      " is promise-run's own, not a command to use\n", stderr);
+		return 1;
+	}
 	/* promise-run SPAWN_AS_COMMAND UID GID GROUPS PARENT DIR PROMISE -- ENV */
 	if (argc < 9 || strcmp(argv[8], "--") != 0) {
 		errno = EINVAL;

@@ -182,14 +182,16 @@ test_umask_0_still_gives_the_documented_modes() {
 
 test_promise_run_killed_by_sigkill_takes_its_promises_along() {
 	make_instance home
-	promise home hang "touch $WORK/started; exec sleep 30"
+	# Longer than any test: only its parent's death may end it.
+	promise home hang "touch $WORK/started; exec sleep 300"
 	start_pr home
 	wait_for_file "$WORK/started"
 	kill -KILL "$pr_pid"
 	wait "$pr_pid" 2>/dev/null
-	# The promise gets SIGKILL from the kernel as its parent dies.
-	local tries=0
-	while [[ -n $(processes_tagged "$TEST_TAG") ]] && ((tries++ < 500)); do
+	# The promise gets SIGKILL from the kernel as its parent dies: allow
+	# it 5 s, counted in time (one look at /proc is slow under load).
+	local until=$((${EPOCHREALTIME%.*} + 5))
+	while [[ -n $(processes_tagged "$TEST_TAG") ]] && ((${EPOCHREALTIME%.*} < until)); do
 		sleep 0.01
 	done
 	[[ -z $(processes_tagged "$TEST_TAG") ]] || fail "the promise outlived promise-run"
