@@ -14,10 +14,16 @@
  * cgroup whose run is gone was left by a run killed hard: it is emptied
  * (cgroup.kill) and removed first.
  *
+ * A promise's cgroup serves the next promise of the same slot once it is
+ * empty: making and removing a cgroup costs more than the spawn itself,
+ * and an empty cgroup holds nothing of the promise before.  What a
+ * promise cost is the difference of the cgroup's counters.
+ *
  * Lifecycle: cgroup_run_init (which may find no usable cgroup v2: the
- * caller falls back), then per promise cgroup_group_open, the spawn,
- * cgroup_group_kill and cgroup_group_populated until empty,
- * cgroup_group_usage, cgroup_group_close; cgroup_run_release at the end.
+ * caller falls back); per slot cgroup_group_open, then per promise
+ * cgroup_group_arm, the spawn, cgroup_group_kill and
+ * cgroup_group_populated until empty, cgroup_group_usage; when a cgroup
+ * cannot be emptied, or at the end, cgroup_group_close; cgroup_run_release.
  */
 #ifndef PROMISE_RUN_CGROUP_H
 #define PROMISE_RUN_CGROUP_H
@@ -37,6 +43,10 @@ struct cgroup_run {
 struct cgroup_group {
 	int dir_fd;                 /* -1: none */
 	int events_fd;              /* cgroup.events: POLLPRI on a change */
+	int stat_fd;                /* cpu.stat */
+	int peak_fd;                /* memory.peak, reset per promise, or -1 */
+	long long usage_usec;       /* cpu.stat's usage at the last reading */
+	bool killed;                /* cgroup.kill was written: not reused */
 	char name[24];
 };
 
@@ -57,16 +67,23 @@ int cgroup_run_init(struct cgroup_run *run, const char **reason);
 /* Removes the run's cgroup (empty by then) and frees. */
 void cgroup_run_release(struct cgroup_run *run);
 
-/* A new, empty cgroup for one promise: 0, or -1 with errno. */
+/* A new, empty cgroup for a slot's promises: 0, or -1 with errno. */
 int cgroup_group_open(struct cgroup_run *run, struct cgroup_group *group);
 
+/*
+ * Makes an empty cgroup ready for the next promise (its memory peak
+ * counted anew): 0, or -1 when it still holds a process or was killed
+ * (the kernel may kill what is born in a cgroup once killed).
+ */
+int cgroup_group_arm(struct cgroup_group *group);
+
 /* Kills every process in it (cgroup.kill): 0, or -1 with errno. */
-int cgroup_group_kill(const struct cgroup_group *group);
+int cgroup_group_kill(struct cgroup_group *group);
 
 /* 1 while a process lives in it, 0 when empty, -1 with errno. */
 int cgroup_group_populated(const struct cgroup_group *group);
 
-/* What its processes cost, read once it is empty. */
+/* What its processes cost since it was armed, read once it is empty. */
 void cgroup_group_usage(const struct cgroup_group *group,
                         struct cgroup_usage *usage);
 

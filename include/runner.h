@@ -87,6 +87,7 @@ struct runner {
 	unsigned running;
 	unsigned start_limit;           /* lowered when descriptors run out */
 	struct runner_slot *slots;
+	struct cgroup_group *groups;    /* each slot's cgroup, kept for reuse */
 	struct runner_slot **polled;    /* the slot of each polled pipe */
 	struct pollfd *polls;
 	size_t poll_capacity;           /* entries allocated in polls */

@@ -336,11 +336,28 @@ void cgroup_run_release(struct cgroup_run *run)
 	*run = (struct cgroup_run){ .dir_fd = -1, .parent_fd = -1 };
 }
 
+/* The first number of a cgroup file's "KEY NUMBER" line, or -1. */
+static long long read_counter(int fd, const char *key)
+{
+	char text[512];
+	ssize_t got = fd >= 0 ? fdio_pread(fd, text, sizeof text - 1, 0) : -1;
+	const char *line;
+
+	if (got <= 0)
+		return -1;
+	text[got] = '\0';
+	if (!key)
+		return strtoll(text, NULL, 10);
+	line = strstr(text, key);
+	return line ? strtoll(line + strlen(key), NULL, 10) : -1;
+}
+
 int cgroup_group_open(struct cgroup_run *run, struct cgroup_group *group)
 {
 	int error;
 
-	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1 };
+	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1,
+					.stat_fd = -1, .peak_fd = -1 };
 	snprintf(group->name, sizeof group->name, "p%llu", run->next++);
 	if (mkdirat(run->dir_fd, group->name, 0755) < 0)
 		return -1;
@@ -350,17 +367,47 @@ int cgroup_group_open(struct cgroup_run *run, struct cgroup_group *group)
 		group->events_fd = openat(group->dir_fd, "cgroup.events",
 					  O_RDONLY | O_CLOEXEC);
 	if (group->events_fd >= 0)
+		group->stat_fd = openat(group->dir_fd, "cpu.stat",
+					O_RDONLY | O_CLOEXEC);
+	if (group->stat_fd >= 0) {
+		/* Only where the memory controller is enabled for it. */
+		group->peak_fd = openat(group->dir_fd, "memory.peak",
+					O_RDWR | O_CLOEXEC);
 		return 0;
+	}
 	error = errno;
+	fdio_close_quietly(group->events_fd);
 	fdio_close_quietly(group->dir_fd);
 	(void)unlinkat(run->dir_fd, group->name, AT_REMOVEDIR);
-	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1 };
+	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1,
+					.stat_fd = -1, .peak_fd = -1 };
 	errno = error;
 	return -1;
 }
 
-int cgroup_group_kill(const struct cgroup_group *group)
+int cgroup_group_arm(struct cgroup_group *group)
 {
+	/*
+	 * Seen on Linux 6.18: a child cloned into a cgroup that was once
+	 * killed is killed at birth.  A killed cgroup serves no other promise.
+	 */
+	if (group->killed || cgroup_group_populated(group) != 0)
+		return -1;
+	group->usage_usec = read_counter(group->stat_fd, "usage_usec ");
+	/*
+	 * Writing memory.peak starts its count anew for this descriptor
+	 * (Linux 6.12); where it cannot, the peak would be older promises'.
+	 */
+	if (group->peak_fd >= 0 && fdio_write(group->peak_fd, "reset\n", 6) < 0) {
+		fdio_close_quietly(group->peak_fd);
+		group->peak_fd = -1;
+	}
+	return 0;
+}
+
+int cgroup_group_kill(struct cgroup_group *group)
+{
+	group->killed = true;
 	return write_control(group->dir_fd, "cgroup.kill", "1");
 }
 
@@ -378,22 +425,23 @@ int cgroup_group_populated(const struct cgroup_group *group)
 void cgroup_group_usage(const struct cgroup_group *group,
                         struct cgroup_usage *usage)
 {
-	char *stat = read_text(group->dir_fd, "cpu.stat");
-	char *peak = read_text(group->dir_fd, "memory.peak");
-	const char *line = stat ? strstr(stat, "usage_usec ") : NULL;
+	long long used = read_counter(group->stat_fd, "usage_usec ");
 
-	usage->cpu_seconds = line ? strtod(line + 11, NULL) / 1e6 : -1;
-	usage->memory_peak = peak ? strtoll(peak, NULL, 10) : -1;
-	free(stat);
-	free(peak);
+	usage->cpu_seconds = used >= 0 && group->usage_usec >= 0
+				     ? (double)(used - group->usage_usec) / 1e6
+				     : -1;
+	usage->memory_peak = read_counter(group->peak_fd, NULL);
 }
 
 void cgroup_group_close(struct cgroup_run *run, struct cgroup_group *group)
 {
+	fdio_close_quietly(group->peak_fd);
+	fdio_close_quietly(group->stat_fd);
 	fdio_close_quietly(group->events_fd);
 	fdio_close_quietly(group->dir_fd);
 	/* Still populated (given up on): the run's release removes it. */
 	if (group->dir_fd >= 0)
 		(void)unlinkat(run->dir_fd, group->name, AT_REMOVEDIR);
-	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1 };
+	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1,
+					.stat_fd = -1, .peak_fd = -1 };
 }

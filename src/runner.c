@@ -32,7 +32,7 @@ struct runner_slot {
 	bool exec_failed;
 	struct spawn_failure failure;
 	int wait_status;            /* as waitpid gives it, once exited */
-	struct cgroup_group group;  /* dir_fd -1: no cgroup */
+	struct cgroup_group *group; /* the slot's cgroup, or NULL: none */
 	size_t home, promise;
 	struct timespec started, exited_at;
 	struct capture capture;
@@ -47,9 +47,9 @@ static void signal_group(void *context, int signo)
 {
 	const struct runner_slot *slot = context;
 
-	if (signo == SIGKILL && slot->group.dir_fd >= 0 &&
-	    cgroup_group_populated(&slot->group) != 0 &&
-	    cgroup_group_kill(&slot->group) == 0)
+	if (signo == SIGKILL && slot->group &&
+	    cgroup_group_populated(slot->group) != 0 &&
+	    cgroup_group_kill(slot->group) == 0)
 		return;
 	/* Before the child's setsid the group does not exist yet. */
 	if (kill(-slot->pid, signo) < 0 && errno == ESRCH)
@@ -61,8 +61,7 @@ static bool group_empty(void *context)
 {
 	const struct runner_slot *slot = context;
 
-	return slot->group.dir_fd < 0 ||
-	       cgroup_group_populated(&slot->group) != 1;
+	return !slot->group || cgroup_group_populated(slot->group) != 1;
 }
 
 static const struct job_ops group_ops = { .signal = signal_group,
@@ -100,10 +99,15 @@ int runner_init(struct runner *runner, unsigned slots,
 	/* Executed to become another user: this very file, even if replaced. */
 	runner->self_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
 	runner->slots = calloc(slots, sizeof *runner->slots);
+	runner->groups = calloc(slots, sizeof *runner->groups);
+	for (unsigned i = 0; runner->groups && i < slots; i++)
+		runner->groups[i] = (struct cgroup_group){
+			.dir_fd = -1, .events_fd = -1, .stat_fd = -1,
+			.peak_fd = -1 };
 	runner->polled = calloc(slots, sizeof *runner->polled);
 	runner->buffer = malloc(READ_CHUNK);
 	if (runner->null_fd < 0 || runner->self_fd < 0 || !runner->slots ||
-	    !runner->polled ||
+	    !runner->groups || !runner->polled ||
 	    !runner->buffer) {
 		runner_release(runner);
 		return -1;
@@ -275,27 +279,44 @@ static bool out_of_resources(int error)
 }
 
 /*
- * Starts the child, in a cgroup of its own when the run has them.  A
- * kernel that refuses clone3 into a cgroup (ENOSYS, a seccomp filter)
- * turns the run to the fallback.
+ * The slot's cgroup, empty and armed for its next promise: the one its
+ * last promise left, or a new one when that one still holds a process
+ * (given up on: the run's release removes it).  NULL with errno.
+ */
+static struct cgroup_group *slot_cgroup(struct runner *runner,
+                                        struct cgroup_group *group)
+{
+	if (group->dir_fd >= 0 && cgroup_group_arm(group) == 0)
+		return group;
+	if (group->dir_fd >= 0)
+		cgroup_group_close(&runner->cgroups, group);
+	if (cgroup_group_open(&runner->cgroups, group) < 0 ||
+	    cgroup_group_arm(group) < 0)
+		return NULL;
+	return group;
+}
+
+/*
+ * Starts the child, in the slot's cgroup when the run has them; *contained
+ * is set to it, or NULL.  A kernel that refuses clone3 into a cgroup
+ * (ENOSYS, a seccomp filter) turns the run to the fallback.
  */
 static int start_child(struct runner *runner, struct spawn_request *request,
-                       struct cgroup_group *group, struct spawn_child *child)
+                       struct cgroup_group *group,
+                       struct cgroup_group **contained,
+                       struct spawn_child *child)
 {
-	*group = (struct cgroup_group){ .dir_fd = -1, .events_fd = -1 };
+	*contained = NULL;
 	if (runner->containment == RUNNER_CONTAIN_CGROUP) {
-		if (cgroup_group_open(&runner->cgroups, group) < 0)
+		if (!slot_cgroup(runner, group))
 			return -1;
 		request->cgroup_fd = group->dir_fd;
-		if (spawn_start(request, child) == 0)
+		if (spawn_start(request, child) == 0) {
+			*contained = group;
 			return 0;
-		int error = errno;
-
-		cgroup_group_close(&runner->cgroups, group);
-		if (error != ENOSYS) {
-			errno = error;
-			return -1;
 		}
+		if (errno != ENOSYS)
+			return -1;
 		runner->containment = RUNNER_CONTAIN_FREEZE;
 		runner->no_cgroup_reason = "the kernel refuses clone3 into a cgroup";
 	}
@@ -306,7 +327,7 @@ static int start_child(struct runner *runner, struct spawn_request *request,
 int runner_start(struct runner *runner, const struct runner_task *task)
 {
 	struct runner_slot *slot = runner->slots;
-	struct cgroup_group group;
+	struct cgroup_group *contained;
 	struct spawn_child child;
 	struct timespec started;
 
@@ -331,7 +352,8 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		.credentials = task->credentials,
 	};
 	started = monotime_now();
-	if (start_child(runner, &request, &group, &child) < 0) {
+	if (start_child(runner, &request, &runner->groups[slot - runner->slots],
+			&contained, &child) < 0) {
 		int error = errno;
 
 		/* Out of descriptors or processes: wait for a slot. */
@@ -347,7 +369,7 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		.pid = child.pid,
 		.output_fd = child.output_fd,
 		.status_fd = child.status_fd,
-		.group = group,
+		.group = contained,
 		.home = task->home,
 		.promise = task->promise,
 		.started = started,
@@ -365,8 +387,6 @@ static void free_slot(struct runner *runner, struct runner_slot *slot)
 	fdio_close_quietly(slot->output_fd);
 	fdio_close_quietly(slot->status_fd);
 	slot->output_fd = slot->status_fd = -1;
-	if (slot->group.dir_fd >= 0)
-		cgroup_group_close(&runner->cgroups, &slot->group);
 	capture_release(&slot->capture);
 	slot->used = false;
 	runner->running--;
@@ -384,8 +404,8 @@ static void reap_leader(struct runner_slot *slot, struct runner_outcome *outcome
 	struct cgroup_usage usage = { -1, -1 };
 	struct rusage rusage;
 
-	if (slot->group.dir_fd >= 0)
-		cgroup_group_usage(&slot->group, &usage);
+	if (slot->group)
+		cgroup_group_usage(slot->group, &usage);
 	outcome->cpu_seconds = usage.cpu_seconds;
 	outcome->memory_peak = usage.memory_peak;
 	outcome->exited = slot->job.exited;
@@ -394,7 +414,7 @@ static void reap_leader(struct runner_slot *slot, struct runner_outcome *outcome
 	if (!slot->job.exited ||
 	    wait4(slot->pid, NULL, WNOHANG, &rusage) != slot->pid)
 		return;
-	if (slot->group.dir_fd < 0)
+	if (!slot->group)
 		outcome->cpu_seconds =
 			(double)rusage.ru_utime.tv_sec +
 			(double)rusage.ru_utime.tv_usec / 1e6 +
@@ -522,7 +542,7 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 				.fd = slot->status_fd, .events = POLLIN };
 		else if (slot->job.state == JOB_CLEARING)
 			polls[count + jobs] = (struct pollfd){
-				.fd = slot->group.events_fd, .events = POLLPRI };
+				.fd = slot->group->events_fd, .events = POLLPRI };
 		else if (slot->output_fd >= 0)
 			polls[count + jobs] = (struct pollfd){
 				.fd = slot->output_fd, .events = POLLIN };
@@ -646,6 +666,10 @@ void runner_release(struct runner *runner)
 	}
 	if (runner->signals && runner->slots)
 		sweep_orphans(runner);
+	for (unsigned i = 0; runner->groups && i < runner->slot_count; i++)
+		if (runner->groups[i].dir_fd >= 0)
+			cgroup_group_close(&runner->cgroups, &runner->groups[i]);
+	free(runner->groups);
 	cgroup_run_release(&runner->cgroups);
 	for (size_t i = 0; i < runner->outcome_count; i++)
 		runner_outcome_release(&runner->outcomes[i]);
