@@ -157,10 +157,11 @@ int main(int argc, char **argv)
 EOF
 	make_instance a
 	make_instance b
-	promise a 1-cycler "exec $WORK/cycler $WORK/positioned"
-	# Holds the second slot until the cycler is in place; forks nothing.
-	promise a 2-filler "read line <$WORK/positioned"
-	promise b victim 'exec sleep 1'
+	promise a cycler "exec $WORK/cycler $WORK/positioned"
+	# Holds the second slot until the cycler is in place (forking
+	# nothing), so that the victim is the next process to be started.
+	promise b 0-wait "read line <$WORK/positioned"
+	promise b 1-victim 'exec sleep 1'
 	# Both containments: a process group is signalled by its number.
 	local containment
 	for run in 1 2 3 4; do
@@ -175,7 +176,7 @@ EOF
 			 "$@"' sh "$PROMISE_RUN" --no-state -f json -j 2 -t 5 \
 			--containment=$containment a b)
 		status=$?
-		[[ $(jq -r '.instances[1].promises[0].status' <<<"$out") == ok ]] ||
+		[[ $(jq -r '.instances[1].promises[1].status' <<<"$out") == ok ]] ||
 			fail "run $run ($containment): the other home's promise was killed"
 	done
 }

@@ -52,8 +52,13 @@ test_a_background_child_holding_stdout_does_not_delay_the_verdict() {
 test_a_descendant_that_escapes_with_setsid_is_killed() {
 	make_instance home
 	promise home escape 'setsid sleep 30 & setsid sh -c "sleep 31 >/dev/null 2>&1 </dev/null" & exit 0'
-	run_pr home
-	expect_status 0
+	# Frozen then killed as an orphan, and with its cgroup where it has one.
+	for containment in freeze auto; do
+		run_pr --containment=$containment home
+		expect_status 0
+		[[ -z $(processes_tagged "$TEST_TAG") ]] ||
+			fail "$containment: an escaped descendant survived the run"
+	done
 }
 
 test_a_double_forked_daemon_is_killed() {
