@@ -141,7 +141,7 @@ test_sigint_stops_the_promises_of_every_home() {
 }
 
 test_the_progress_line_shows_on_a_terminal_only() {
-	command -v script >/dev/null || skip "script (bsdutils) is missing"
+	need_terminal
 	make_instance home
 	# The promise ends when the progress line has shown on the terminal.
 	promise home watch "i=0; until grep -q '1 running' $WORK/typescript; do i=\$((i + 1)); [ \$i -lt 500 ] || exit 1; sleep 0.01; done"
