@@ -168,6 +168,8 @@ test_the_default_report_counts_the_plugins_not_run() {
 	expect_line "^$WORK/home: working \(2 promises; 20 Python plugins not run: only slapgrid runs them\)$"
 	run_pr -f nagios home
 	expect_line '^PROMISE-RUN OK - 2 promises work in 1 instance; 20 Python plugins not run: only slapgrid runs them \| '
+	run_pr -f prometheus home
+	expect_line "^promise_run_plugins_not_run\\{home=\"$WORK/home\"\\} 20$"
 	rm home/etc/plugin/check_0*.py home/etc/plugin/check_1*.py
 	run_pr home
 	expect_line "^$WORK/home: working \(2 promises; 1 Python plugin not run: only slapgrid runs it\)$"

@@ -398,7 +398,10 @@ START_TEST(test_report_prometheus_of_a_run_with_every_kind_of_promise)
 		"promise_run_instance_ok{home=\"/srv/slapgrid/slappart1\"} 0\n"
 		"# HELP promise_run_timestamp_seconds When the instance was last checked, in Unix time.\n"
 		"# TYPE promise_run_timestamp_seconds gauge\n"
-		"promise_run_timestamp_seconds{home=\"/srv/slapgrid/slappart0\"} 1795557287.250\n");
+		"promise_run_timestamp_seconds{home=\"/srv/slapgrid/slappart0\"} 1795557287.250\n"
+		"# HELP promise_run_plugins_not_run The Python plugins of the instance, which only slapgrid runs: never checked here.\n"
+		"# TYPE promise_run_plugins_not_run gauge\n"
+		"promise_run_plugins_not_run{home=\"/srv/slapgrid/slappart0\"} 1\n");
 }
 END_TEST
 
