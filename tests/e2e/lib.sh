@@ -37,9 +37,10 @@ promises() {
 }
 
 # run_pr ARGS...: runs promise-run, sets $out, $err and $status.  A hung
-# promise-run is stopped after 20 s, which fails the test (status 124).
+# promise-run is killed after 60 s, which fails the test (status 137):
+# long enough for a loaded machine or a sanitized build to be slow.
 run_pr() {
-	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG timeout -s KILL 20 \
+	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG timeout -s KILL 60 \
 		"$PROMISE_RUN" --color=never --keep-env PROMISE_RUN_TEST_TAG \
 		"$@" 2>"$WORK.stderr")
 	status=$?
@@ -103,11 +104,11 @@ start_pr() {
 	pr_pid=$!
 }
 
-# finish_pr: waits for the background promise-run (at most 20 s) and sets
-# $out, $err and $status like run_pr.
+# finish_pr: waits for the background promise-run (at most 60 s, as
+# run_pr) and sets $out, $err and $status like run_pr.
 finish_pr() {
 	local tries=0
-	while kill -0 "$pr_pid" 2>/dev/null && ((tries++ < 2000)); do
+	while kill -0 "$pr_pid" 2>/dev/null && ((tries++ < 6000)); do
 		sleep 0.01
 	done
 	kill -KILL "$pr_pid" 2>/dev/null
