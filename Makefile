@@ -50,7 +50,7 @@ UNIT_BIN  = $(BUILD)/tests/unit/check_all
 
 .DELETE_ON_ERROR:
 .PHONY: all check unit e2e sanitize valgrind mutants rules fleet nrpe fuzz \
-        fuzz-smoke deb test example bench install uninstall clean
+        fuzz-smoke deb test fresh example bench install uninstall clean
 
 all: $(BIN)
 
@@ -120,6 +120,12 @@ deb:
 test: $(BIN)
 	tests/suites check sanitize valgrind mutants rules fleet nrpe \
 		fuzz-smoke deb
+
+# The README's two commands as a newcomer runs them, in a fresh Debian 12
+# root file system (debootstrap; root and network, some 20 minutes): not
+# part of `make test`.
+fresh:
+	tests/fresh/run
 
 # Runs promise-run on the example instance that ships in etc/.
 example: $(BIN)

@@ -43,6 +43,7 @@ struct report_counts {
 	size_t cached;
 	size_t not_run;
 	size_t tolerated;
+	size_t plugins;                 /* Python plugins, never run */
 	double time;                    /* the sum of execution times */
 };
 
@@ -92,6 +93,7 @@ struct report_totals {
 	enum report_verdict verdict;    /* not working over not checked */
 	size_t homes_not_working, homes_not_checked;
 	size_t promises, promises_not_working;
+	size_t plugins;                 /* Python plugins, never run */
 };
 
 void report_totals(const struct run_report *report,

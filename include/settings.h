@@ -130,6 +130,17 @@ void settings_resolve(const struct setting_values *command_line,
                       const struct setting_values *promise, bool home_file,
                       struct setting_values *merged);
 
+/*
+ * The default of --jobs for that many processors online (0 or less: not
+ * known): 8 per processor, from 16 to 64.  Promises mostly wait (on the
+ * network, on a service), so slots are cheap in time; each costs the
+ * memory of one promise (about 1.5 MiB for a shell script, 10 MiB for a
+ * Python one), hence the ceiling.  See the README.
+ */
+#define SETTING_JOBS_FLOOR 16
+#define SETTING_JOBS_CEILING 64
+unsigned settings_default_jobs(long processors);
+
 /* "default", "config" or "command line". */
 const char *settings_source_name(enum setting_source source);
 

@@ -37,6 +37,8 @@ void report_count(const struct home_report *home, struct report_counts *counts)
 		counts->not_run += result->status == PROMISE_NOT_RUN;
 		counts->time += result->execution_time;
 	}
+	for (size_t i = 0; i < home->list.skipped_count; i++)
+		counts->plugins += home->list.skipped[i].reason == SKIP_PLUGIN;
 }
 
 enum report_verdict report_home_verdict(const struct home_report *home)
@@ -60,6 +62,7 @@ void report_totals(const struct run_report *report,
 		report_count(home, &counts);
 		totals->promises += counts.promises;
 		totals->promises_not_working += counts.not_working;
+		totals->plugins += counts.plugins;
 		if (home->error)
 			totals->homes_not_checked++;
 		else if (counts.not_working)

@@ -224,7 +224,10 @@ static int write_promise_family(FILE *out, const struct run_report *report,
 	return 0;
 }
 
-/* One family over every home: checked, working, checked when. */
+/*
+ * One family over every home: checked, working, checked when, plugins
+ * not run.
+ */
 static int write_home_family(FILE *out, const struct run_report *report,
                              const struct labels *labels, const char *name,
                              const char *help, int what)
@@ -232,22 +235,27 @@ static int write_home_family(FILE *out, const struct run_report *report,
 	family(out, name, help);
 	for (size_t i = 0; i < report->count; i++) {
 		const struct home_report *home = &report->homes[i];
+		struct report_counts counts;
 
-		/* A home not checked was checked at no time. */
-		if (what == 2 && home->error)
+		/* A home not checked was checked at no time, its plugins unknown. */
+		if (what >= 2 && home->error)
 			continue;
 		fputs(name, out);
 		if (write_labels(out, labels->homes[i], NULL, NULL) < 0)
 			return -1;
-		if (what == 0)
+		if (what == 0) {
 			fprintf(out, "%d\n", home->error == NULL);
-		else if (what == 1)
+		} else if (what == 1) {
 			fprintf(out, "%d\n", report_home_verdict(home) ==
 						     VERDICT_WORKING);
-		else
+		} else if (what == 2) {
 			fprintf(out, "%lld.%03ld\n",
 				(long long)home->finished.tv_sec,
 				home->finished.tv_nsec / 1000000);
+		} else {
+			report_count(home, &counts);
+			fprintf(out, "%zu\n", counts.plugins);
+		}
 	}
 	return 0;
 }
@@ -303,7 +311,10 @@ static int write_document(FILE *out, const struct run_report *report,
 	    write_home_family(out, report, labels,
 			      "promise_run_timestamp_seconds",
 			      "When the instance was last checked, in Unix time.",
-			      2) < 0)
+			      2) < 0 ||
+	    write_home_family(out, report, "promise_run_plugins_not_run",
+			      "The Python plugins of the instance, which only slapgrid runs: never checked here.",
+			      3) < 0)
 		return -1;
 	return 0;
 }

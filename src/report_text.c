@@ -193,13 +193,22 @@ void text_report_end(struct text_report *report)
 	}
 	report_count(home, &counts);
 	if (verdict == VERDICT_WORKING)
-		fprintf(out, " (%zu promise%s)\n", counts.promises,
+		fprintf(out, " (%zu promise%s", counts.promises,
 			counts.promises == 1 ? "" : "s");
 	else
-		fprintf(out, " (%zu of %zu promise%s %s not work)\n",
+		fprintf(out, " (%zu of %zu promise%s %s not work",
 			counts.not_working, counts.promises,
 			counts.promises == 1 ? "" : "s",
 			counts.not_working == 1 ? "does" : "do");
+	/*
+	 * Said without -v, which alone lists them: "working" must not let
+	 * anyone believe that the plugins were checked too.
+	 */
+	if (counts.plugins)
+		fprintf(out, "; %zu Python plugin%s not run: only slapgrid runs %s",
+			counts.plugins, counts.plugins == 1 ? "" : "s",
+			counts.plugins == 1 ? "it" : "them");
+	fputs(")\n", out);
 }
 
 void text_report_verdict(FILE *out, bool color, enum cli_verbosity verbosity,

@@ -188,20 +188,14 @@ void settings_keys_allowed(unsigned place, char *buffer, size_t size)
 	}
 }
 
-/*
- * The default of --jobs: 8 per processor, from 16 to 64.  Promises mostly
- * wait (on the network, on a service), so slots are cheap in time; each
- * costs the memory of one promise (about 1.5 MiB for a shell script,
- * 10 MiB for a Python one), hence the ceiling.  See the README.
- */
-static unsigned default_jobs(void)
+unsigned settings_default_jobs(long processors)
 {
-	long processors = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned jobs = processors > 0 ? 8 * (unsigned)processors : 16;
-
-	if (jobs < 16)
-		jobs = 16;
-	return jobs > 64 ? 64 : jobs;
+	/* Compared before multiplying: 8 * a huge count would wrap. */
+	if (processors <= 2)
+		return SETTING_JOBS_FLOOR;
+	if (processors >= SETTING_JOBS_CEILING / 8)
+		return SETTING_JOBS_CEILING;
+	return 8 * (unsigned)processors;
 }
 
 static struct setting_value default_of(enum setting_id id)
@@ -209,7 +203,7 @@ static struct setting_value default_of(enum setting_id id)
 	struct setting_value value = { 0 };
 
 	if (id == SETTING_JOBS) {
-		value.count = default_jobs();
+		value.count = settings_default_jobs(sysconf(_SC_NPROCESSORS_ONLN));
 	} else {
 		/* The table's defaults are valid by construction (unit-tested). */
 		(void)settings_parse(id, setting_specs[id].default_value,

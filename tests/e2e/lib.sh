@@ -73,9 +73,10 @@ promises() {
 }
 
 # run_pr ARGS...: runs promise-run, sets $out, $err and $status.  A hung
-# promise-run is stopped after 20 s, which fails the test (status 124).
+# promise-run is killed after 60 s, which fails the test (status 137):
+# long enough for a loaded machine or a sanitized build to be slow.
 run_pr() {
-	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG timeout -s KILL 20 \
+	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG timeout -s KILL 60 \
 		"$PROMISE_RUN" --color=never --keep-env PROMISE_RUN_TEST_TAG \
 		"$@" 2>"$WORK.stderr")
 	status=$?
@@ -125,21 +126,25 @@ wait_for_file() {
 }
 
 # start_pr ARGS...: starts promise-run in the background ($pr_pid); its
-# output goes to $WORK.out and $WORK.err.  A non-interactive shell starts
-# background commands with SIGINT ignored, which promise-run respects (as
-# any program does): env gives it back its default, as a terminal would.
+# output goes to $WORK.out and $WORK.err.  Its stop signals have their
+# default dispositions, whatever this shell inherited: promise-run keeps
+# a stop signal it was started ignoring (as nohup asks), and a
+# non-interactive shell starts background commands with SIGINT and
+# SIGQUIT ignored.  $pr_signals, when set, replaces that reset (env's
+# options: --ignore-signal=HUP to start it as nohup does).
 start_pr() {
-	PROMISE_RUN_TEST_TAG=$TEST_TAG env --default-signal=INT \
+	PROMISE_RUN_TEST_TAG=$TEST_TAG env \
+		${pr_signals:---default-signal=HUP,INT,QUIT,TERM} \
 		"$PROMISE_RUN" --color=never --keep-env PROMISE_RUN_TEST_TAG \
 		"$@" >"$WORK.out" 2>"$WORK.err" &
 	pr_pid=$!
 }
 
-# finish_pr: waits for the background promise-run (at most 20 s) and sets
-# $out, $err and $status like run_pr.
+# finish_pr: waits for the background promise-run (at most 60 s, as
+# run_pr) and sets $out, $err and $status like run_pr.
 finish_pr() {
 	local tries=0
-	while kill -0 "$pr_pid" 2>/dev/null && ((tries++ < 2000)); do
+	while kill -0 "$pr_pid" 2>/dev/null && ((tries++ < 6000)); do
 		sleep 0.01
 	done
 	kill -KILL "$pr_pid" 2>/dev/null
@@ -165,13 +170,37 @@ need_root() {
 	[[ $(id -u) == 0 ]] || skip "needs root"
 }
 
+# need_mount_namespace: a mount namespace of the test's own, whose mounts
+# never reach the machine's: unshare -m makes every mount private, which
+# fails where / is no mount point (a chroot).
+need_mount_namespace() {
+	need_root
+	command -v unshare >/dev/null ||
+		skip "unshare is missing (Debian package util-linux)"
+	local why
+	why=$(unshare -m true 2>&1) ||
+		skip "no private mount namespace here (${why:-unshare -m failed})"
+}
+
+# need_terminal: a pseudo-terminal, through script(1).
+need_terminal() {
+	command -v script >/dev/null ||
+		skip "script is missing (Debian package bsdutils)"
+	script -qec true /dev/null </dev/null >/dev/null 2>&1 ||
+		skip "no pseudo-terminal: script cannot open one (is /dev/pts mounted?)"
+}
+
 # make_user [VARIABLE]: a throw-away user for one test, named in $user (or
-# in VARIABLE), removed when the test ends.
+# in VARIABLE), removed when the test ends.  A machine where users cannot
+# be added (no useradd, a read-only /etc) is a skip.
 make_user() {
-	local name=prtest$RANDOM$RANDOM
+	local name=prtest$RANDOM$RANDOM why
+	command -v useradd >/dev/null ||
+		skip "useradd is missing (Debian package passwd)"
 	# Tests run in parallel: useradd and userdel take turns on the files.
-	flock /tmp/promise-run-e2e-users.lock \
-		useradd --no-create-home --shell /bin/sh "$name" || fail "useradd"
+	why=$(flock /tmp/promise-run-e2e-users.lock \
+		useradd --no-create-home --shell /bin/sh "$name" 2>&1) ||
+		skip "cannot add a user (${why:-useradd failed})"
 	at_exit "flock /tmp/promise-run-e2e-users.lock userdel '$name' 2>/dev/null"
 	printf -v "${1:-user}" '%s' "$name"
 	# The test folder is root's 0700 one: let the user reach its home.

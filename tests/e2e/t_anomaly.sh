@@ -154,6 +154,30 @@ test_python_plugins_are_listed_as_not_run_in_every_format() {
 	expect_line '^skipped +etc/plugin/check_web.py: Python plugin'
 }
 
+# A partition of slapgrid's time: plugins and legacy promises.  Without
+# -v, "working" must not read as if the plugins had been checked.
+test_the_default_report_counts_the_plugins_not_run() {
+	make_instance home
+	promise home legacy-a 'exit 0'
+	promise home legacy-b 'exit 0'
+	mkdir -p home/etc/plugin
+	touch home/etc/plugin/__init__.py
+	for i in $(seq -w 1 20); do touch "home/etc/plugin/check_$i.py"; done
+	run_pr home
+	expect_status 0
+	expect_line "^$WORK/home: working \(2 promises; 20 Python plugins not run: only slapgrid runs them\)$"
+	run_pr -f nagios home
+	expect_line '^PROMISE-RUN OK - 2 promises work in 1 instance; 20 Python plugins not run: only slapgrid runs them \| '
+	run_pr -f prometheus home
+	expect_line "^promise_run_plugins_not_run\\{home=\"$WORK/home\"\\} 20$"
+	rm home/etc/plugin/check_0*.py home/etc/plugin/check_1*.py
+	run_pr home
+	expect_line "^$WORK/home: working \(2 promises; 1 Python plugin not run: only slapgrid runs it\)$"
+	rm home/etc/plugin/check_20.py
+	run_pr home
+	expect_line "^$WORK/home: working \(2 promises\)$"
+}
+
 test_the_log_folder_option_moves_the_logs() {
 	make_instance home
 	promise home ok 'echo fine'

@@ -107,8 +107,7 @@ test_check_url_times_out_on_a_server_that_never_answers() {
 # answers (a loopback socket that reads and says nothing), seen through a
 # resolv.conf of the test's own, in a mount namespace of its own.
 test_as_root_checks_give_up_on_a_silent_name_server_at_their_timeout() {
-	need_root
-	command -v unshare >/dev/null || skip "no unshare"
+	need_mount_namespace
 	local address=127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))
 	python3 -c '
 import socket, sys, threading

@@ -105,13 +105,13 @@ test_a_stop_signal_ignored_at_start_stays_ignored() {
 	# It runs until the SIGHUP has been sent.
 	promise home slow "touch $WORK/started; i=0; while [ ! -e $WORK/hup-sent ] && [ \$i -lt 500 ]; do i=\$((i + 1)); sleep 0.01; done"
 	# As under nohup: SIGHUP ignored by whoever started promise-run.
-	( trap '' HUP; start_pr home; echo "$pr_pid" >"$WORK/pid"; wait "$pr_pid"; echo $? >"$WORK/status" ) &
-	wait_for_file "$WORK/pid"
+	pr_signals="--ignore-signal=HUP --default-signal=INT,QUIT,TERM" start_pr home
 	wait_for_file "$WORK/started"
-	kill -HUP "$(cat "$WORK/pid")"
+	kill -HUP "$pr_pid"
 	touch "$WORK/hup-sent"
-	wait
-	[[ $(cat "$WORK/status") == 0 ]] || fail "status $(cat "$WORK/status") after an ignored SIGHUP"
+	finish_pr
+	expect_status 0
+	expect_line '^ok .* slow$'
 }
 
 test_an_inherited_ignored_sigchld_does_not_blind_promise_run() {

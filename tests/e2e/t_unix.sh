@@ -33,6 +33,8 @@ test_a_stop_signal_ends_promise_run_by_that_signal() {
 	out=$(PROMISE_RUN_TEST_TAG=$TEST_TAG python3 - "$PROMISE_RUN" "$WORK" <<'PY'
 import os, signal, subprocess, sys, time
 for signo in (signal.SIGINT, signal.SIGTERM):
+    # Whatever the test suite inherited (nohup, a script's `&`).
+    signal.signal(signo, signal.SIG_DFL)
     started = os.path.join(sys.argv[2], "started")
     if os.path.exists(started):
         os.unlink(started)

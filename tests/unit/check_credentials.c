@@ -2,6 +2,7 @@
 /* Copyright (C) 2026 The promise-run authors */
 /* credentials: which promise files a user may run, and who runs them. */
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,8 +12,29 @@
 #include "helpers.h"
 #include "suites.h"
 
-/* A gid that no group has. */
-#define NO_GROUP ((gid_t)3999999)
+/*
+ * A gid that no group has, and a uid that no user has, on this machine
+ * (a directory of many users may well use 3999999).
+ */
+static gid_t no_group(void)
+{
+	gid_t gid = 3999999;
+
+	while (getgrgid(gid))
+		gid--;
+	return gid;
+}
+
+static uid_t no_user(void)
+{
+	uid_t uid = 3999999;
+
+	while (getpwuid(uid))
+		uid--;
+	return uid;
+}
+
+#define NO_GROUP no_group()
 
 static gid_t user_groups[] = { 1000, 50 };
 
@@ -80,8 +102,10 @@ START_TEST(test_credentials_refuse_a_file_writable_by_another_group)
 	const struct group *group = NULL;
 	gid_t gid;
 
+	snprintf(expected, sizeof expected, "writable by group %u",
+		 (unsigned)NO_GROUP);
 	ck_assert_str_eq(verdict(&slapuser, file(0775, 1000, NO_GROUP)),
-			 "writable by group 3999999");
+			 expected);
 	/* A named group: named in the reason. */
 	for (gid = 1; gid < 1000 && !group; gid++)
 		group = getgrgid(gid);
@@ -135,7 +159,9 @@ START_TEST(test_credentials_for_instance_as_root_is_the_owner_of_the_home)
 	char *folder;
 	int home_fd;
 	struct credentials credentials;
-	char error[256] = "";
+	char error[256] = "", name[32];
+	uid_t nobody = no_user();
+	gid_t nobody_group = no_group();
 
 	if (geteuid() != 0)
 		return;     /* needs root: chown, and the root branch */
@@ -153,14 +179,15 @@ START_TEST(test_credentials_for_instance_as_root_is_the_owner_of_the_home)
 	ck_assert_ptr_null(credentials.user);
 
 	/* A home of a uid without a passwd entry: that uid, HOME the home. */
-	ck_assert_int_eq(fchown(home_fd, 3999999, 3999998), 0);
+	ck_assert_int_eq(fchown(home_fd, nobody, nobody_group), 0);
 	ck_assert_int_eq(credentials_for_instance(home_fd, folder, NULL,
 						  &credentials, error,
 						  sizeof error), 0);
 	ck_assert(credentials.change);
-	ck_assert_uint_eq(credentials.uid, 3999999);
-	ck_assert_uint_eq(credentials.gid, 3999998);
-	ck_assert_str_eq(credentials.user, "3999999");
+	ck_assert_uint_eq(credentials.uid, nobody);
+	ck_assert_uint_eq(credentials.gid, nobody_group);
+	snprintf(name, sizeof name, "%u", (unsigned)nobody);
+	ck_assert_str_eq(credentials.user, name);
 	ck_assert_str_eq(credentials.home, folder);
 	ck_assert_str_eq(credentials.shell, "/bin/sh");
 	ck_assert_uint_eq(credentials.group_count, 0);

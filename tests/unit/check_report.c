@@ -414,14 +414,17 @@ START_TEST(test_report_prometheus_of_a_run_with_every_kind_of_promise)
 		"promise_run_instance_ok{home=\"/srv/slapgrid/slappart1\"} 0\n"
 		"# HELP promise_run_timestamp_seconds When the instance was last checked, in Unix time.\n"
 		"# TYPE promise_run_timestamp_seconds gauge\n"
-		"promise_run_timestamp_seconds{home=\"/srv/slapgrid/slappart0\"} 1795557287.250\n");
+		"promise_run_timestamp_seconds{home=\"/srv/slapgrid/slappart0\"} 1795557287.250\n"
+		"# HELP promise_run_plugins_not_run The Python plugins of the instance, which only slapgrid runs: never checked here.\n"
+		"# TYPE promise_run_plugins_not_run gauge\n"
+		"promise_run_plugins_not_run{home=\"/srv/slapgrid/slappart0\"} 1\n");
 }
 END_TEST
 
 START_TEST(test_report_nagios_of_a_run_is_its_worst_state)
 {
 	ASSERT_RENDERED(report_nagios, &run,
-		"PROMISE-RUN CRITICAL - 3 of 4 promises do not work in 2 instances, 1 not checked | 'slappart0/broken.sh'=0.001000s;;;0 'slappart0/check-db.sh'=0.015000s;;;0 'slappart0/check-web.sh'=0.002000s;;;0 'slappart0/slow.sh'=0.500000s;;;0\n"
+		"PROMISE-RUN CRITICAL - 3 of 4 promises do not work in 2 instances, 1 not checked; 1 Python plugin not run: only slapgrid runs it | 'slappart0/broken.sh'=0.001000s;;;0 'slappart0/check-db.sh'=0.015000s;;;0 'slappart0/check-web.sh'=0.002000s;;;0 'slappart0/slow.sh'=0.500000s;;;0\n"
 		"UNKNOWN: /srv/slapgrid/slappart0 broken.sh: cannot execute: Exec format error\n"
 		"WARNING: /srv/slapgrid/slappart0 check-db.sh: database \"main\" \u00a6 not <reachable> retry later\n"
 		"CRITICAL: /srv/slapgrid/slappart0 slow.sh: Error: Promise timed out after 0.5 seconds\n"
@@ -451,7 +454,7 @@ START_TEST(test_text_report_of_a_home_shows_what_does_not_work)
 		    "disabled          old.sh: disabled in config\n"
 		    "timeout   0.500s  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
-		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work)\n");
+		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work; 1 Python plugin not run: only slapgrid runs it)\n");
 	ASSERT_TEXT(&homes[1], false, CLI_NORMAL,
 		    "== /srv/slapgrid/slappart1\n"
 		    "/srv/slapgrid/slappart1: not checked (locked by another run)\n");
@@ -469,7 +472,7 @@ START_TEST(test_text_report_quiet_shows_only_what_does_not_work)
 		    "                  retry later\n"
 		    "timeout   0.500s  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
-		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work)\n");
+		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work; 1 Python plugin not run: only slapgrid runs it)\n");
 	/* A working home says nothing at all. */
 	ASSERT_TEXT(&anomaly_home, false, CLI_QUIET, "");
 }
@@ -484,7 +487,7 @@ START_TEST(test_text_report_verdict_line_of_one_promise)
 		    "== /srv/slapgrid/slappart0\n"
 		    "error     0.001s  broken.sh\n"
 		    "                  cannot execute: Exec format error\n"
-		    "/srv/slapgrid/slappart0: not working (1 of 1 promise does not work)\n");
+		    "/srv/slapgrid/slappart0: not working (1 of 1 promise does not work; 1 Python plugin not run: only slapgrid runs it)\n");
 	/* From check-web.sh on: one working, one disabled, one timed out. */
 	one.list.promises = &promises[2];
 	one.plan.entries = &entries[2];
@@ -496,12 +499,46 @@ START_TEST(test_text_report_verdict_line_of_one_promise)
 		    "disabled          old.sh: disabled in config\n"
 		    "timeout   0.500s  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
-		    "/srv/slapgrid/slappart0: not working (1 of 2 promises does not work)\n");
+		    "/srv/slapgrid/slappart0: not working (1 of 2 promises does not work; 1 Python plugin not run: only slapgrid runs it)\n");
 	one.list.count = 1;
 	ASSERT_TEXT(&one, false, CLI_NORMAL,
 		    "== /srv/slapgrid/slappart0\n"
 		    "ok        0.002s  check-web.sh\n"
+		    "/srv/slapgrid/slappart0: working (1 promise; 1 Python plugin not run: only slapgrid runs it)\n");
+	/* Without a plugin, nothing is said of plugins. */
+	one.list.skipped_count = 1;
+	ASSERT_TEXT(&one, false, CLI_NORMAL,
+		    "== /srv/slapgrid/slappart0\n"
+		    "ok        0.002s  check-web.sh\n"
 		    "/srv/slapgrid/slappart0: working (1 promise)\n");
+}
+END_TEST
+
+START_TEST(test_text_report_says_how_many_plugins_were_not_run_without_verbose)
+{
+	static struct skipped_entry plugins[] = {
+		{ .name = "README", .reason = SKIP_NOT_EXECUTABLE },
+		{ .name = "etc/plugin/a.py", .reason = SKIP_PLUGIN },
+		{ .name = "etc/plugin/b.py", .reason = SKIP_PLUGIN },
+	};
+	struct home_report home = homes[0];
+
+	/* check-web.sh alone, working: "working" names the plugins too. */
+	home.list.promises = &promises[2];
+	home.plan.entries = &entries[2];
+	home.results = &results[2];
+	home.list.count = 1;
+	home.list.skipped = plugins;
+	home.list.skipped_count = 3;
+	ASSERT_TEXT(&home, false, CLI_NORMAL,
+		    "== /srv/slapgrid/slappart0\n"
+		    "ok        0.002s  check-web.sh\n"
+		    "/srv/slapgrid/slappart0: working (1 promise; 2 Python plugins not run: only slapgrid runs them)\n");
+	/* No promise at all, only plugins. */
+	home.list.count = 0;
+	ASSERT_TEXT(&home, false, CLI_NORMAL,
+		    "== /srv/slapgrid/slappart0\n"
+		    "/srv/slapgrid/slappart0: working (0 promises; 2 Python plugins not run: only slapgrid runs them)\n");
 }
 END_TEST
 
@@ -521,7 +558,7 @@ START_TEST(test_text_report_verbose_shows_every_message_and_skipped_entry)
 		    "                  Error: Promise timed out after 0.5 seconds\n"
 		    "skipped           README: not executable\n"
 		    "skipped           etc/plugin/x.py: Python plugin: run by slapgrid only, not by promise-run\n"
-		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work)\n");
+		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work; 1 Python plugin not run: only slapgrid runs it)\n");
 }
 END_TEST
 
@@ -549,7 +586,7 @@ START_TEST(test_text_report_in_color)
 		    "\033[2mdisabled          \033[0mold.sh: disabled in config\n"
 		    "\033[33mtimeout \033[0m  0.500s  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
-		    "/srv/slapgrid/slappart0: \033[31m\033[1mnot working\033[0m (3 of 4 promises do not work)\n");
+		    "/srv/slapgrid/slappart0: \033[31m\033[1mnot working\033[0m (3 of 4 promises do not work; 1 Python plugin not run: only slapgrid runs it)\n");
 }
 END_TEST
 
@@ -658,7 +695,7 @@ START_TEST(test_report_nagios_warning_is_worse_than_unknown)
 	/* broken.sh could not be executed, check-db.sh exited 1. */
 	two.list.count = 2;
 	ASSERT_RENDERED(report_nagios, &partial,
-		"PROMISE-RUN WARNING - 2 of 2 promises do not work in 1 instance | 'slappart0/broken.sh'=0.001000s;;;0 'slappart0/check-db.sh'=0.015000s;;;0\n"
+		"PROMISE-RUN WARNING - 2 of 2 promises do not work in 1 instance; 1 Python plugin not run: only slapgrid runs it | 'slappart0/broken.sh'=0.001000s;;;0 'slappart0/check-db.sh'=0.015000s;;;0\n"
 		"UNKNOWN: /srv/slapgrid/slappart0 broken.sh: cannot execute: Exec format error\n"
 		"WARNING: /srv/slapgrid/slappart0 check-db.sh: database \"main\" \u00a6 not <reachable> retry later\n");
 	ck_assert_int_eq(report_nagios_status(&partial), 1);
@@ -706,7 +743,9 @@ START_TEST(test_report_counts_and_verdicts)
 	ck_assert_uint_eq(counts.cached, 0);
 	ck_assert_uint_eq(counts.tolerated, 0);
 	ck_assert(counts.time == 0.001 + 0.015 + 0.002 + 0.5);
+	ck_assert_uint_eq(counts.plugins, 1);
 	report_count(&anomaly_home, &counts);
+	ck_assert_uint_eq(counts.plugins, 0);
 	ck_assert_uint_eq(counts.cached, 1);
 	ck_assert_uint_eq(counts.tolerated, 1);
 	ck_assert_uint_eq(counts.not_working, 0);
@@ -765,6 +804,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_text_report_verdict_of_several_homes);
 	tcase_add_test(tc, test_text_report_list_shows_each_timeout_and_why_others_do_not_run);
 	tcase_add_test(tc, test_text_report_verdict_line_of_one_promise);
+	tcase_add_test(tc, test_text_report_says_how_many_plugins_were_not_run_without_verbose);
 	tcase_add_test(tc, test_report_nagios_warning_is_worse_than_unknown);
 	tcase_add_test(tc, test_report_list_json_says_why_each_promise_does_not_run);
 	tcase_add_test(tc, test_report_counts_and_verdicts);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The promise-run authors */
 /* settings: the table, its parsing, its precedence and its words. */
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -165,18 +166,31 @@ START_TEST(test_settings_wait_timeout_is_the_operators_60_seconds_by_default)
 }
 END_TEST
 
-START_TEST(test_settings_default_jobs_is_8_per_processor_from_16_to_4096)
+START_TEST(test_settings_default_jobs_is_8_per_processor_from_16_to_64)
 {
-	long processors = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned expected = processors > 0 ? 8 * (unsigned)processors : 16;
+	/* Machines of every size, whatever this one is. */
+	static const struct { long processors; unsigned jobs; } table[] = {
+		{ -1, 16 }, { 0, 16 }, { 1, 16 }, { 2, 16 }, { 3, 24 },
+		{ 7, 56 }, { 8, 64 }, { 9, 64 }, { 16, 64 }, { 256, 64 },
+		{ 4096, 64 }, { LONG_MAX, 64 },
+	};
+
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+		ck_assert_msg(settings_default_jobs(table[i].processors) == table[i].jobs,
+			      "%ld processors: %u jobs, not %u", table[i].processors,
+			      settings_default_jobs(table[i].processors), table[i].jobs);
+}
+END_TEST
+
+START_TEST(test_settings_resolve_gives_the_default_jobs_of_this_machine)
+{
 	struct setting_values merged;
 
-	if (expected < 16)
-		expected = 16;
-	if (expected > VALUE_MAX_JOBS)
-		expected = VALUE_MAX_JOBS;
 	settings_resolve(NULL, NULL, NULL, false, &merged);
-	ck_assert_uint_eq(merged.values[SETTING_JOBS].count, expected);
+	ck_assert_uint_eq(merged.values[SETTING_JOBS].count,
+			  settings_default_jobs(sysconf(_SC_NPROCESSORS_ONLN)));
+	ck_assert_int_eq(merged.values[SETTING_JOBS].source, SOURCE_DEFAULT);
+	ck_assert(!merged.values[SETTING_JOBS].given);
 }
 END_TEST
 
@@ -278,7 +292,8 @@ Suite *settings_suite(void)
 	tcase_add_test(tc, test_settings_resolve_command_line_then_promise_then_run_then_default);
 	tcase_add_test(tc, test_settings_resolve_gives_the_defaults);
 	tcase_add_test(tc, test_settings_wait_timeout_is_the_operators_60_seconds_by_default);
-	tcase_add_test(tc, test_settings_default_jobs_is_8_per_processor_from_16_to_4096);
+	tcase_add_test(tc, test_settings_default_jobs_is_8_per_processor_from_16_to_64);
+	tcase_add_test(tc, test_settings_resolve_gives_the_default_jobs_of_this_machine);
 	tcase_add_test(tc, test_settings_resolve_caps_only_the_files_of_a_home);
 	tcase_add_test(tc, test_settings_resolve_caps_by_the_command_lines_max_timeout);
 	tcase_add_test(tc, test_settings_keys_allowed_in_each_place);

@@ -17,8 +17,16 @@ char *helper_temp_folder(void)
 	const char *tmp = getenv("TMPDIR");
 	char *path;
 
-	ck_assert_int_ge(asprintf(&path, "%s/promise-run-unit.XXXXXX",
-				  tmp && *tmp ? tmp : "/tmp"), 0);
+	/* TMPDIR is the machine's: where it gives no folder, /tmp does. */
+	if (tmp && tmp[0] == '/') {
+		ck_assert_int_ge(asprintf(&path, "%s/promise-run-unit.XXXXXX",
+					  tmp), 0);
+		if (mkdtemp(path))
+			return path;
+		free(path);
+	}
+	path = strdup("/tmp/promise-run-unit.XXXXXX");
+	ck_assert_ptr_nonnull(path);
 	ck_assert_msg(mkdtemp(path) != NULL, "mkdtemp: %s", strerror(errno));
 	return path;
 }
