@@ -312,7 +312,7 @@ static int write_document(FILE *out, const struct run_report *report,
 			      "promise_run_timestamp_seconds",
 			      "When the instance was last checked, in Unix time.",
 			      2) < 0 ||
-	    write_home_family(out, report, "promise_run_plugins_not_run",
+	    write_home_family(out, report, labels, "promise_run_plugins_not_run",
 			      "The Python plugins of the instance, which only slapgrid runs: never checked here.",
 			      3) < 0)
 		return -1;
