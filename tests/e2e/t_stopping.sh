@@ -8,7 +8,7 @@ test_a_hanging_promise_times_out_with_the_exact_message() {
 	promise home quick 'exit 0'
 	run_pr -t 0.2 -k 0.2 home
 	expect_status 2
-	expect_line '^timeout +0\.[0-9]+s  hang$'
+	expect_line '^timeout +[0-9.]+s  hang$'
 	expect_line '^ +Error: Promise timed out after 0\.2 seconds$'
 	expect_line '^ok .* quick$'
 }

@@ -72,6 +72,7 @@ static void same_value(enum setting_id id, const struct setting_value *a,
 		break;
 	case SETTING_FORMAT_NAME:
 	case SETTING_MODE_NAME:
+	case SETTING_CONTAINMENT_NAME:
 		FUZZ_CHECK(a->choice == b->choice, "%s: %s: %d != %d", where,
 			   setting_specs[id].key, a->choice, b->choice);
 		break;

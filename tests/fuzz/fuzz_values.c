@@ -178,6 +178,15 @@ static void check_setting(enum setting_id id, const char *text,
 			    value.choice == MODE_ANOMALY),
 			   "%s: \"%s\" accepted", setting_specs[id].key, text);
 		break;
+	case SETTING_CONTAINMENT_NAME:
+		FUZZ_CHECK((strcmp(text, "auto") == 0 &&
+			    value.choice == CONTAINMENT_AUTO) ||
+			   (strcmp(text, "cgroup") == 0 &&
+			    value.choice == CONTAINMENT_CGROUP) ||
+			   (strcmp(text, "freeze") == 0 &&
+			    value.choice == CONTAINMENT_FREEZE),
+			   "%s: \"%s\" accepted", setting_specs[id].key, text);
+		break;
 	}
 }
 
