@@ -188,6 +188,16 @@ static int helper_arguments_init(struct helper_arguments *arguments,
 	return 0;
 }
 
+/* A raw system call's value as libc gives it: -1 and errno on failure. */
+static inline long syscall_result(long value)
+{
+	if (value < 0 && value > -4096) {
+		errno = (int)-value;
+		return -1;
+	}
+	return value;
+}
+
 /*
  * clone3 with the child on its own stack, running fn(arg) and exiting
  * with its value: glibc has no clone3 wrapper, and only a few lines of
@@ -220,11 +230,7 @@ static long clone3_on_stack(struct clone_args *args, int (*fn)(void *),
 			 : "r"(rdi), "r"(rsi), "r"(rdx), "r"(r8),
 			   [exit] "i"(SYS_exit)
 			 : "rcx", "r11", "memory");
-	if (rax < 0) {
-		errno = (int)-rax;
-		return -1;
-	}
-	return rax;
+	return syscall_result(rax);
 #elif defined(__aarch64__)
 	register long x8 __asm__("x8") = SYS_clone3;
 	register long x0 __asm__("x0") = (long)args;
@@ -244,11 +250,7 @@ static long clone3_on_stack(struct clone_args *args, int (*fn)(void *),
 			 : "r"(x8), "r"(x1), "r"(x10), "r"(x11),
 			   [exit] "i"(SYS_exit)
 			 : "memory");
-	if (x0 < 0) {
-		errno = (int)-x0;
-		return -1;
-	}
-	return x0;
+	return syscall_result(x0);
 #else
 	(void)args, (void)fn, (void)arg;
 	errno = ENOSYS;
