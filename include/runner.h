@@ -99,7 +99,6 @@ struct runner {
 	unsigned char *buffer;          /* for reading outputs */
 	bool out_of_memory;
 	/* Signal news that arrived outside runner_wait, for its caller. */
-	bool pending_child;
 	int pending_stop;
 	unsigned pending_stops;
 };

@@ -191,11 +191,17 @@ static int write_control(int dir_fd, const char *name, const char *text)
 	return status;
 }
 
-/* Whether a cgroup.events text says "populated 1". */
-static int events_populated(const char *events)
+/* Whether an open cgroup.events says "populated 1": 1, 0, or -1. */
+static int events_populated(int events_fd)
 {
-	const char *line = strstr(events, "populated ");
+	char text[256];
+	ssize_t got = fdio_pread(events_fd, text, sizeof text - 1, 0);
+	const char *line;
 
+	if (got < 0)
+		return -1;
+	text[got] = '\0';
+	line = strstr(text, "populated ");
 	if (!line) {
 		errno = EINVAL;
 		return -1;
@@ -219,18 +225,11 @@ static void remove_tree(int parent_fd, const char *name)
 	(void)write_control(fd, "cgroup.kill", "1");
 	int events = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 
-	for (int waited = 0; events >= 0 && waited < LEFTOVER_WAIT_MS;
-	     waited += 50) {
-		char text[256];
-		ssize_t got = fdio_pread(events, text, sizeof text - 1, 0);
-
-		if (got <= 0)
-			break;
-		text[got] = '\0';
-		if (events_populated(text) != 1)
-			break;
+	for (int waited = 0; waited < LEFTOVER_WAIT_MS; waited += 50) {
 		struct pollfd change = { .fd = events, .events = POLLPRI };
 
+		if (events < 0 || events_populated(events) != 1)
+			break;
 		(void)poll(&change, 1, 50);
 	}
 	fdio_close_quietly(events);
@@ -413,13 +412,7 @@ int cgroup_group_kill(struct cgroup_group *group)
 
 int cgroup_group_populated(const struct cgroup_group *group)
 {
-	char text[256];
-	ssize_t got = fdio_pread(group->events_fd, text, sizeof text - 1, 0);
-
-	if (got < 0)
-		return -1;
-	text[got] = '\0';
-	return events_populated(text);
+	return events_populated(group->events_fd);
 }
 
 void cgroup_group_usage(const struct cgroup_group *group,

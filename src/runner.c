@@ -209,8 +209,7 @@ static void take_signals(struct runner *runner)
 		runner->pending_stops += news.stops;
 	}
 	/* SIGCHLDs coalesce: one reading means "look at all of them". */
-	if (news.child || runner->pending_child) {
-		runner->pending_child = false;
+	if (news.child) {
 		notice_exits(runner);
 		reap_orphans(runner);
 	}
@@ -381,7 +380,10 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 	return 0;
 }
 
-/* Frees a slot: its pipes, cgroup, capture, place among those running. */
+/*
+ * Frees a slot: its pipes, its capture, its place among those running.
+ * Its cgroup stays, for the slot's next promise.
+ */
 static void free_slot(struct runner *runner, struct runner_slot *slot)
 {
 	fdio_close_quietly(slot->output_fd);
@@ -553,7 +555,7 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 	if (timed)
 		timeout = monotime_until(monotime_now(), nearest);
 	/* Signals that came outside the wait are told at once. */
-	if (runner->pending_stops || runner->pending_child)
+	if (runner->pending_stops)
 		timeout = (struct timespec){ 0, 0 }, timed = true;
 	if (ppoll(polls, count + jobs, timed ? &timeout : NULL, NULL) < 0) {
 		if (errno != EINTR)
