@@ -16,7 +16,8 @@
  *     the umask, and its owner from the filesystem identity (see identity).
  *
  * Refusals come back as -1 with errno set to one of the FSAT_ codes below,
- * which fsat_strerror words along with ordinary errno values.
+ * which failure_reason (see failure) words along with ordinary errno
+ * values.
  */
 #ifndef PROMISE_RUN_FSAT_H
 #define PROMISE_RUN_FSAT_H
@@ -73,8 +74,5 @@ int fsat_read_file(int dir_fd, const char *path, size_t limit, char **content,
 
 /* The same from an open regular file, which it closes. */
 int fsat_read_fd(int fd, size_t limit, char **content, size_t *size);
-
-/* strerror(3), and the words of the FSAT_ refusals. */
-const char *fsat_strerror(int error);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failure.h"
 #include "fsat.h"
 
 static const char promise_prefix[] = "promise:";
@@ -225,7 +226,7 @@ int config_load_file(const char *path, struct config *config, char *error,
 	status = fsat_read_fd(fd, CONFIG_MAX_SIZE, &text, &size);
 	if (status < 0) {
 		snprintf(error, error_size, "cannot read '%s': %s", path,
-			 fsat_strerror(errno));
+			 failure_reason(errno));
 		return -1;
 	}
 	status = config_parse_text(text, size, path, true, config, error,

@@ -276,22 +276,3 @@ int fsat_read_fd(int fd, size_t limit, char **content, size_t *size)
 	fdio_close_quietly(fd);
 	return -1;
 }
-
-const char *fsat_strerror(int error)
-{
-	switch (error) {
-	case FSAT_NOT_REGULAR:
-		return "not a regular file";
-	case FSAT_LINKED:
-		return "has other hard links, so it is not written";
-	case FSAT_NOT_OWNED:
-		return "belongs to another user, so it is not written";
-	case FSAT_TOO_BIG:
-		return "too big";
-	case ELOOP:
-		return "a symbolic link, which is not followed in an instance home";
-	case EXDEV:
-		return "outside the instance home";
-	}
-	return strerror(error);
-}

@@ -14,6 +14,7 @@
 #include "complain.h"
 #include "env.h"
 #include "fdio.h"
+#include "failure.h"
 #include "fsat.h"
 #include "identity.h"
 #include "monotime.h"
@@ -148,7 +149,7 @@ static int read_own_config(struct home *home)
 				CONFIG_MAX_SIZE, &text, &size);
 	if (status < 0 && errno != ENOENT) {
 		home_fail(home, "cannot read '%s': %s", path,
-			   fsat_strerror(errno));
+			   failure_reason(errno));
 		free(path);
 		return -1;
 	}
@@ -240,7 +241,7 @@ static int check_root_layout(struct home *home)
 			/* A missing folder holds no promise: nothing to check. */
 			if (next < 0 && errno != ENOENT) {
 				home_fail(home, "cannot read '%s': %s", path,
-					   fsat_strerror(errno));
+					   failure_reason(errno));
 				status = -1;
 			} else if (next >= 0) {
 				status = check_root_folder(home, next, path);
@@ -305,7 +306,7 @@ void home_prepare(struct home *home)
 	dir_fd = open_promise_dir(home);
 	if (dir_fd < 0 && errno != ENOENT) {
 		home_fail(home, "cannot read '%s': %s", report->promise_dir,
-			   fsat_strerror(errno));
+			   failure_reason(errno));
 		goto out;
 	}
 	if (dir_fd >= 0 &&
@@ -482,7 +483,7 @@ static void write_successes(struct home *home)
 	if (status < 0) {
 		complain("cannot write the state of '%s': '%s/promise-run.last-success': %s",
 			 report->home, home->state.base_path,
-			 fsat_strerror(errno));
+			 failure_reason(errno));
 		home->broken = true;
 	}
 	free(content);
@@ -632,7 +633,7 @@ void home_start(struct home *home)
 	if (status < 0 && home->stateful) {
 		complain("cannot write the state of '%s': '%s': %s",
 			 report->home, failed_path ? failed_path : report->home,
-			 fsat_strerror(errno));
+			 failure_reason(errno));
 		home->broken = true;
 		home->stateful = false;
 	}
@@ -746,7 +747,7 @@ static void state_failed(struct home *home, size_t promise,
 	path = state_path(&home->state, folder, file->title);
 	complain("cannot write the state of '%s' for '%s' ('%s'): %s",
 		 home->report->home, file->name, path ? path : "",
-		 fsat_strerror(error));
+		 failure_reason(error));
 	free(path);
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "failure.h"
 #include "fsat.h"
 #include "helpers.h"
 #include "suites.h"
@@ -288,18 +289,18 @@ START_TEST(test_fsat_open_folder_creates_each_missing_folder_with_its_mode)
 }
 END_TEST
 
-START_TEST(test_fsat_strerror_words_the_refusals)
+START_TEST(test_failure_reason_words_the_refusals)
 {
-	ck_assert_str_eq(fsat_strerror(FSAT_NOT_REGULAR), "not a regular file");
-	ck_assert_str_eq(fsat_strerror(FSAT_LINKED),
+	ck_assert_str_eq(failure_reason(FSAT_NOT_REGULAR), "not a regular file");
+	ck_assert_str_eq(failure_reason(FSAT_LINKED),
 			 "has other hard links, so it is not written");
-	ck_assert_str_eq(fsat_strerror(FSAT_NOT_OWNED),
+	ck_assert_str_eq(failure_reason(FSAT_NOT_OWNED),
 			 "belongs to another user, so it is not written");
-	ck_assert_str_eq(fsat_strerror(FSAT_TOO_BIG), "too big");
-	ck_assert_str_eq(fsat_strerror(ELOOP),
+	ck_assert_str_eq(failure_reason(FSAT_TOO_BIG), "too big");
+	ck_assert_str_eq(failure_reason(ELOOP),
 			 "a symbolic link, which is not followed in an instance home");
-	ck_assert_str_eq(fsat_strerror(EXDEV), "outside the instance home");
-	ck_assert_str_eq(fsat_strerror(ENOENT), "No such file or directory");
+	ck_assert_str_eq(failure_reason(EXDEV), "outside the instance home");
+	ck_assert_str_eq(failure_reason(ENOENT), "No such file or directory");
 }
 END_TEST
 
@@ -336,7 +337,7 @@ Suite *fsat_suite(void)
 	tcase_add_test(tc, test_fsat_read_file_refuses_over_the_limit);
 	tcase_add_test(tc, test_fsat_read_file_refuses_a_folder_and_says_enoent_when_missing);
 	tcase_add_test(tc, test_fsat_open_folder_creates_each_missing_folder_with_its_mode);
-	tcase_add_test(tc, test_fsat_strerror_words_the_refusals);
+	tcase_add_test(tc, test_failure_reason_words_the_refusals);
 	tcase_add_test(tc, test_fsat_open_writable_refuses_a_fifo_without_a_reader_as_not_regular);
 	suite_add_tcase(suite, tc);
 	return suite;
