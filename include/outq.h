@@ -46,6 +46,12 @@ struct pollfd outq_poll(const struct outq *queue);
 /* One write, after POLLOUT. */
 void outq_write_ready(struct outq *queue);
 
+/*
+ * Copies what is queued to `to` (--output: the whole report to a file),
+ * leaving the queue as it is; 0, or -1 with errno.
+ */
+int outq_copy(struct outq *queue, FILE *to);
+
 /* Writes everything left, blocking; 0, or -1 with the error in errno. */
 int outq_drain(struct outq *queue);
 

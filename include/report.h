@@ -58,10 +58,10 @@ struct home_report {
 	/* Where its state files are, for the documents; NULL: no state. */
 	char *result_folder, *log_folder;
 	/*
-	 * The text report, streamed, needs no home's details once it is
-	 * written: they are released, and only the counts kept.
+	 * Its counts, summed up once when the home hands its report over
+	 * (report_home_sum_up).  The text report, streamed, needs no
+	 * details once a home is written: they are dropped, the counts stay.
 	 */
-	bool released;
 	struct report_counts summary;
 };
 
@@ -83,7 +83,8 @@ enum report_verdict {
 	VERDICT_NOT_CHECKED,
 };
 
-void report_count(const struct home_report *home, struct report_counts *counts);
+/* Sums up a home's counts from its results, into home->summary. */
+void report_home_sum_up(struct home_report *home);
 
 /* A home's verdict; one not checked is VERDICT_NOT_CHECKED. */
 enum report_verdict report_home_verdict(const struct home_report *home);
@@ -120,8 +121,8 @@ char *report_promise_path(const struct home_report *home, size_t index);
 /* Frees what a home report owns. */
 void report_home_release(struct home_report *home);
 
-/* Frees a home's details, keeping its counts (see `released`). */
-void report_home_summarize(struct home_report *home);
+/* Frees a home's promises, plan and results, keeping its counts. */
+void report_home_drop_details(struct home_report *home);
 
 /* Parses a --format name; 0, or -1 when unknown. */
 int report_parse_format(const char *name, enum report_format *format);

@@ -110,6 +110,9 @@ void result_judge(struct promise_result *result, enum setting_mode mode,
 char *result_describe_failure(const struct spawn_failure *failure,
                               const char *first_line);
 
+/* A new slapgrid transaction number: any of 100 to 999, as slapgrid's. */
+unsigned short result_new_transaction(void);
+
 /* The transaction id of a result that ran, "EPOCH-NNN", into `id`. */
 void result_transaction_id(const struct promise_result *result, char *id,
                            size_t size);

@@ -98,6 +98,16 @@ void outq_write_ready(struct outq *queue)
 		queue->start = 0;
 }
 
+int outq_copy(struct outq *queue, FILE *to)
+{
+	if (fflush(queue->stream) == EOF)
+		return -1;
+	if (fwrite(queue->data + queue->start, 1, queue->length, to) !=
+	    queue->length)
+		return -1;
+	return 0;
+}
+
 int outq_drain(struct outq *queue)
 {
 	(void)fflush(queue->stream);

@@ -12,12 +12,10 @@ bool report_listed(const struct home_report *home, size_t index)
 	return home->results && home->results[index].known;
 }
 
-void report_count(const struct home_report *home, struct report_counts *counts)
+void report_home_sum_up(struct home_report *home)
 {
-	if (home->released) {
-		*counts = home->summary;
-		return;
-	}
+	struct report_counts *counts = &home->summary;
+
 	memset(counts, 0, sizeof *counts);
 	for (size_t i = 0; i < home->list.count; i++) {
 		const struct promise_result *result = &home->results[i];
@@ -43,12 +41,9 @@ void report_count(const struct home_report *home, struct report_counts *counts)
 
 enum report_verdict report_home_verdict(const struct home_report *home)
 {
-	struct report_counts counts;
-
 	if (home->error)
 		return VERDICT_NOT_CHECKED;
-	report_count(home, &counts);
-	return counts.not_working ? VERDICT_NOT_WORKING : VERDICT_WORKING;
+	return home->summary.not_working ? VERDICT_NOT_WORKING : VERDICT_WORKING;
 }
 
 void report_totals(const struct run_report *report,
@@ -57,15 +52,14 @@ void report_totals(const struct run_report *report,
 	*totals = (struct report_totals){ 0 };
 	for (size_t i = 0; i < report->count; i++) {
 		const struct home_report *home = &report->homes[i];
-		struct report_counts counts;
+		const struct report_counts *counts = &home->summary;
 
-		report_count(home, &counts);
-		totals->promises += counts.promises;
-		totals->promises_not_working += counts.not_working;
-		totals->plugins += counts.plugins;
+		totals->promises += counts->promises;
+		totals->promises_not_working += counts->not_working;
+		totals->plugins += counts->plugins;
 		if (home->error)
 			totals->homes_not_checked++;
-		else if (counts.not_working)
+		else if (counts->not_working)
 			totals->homes_not_working++;
 	}
 	totals->verdict = totals->homes_not_working ? VERDICT_NOT_WORKING
@@ -111,8 +105,7 @@ char *report_promise_path(const struct home_report *home, size_t index)
 	return path;
 }
 
-/* Frees a home's promises: their list, plan and results. */
-static void release_promises(struct home_report *home)
+void report_home_drop_details(struct home_report *home)
 {
 	for (size_t i = 0; home->results && i < home->list.count; i++)
 		result_release(&home->results[i]);
@@ -124,20 +117,13 @@ static void release_promises(struct home_report *home)
 
 void report_home_release(struct home_report *home)
 {
-	release_promises(home);
+	report_home_drop_details(home);
 	free(home->home);
 	free(home->promise_dir);
 	free(home->error);
 	free(home->result_folder);
 	free(home->log_folder);
 	memset(home, 0, sizeof *home);
-}
-
-void report_home_summarize(struct home_report *home)
-{
-	report_count(home, &home->summary);
-	release_promises(home);
-	home->released = true;
 }
 
 int report_parse_format(const char *name, enum report_format *format)

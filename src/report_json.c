@@ -123,7 +123,7 @@ static int write_home(FILE *out, const struct home_report *home)
 	struct report_counts counts;
 	bool first = true;
 
-	report_count(home, &counts);
+	counts = home->summary;
 	fputs("{\"home\": ", out);
 	if (escape_json(out, home->home) < 0)
 		return -1;

@@ -191,7 +191,7 @@ void text_report_end(struct text_report *report)
 		fputs(")\n", out);
 		return;
 	}
-	report_count(home, &counts);
+	counts = home->summary;
 	if (verdict == VERDICT_WORKING)
 		fprintf(out, " (%zu promise%s", counts.promises,
 			counts.promises == 1 ? "" : "s");

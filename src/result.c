@@ -258,6 +258,11 @@ void result_judge(struct promise_result *result, enum setting_mode mode,
 	result->tolerated = !result->failed;
 }
 
+unsigned short result_new_transaction(void)
+{
+	return (unsigned short)(100 + random() % 900);
+}
+
 void result_transaction_id(const struct promise_result *result, char *id,
                            size_t size)
 {

@@ -135,18 +135,22 @@ static char *rendered(render_fn *render, const struct run_report *report)
 {
 	struct helper_output output;
 
+	/* Summed up as a home hands its report over. */
+	for (size_t i = 0; i < report->count; i++)
+		report_home_sum_up(&report->homes[i]);
 	helper_output_open(&output);
 	ck_assert_int_eq(render(output.out, report), 0);
 	return helper_output_close(&output);
 }
 
 /* The text report of `home`, promise after promise. */
-static char *text_of(const struct home_report *home, bool color,
+static char *text_of(struct home_report *home, bool color,
                      enum cli_verbosity verbosity)
 {
 	struct helper_output output;
 	struct text_report report;
 
+	report_home_sum_up(home);
 	helper_output_open(&output);
 	text_report_begin(&report, output.out, color, verbosity, home);
 	for (size_t i = 0; i < home->list.count; i++)
@@ -600,6 +604,10 @@ START_TEST(test_text_report_verdict_of_several_homes)
 	struct helper_output output;
 	char *text;
 
+	for (size_t i = 0; i < run.count; i++)
+		report_home_sum_up(&run.homes[i]);
+	for (size_t i = 0; i < 2; i++)
+		report_home_sum_up(&working[i]);
 	helper_output_open(&output);
 	text_report_verdict(output.out, false, CLI_NORMAL, &run);
 	text_report_verdict(output.out, false, CLI_NORMAL, &all_working);
@@ -734,7 +742,10 @@ START_TEST(test_report_counts_and_verdicts)
 	struct report_counts counts;
 	char *path;
 
-	report_count(&homes[0], &counts);
+	report_home_sum_up(&homes[0]);
+	report_home_sum_up(&homes[1]);
+	report_home_sum_up(&anomaly_home);
+	counts = homes[0].summary;
 	ck_assert_uint_eq(counts.promises, 4);
 	ck_assert_uint_eq(counts.not_working, 3);
 	ck_assert_uint_eq(counts.disabled, 1);
@@ -744,7 +755,7 @@ START_TEST(test_report_counts_and_verdicts)
 	ck_assert_uint_eq(counts.tolerated, 0);
 	ck_assert(counts.time == 0.001 + 0.015 + 0.002 + 0.5);
 	ck_assert_uint_eq(counts.plugins, 1);
-	report_count(&anomaly_home, &counts);
+	counts = anomaly_home.summary;
 	ck_assert_uint_eq(counts.plugins, 0);
 	ck_assert_uint_eq(counts.cached, 1);
 	ck_assert_uint_eq(counts.tolerated, 1);
