@@ -177,7 +177,10 @@ void home_init(struct home *home, size_t index, struct home_report *report,
 void home_step(struct home *home, const struct home_event *event,
                struct timespec now);
 
-/* Whether it has promises not given out yet, and a slot would take one. */
+/* Whether it has promises not given out yet. */
+bool home_has_queue(const struct home *home);
+
+/* ... and is below its own cap: a free slot would start one. */
 bool home_wants_slot(const struct home *home);
 
 /* Whether its lock is not taken yet: NEW or WAITING. */

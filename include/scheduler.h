@@ -35,6 +35,7 @@
 struct scheduler_input {
 	const struct cli_options *cli;
 	const struct config *operator_config;   /* --config, or NULL */
+	const struct setting_values *run;       /* the run's, merged (main) */
 	const struct signals *signals;
 	const char *self;                       /* promise-run's own path */
 	const char *version;

@@ -67,11 +67,15 @@ bool home_not_started(const struct home *home)
 	return home->phase == HOME_NEW || home->phase == HOME_WAITING;
 }
 
-bool home_wants_slot(const struct home *home)
+bool home_has_queue(const struct home *home)
 {
 	return home->phase == HOME_RUNNING && !home->stopping &&
-	       home->next < home->report->list.count &&
-	       home->running < home->files.cap;
+	       home->next < home->report->list.count;
+}
+
+bool home_wants_slot(const struct home *home)
+{
+	return home_has_queue(home) && home->running < home->files.cap;
 }
 
 /* Frees what only the home's run needed: not its report. */

@@ -17,11 +17,13 @@
 #include "cli.h"
 #include "complain.h"
 #include "config.h"
+#include "deadline.h"
 #include "homes.h"
 #include "identity.h"
 #include "scheduler.h"
 #include "signals.h"
 #include "spawn.h"
+#include "value.h"
 
 extern char **environ;
 
@@ -105,11 +107,66 @@ static int check_user_option(const char *name)
 	return -1;
 }
 
+/*
+ * A deadline too short to start and still stop a promise would run
+ * nothing and call every promise "not run": it is refused at once,
+ * naming where it was given.
+ */
+static bool deadline_leaves_no_time(const struct setting_values *run,
+                                    const struct config *operator_config)
+{
+	const struct setting_value *given = &run->values[SETTING_DEADLINE];
+	double kill_after = run->values[SETTING_KILL_AFTER].seconds;
+	char deadline[32], kept[32], stopping[32];
+
+	if (deadline_leaves_time(given->seconds, kill_after))
+		return false;
+	value_format_seconds(given->seconds, deadline, sizeof deadline);
+	value_format_seconds(deadline_reserve(given->seconds), kept,
+			     sizeof kept);
+	value_format_seconds(kill_after, stopping, sizeof stopping);
+	if (given->source == SOURCE_CONFIG && operator_config)
+		complain("%s: deadline %ss leaves no time to run a promise (%ss is kept for the state and the report, and stopping one takes its kill-after, %ss, and 0.1s more)",
+			 operator_config->path, deadline, kept, stopping);
+	else
+		complain("option '--deadline': %ss leaves no time to run a promise (%ss is kept for the state and the report, and stopping one takes its kill-after, %ss, and 0.1s more)",
+			 deadline, kept, stopping);
+	return true;
+}
+
+/*
+ * The settings of the whole run: the command line, the operator's file,
+ * the defaults, merged once and checked before anything runs; 0, or -1
+ * after saying why not.
+ */
+static int resolve_run(const struct cli_options *options,
+                       const struct config *operator_config,
+                       struct setting_values *run)
+{
+	enum report_format format;
+
+	settings_resolve(&options->settings,
+			 operator_config ? &operator_config->run : NULL, NULL,
+			 false, run);
+	format = (enum report_format)run->values[SETTING_FORMAT].choice;
+	if (run->values[SETTING_DEADLINE].seconds > 0 &&
+	    options->action == CLI_RUN &&
+	    deadline_leaves_no_time(run, operator_config))
+		return -1;
+	if (options->action == CLI_LIST && format != REPORT_TEXT &&
+	    format != REPORT_JSON) {
+		complain("option '--list' prints text or json, not the other formats");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options options;
 	struct config operator_config;
 	struct scheduler_verdict verdict;
+	struct setting_values run;
 	struct signals signals;
 	struct homes homes;
 	char error[512], self[PATH_MAX];
@@ -146,9 +203,15 @@ int main(int argc, char **argv)
 		cli_release(&options);
 		return EXIT_BROKEN;
 	}
-	if (homes_expand(options.homes, options.home_count, geteuid() == 0,
+	status = resolve_run(&options, options.config ? &operator_config : NULL,
+			     &run);
+	if (status == 0 &&
+	    homes_expand(options.homes, options.home_count, geteuid() == 0,
 			 &homes, error, sizeof error) < 0) {
 		complain("%s", error);
+		status = -1;
+	}
+	if (status < 0) {
 		if (options.config)
 			config_release(&operator_config);
 		cli_release(&options);
@@ -165,6 +228,7 @@ int main(int argc, char **argv)
 	struct scheduler_input input = {
 		.cli = &options,
 		.operator_config = options.config ? &operator_config : NULL,
+		.run = &run,
 		.signals = &signals,
 		.self = self_length > 0 ? self : NULL,
 		.version = PROMISE_RUN_VERSION,

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <unistd.h>
 
 #include "complain.h"
@@ -22,7 +21,9 @@
 #include "home.h"
 #include "home_files.h"
 #include "home_store.h"
+#include "lock_waits.h"
 #include "monotime.h"
+#include "pool.h"
 #include "progress.h"
 #include "runner.h"
 #include "sinks.h"
@@ -34,18 +35,14 @@
 struct scheduler {
 	const struct scheduler_input *in;
 	const struct cli_options *cli;
-	struct setting_values run;          /* the settings of the whole run */
+	const struct setting_values *run;   /* the settings of the whole run */
 	struct home_context context;        /* what every home shares */
 	struct home *homes;
 	size_t count;
 	struct runner runner;
 	struct sinks sinks;
-	int inotify_fd;
-	struct timespec next_lock_try;      /* for homes waiting for a lock */
-	double lock_backoff;                /* 0, or the events are not read */
-	size_t first_open;                  /* homes before it are all given out */
-	size_t reached;                     /* homes from it on are not opened */
-	size_t turn;                        /* the home first in turn for a slot */
+	struct lock_waits lock_waits;       /* homes waiting for their lock */
+	struct pool pool;                   /* which home gets a free slot */
 	bool start_refused;                 /* the runner took no more now */
 	struct progress progress;
 	bool deadline_passed;
@@ -174,76 +171,26 @@ static void collect(struct scheduler *s)
 	}
 }
 
-/* Whether a home has promises not given out yet. */
-static bool has_queue(const struct home *home)
-{
-	return home->phase == HOME_RUNNING && !home->stopping &&
-	       home->next < home->report->list.count;
-}
-
-/*
- * The home that gets the next slot: of the homes with promises queued
- * and below their own cap, the one that runs the fewest, the first in
- * turn among equals.  The next home not opened yet runs none; it is
- * opened only while at most -j homes have promises queued, so memory,
- * descriptors and locks stay flat in the number of homes, yet one home
- * more than slots is in turn: homes whose promises all hang hold their
- * slots, never the others' turn.  s->count when none.
- */
-static size_t next_in_turn(const struct scheduler *s)
-{
-	size_t span = s->reached - s->first_open + 1, best = s->count;
-	size_t queued = 0;
-	unsigned fewest = UINT_MAX;
-
-	for (size_t i = s->first_open; i < s->reached; i++)
-		queued += has_queue(&s->homes[i]);
-	for (size_t k = 0; k < span && fewest > 0; k++) {
-		size_t i = s->first_open + (s->turn - s->first_open + k) % span;
-		unsigned running = 0;
-
-		if (i == s->reached) {
-			if (i == s->count || queued > s->runner.slot_count)
-				continue;
-		} else if (!home_wants_slot(&s->homes[i])) {
-			continue;
-		} else {
-			running = s->homes[i].running;
-		}
-		if (running < fewest)
-			best = i, fewest = running;
-	}
-	return best;
-}
-
 /* Gives out promises as slots free, one to each home in turn. */
 static void dispatch(struct scheduler *s)
 {
-	if (s->turn < s->first_open)
-		s->turn = s->first_open;
 	s->start_refused = false;
 	while (!s->stopping && runner_can_start(&s->runner)) {
-		size_t i = next_in_turn(s);
+		size_t i = pool_next(&s->pool, s->homes);
 
 		if (i == s->count)
 			break;
 		/* Opened only now: memory for few homes. */
-		if (i == s->reached) {
-			tell(&s->homes[s->reached++], HOME_OPEN);
+		if (i == s->pool.reached) {
+			tell(&s->homes[s->pool.reached++], HOME_OPEN);
 			continue;
 		}
 		tell(&s->homes[i], HOME_SLOT_FREE);
 		if (s->start_refused)
 			break;
-		s->turn = i + 1;
+		pool_took(&s->pool, i);
 	}
-	while (s->first_open < s->reached) {
-		const struct home *home = &s->homes[s->first_open];
-
-		if (home_not_started(home) || has_queue(home))
-			break;
-		s->first_open++;
-	}
+	pool_advance(&s->pool, s->homes);
 }
 
 /* Whether a state write may begin: no deadline within the margin. */
@@ -320,65 +267,6 @@ static bool all_done(const struct scheduler *s)
 	return s->runner.running == 0;
 }
 
-static bool any_waiting(const struct scheduler *s)
-{
-	for (size_t i = 0; i < s->count; i++)
-		if (s->homes[i].phase == HOME_WAITING)
-			return true;
-	return false;
-}
-
-/*
- * Waiting homes whose lock may be free (an event, or the time to retry
- * came): try them again.  Events that gave no lock start or double the
- * back-off; a try without events ends it.
- */
-static void lock_events(struct scheduler *s)
-{
-	char events[4096];
-	bool woken = false;
-
-	while (fdio_read(s->inotify_fd, events, sizeof events) > 0)
-		woken = true;
-	for (size_t i = 0; i < s->count; i++)
-		tell(&s->homes[i], HOME_LOCK_FREED);
-	s->lock_backoff = deadline_lock_backoff(s->lock_backoff, woken,
-						any_waiting(s));
-	s->next_lock_try = monotime_add(monotime_now(),
-					deadline_lock_retry(s->lock_backoff));
-}
-
-/* The end of the first bounded wait for a lock, if any home waits so. */
-static bool first_wait_end(const struct scheduler *s, struct timespec *end)
-{
-	bool found = false;
-
-	for (size_t i = 0; i < s->count; i++) {
-		const struct home *home = &s->homes[i];
-
-		if (home->phase == HOME_WAITING && home->wait_bounded &&
-		    (!found || monotime_before(home->wait_end, *end))) {
-			*end = home->wait_end;
-			found = true;
-		}
-	}
-	return found;
-}
-
-/* Waiting homes whose wait is over: a last try, else reported locked. */
-static void end_waits(struct scheduler *s)
-{
-	struct timespec now = monotime_now();
-
-	for (size_t i = 0; i < s->count; i++) {
-		struct home *home = &s->homes[i];
-
-		if (home->phase == HOME_WAITING && home->wait_bounded &&
-		    !monotime_before(now, home->wait_end))
-			tell(home, HOME_WAIT_OVER);
-	}
-}
-
 /* The earlier of *wake_at (NULL: none) and `when`, into *wake. */
 static void wake_by(struct timespec *wake, struct timespec **wake_at,
                     struct timespec when)
@@ -395,19 +283,19 @@ static bool wait_once(struct scheduler *s)
 	struct pollfd polls[3];
 	nfds_t count = 0;
 	int out_index = -1, progress_index = -1, lock_index = -1;
-	struct timespec wake, progress_wake, wait_end, *wake_at = NULL;
+	struct timespec wake, progress_wake, lock_wake, *wake_at = NULL;
 	struct signals_news news;
-	bool waiting = any_waiting(s), bounded = first_wait_end(s, &wait_end);
+	bool waiting = lock_waits_poll(&s->lock_waits, s->homes, s->count,
+				       &polls[count], &lock_wake);
 
+	if (waiting) {
+		wake_by(&wake, &wake_at, lock_wake);
+		if (s->lock_waits.polled)
+			lock_index = (int)count++;
+	}
 	if (s->sinks.text && outq_pending(&s->sinks.out)) {
 		out_index = (int)count;
 		polls[count++] = outq_poll(&s->sinks.out);
-	}
-	/* Backing off, the events wait for the next try. */
-	if (waiting && s->lock_backoff == 0) {
-		lock_index = (int)count;
-		polls[count++] = (struct pollfd){ .fd = s->inotify_fd,
-						  .events = POLLIN };
 	}
 	if (progress_poll(&s->progress, &polls[count], &progress_wake))
 		progress_index = (int)count++;
@@ -415,10 +303,6 @@ static bool wait_once(struct scheduler *s)
 		wake_by(&wake, &wake_at, progress_wake);
 	if (s->context.has_deadline && !s->deadline_passed)
 		wake_by(&wake, &wake_at, s->context.end);
-	if (waiting)
-		wake_by(&wake, &wake_at, s->next_lock_try);
-	if (bounded)
-		wake_by(&wake, &wake_at, wait_end);
 	if (runner_wait(&s->runner, polls, count, wake_at, &news) < 0) {
 		complain("cannot wait for the promises: %s", strerror(errno));
 		s->broken = true;
@@ -433,11 +317,8 @@ static bool wait_once(struct scheduler *s)
 		if (s->sinks.out.error == EPIPE && !s->stopping)
 			stop(s, SIGPIPE, 1);
 	}
-	if ((lock_index >= 0 && polls[lock_index].revents) ||
-	    (waiting && !monotime_before(monotime_now(), s->next_lock_try)))
-		lock_events(s);
-	if (bounded)
-		end_waits(s);
+	lock_waits_handle(&s->lock_waits, s->homes, s->count,
+			  lock_index >= 0 ? polls[lock_index].revents : 0);
 	if (progress_index >= 0 && polls[progress_index].revents)
 		progress_write_ready(&s->progress);
 	if (s->context.has_deadline && !s->deadline_passed &&
@@ -476,7 +357,7 @@ static int resolve_homes(struct scheduler *s)
 
 	s->homes = calloc(count, sizeof *s->homes);
 	if (!s->homes || sinks_init(&s->sinks, s->cli,
-				    s->run.values[SETTING_FORMAT].choice,
+				    s->run->values[SETTING_FORMAT].choice,
 				    count) < 0)
 		return -1;
 	for (size_t i = 0; i < count; i++) {
@@ -545,34 +426,7 @@ static void release(struct scheduler *s)
 	free(s->only_found);
 	free(s->section_found);
 	sinks_release(&s->sinks);
-	fdio_close_quietly(s->inotify_fd);
-}
-
-/*
- * A deadline too short to start and still stop a promise would run
- * nothing and call every promise "not run": it is refused at once,
- * naming where it was given.
- */
-static bool deadline_leaves_no_time(const struct setting_values *run,
-                                    const struct config *operator_config)
-{
-	const struct setting_value *given = &run->values[SETTING_DEADLINE];
-	double kill_after = run->values[SETTING_KILL_AFTER].seconds;
-	char deadline[32], kept[32], stopping[32];
-
-	if (deadline_leaves_time(given->seconds, kill_after))
-		return false;
-	value_format_seconds(given->seconds, deadline, sizeof deadline);
-	value_format_seconds(deadline_reserve(given->seconds), kept,
-			     sizeof kept);
-	value_format_seconds(kill_after, stopping, sizeof stopping);
-	if (given->source == SOURCE_CONFIG && operator_config)
-		complain("%s: deadline %ss leaves no time to run a promise (%ss is kept for the state and the report, and stopping one takes its kill-after, %ss, and 0.1s more)",
-			 operator_config->path, deadline, kept, stopping);
-	else
-		complain("option '--deadline': %ss leaves no time to run a promise (%ss is kept for the state and the report, and stopping one takes its kill-after, %ss, and 0.1s more)",
-			 deadline, kept, stopping);
-	return true;
+	lock_waits_release(&s->lock_waits);
 }
 
 /*
@@ -586,9 +440,9 @@ static int start_runner(struct scheduler *s)
 		[CONTAINMENT_CGROUP] = RUNNER_CONTAIN_CGROUP,
 		[CONTAINMENT_FREEZE] = RUNNER_CONTAIN_FREEZE,
 	};
-	int choice = s->run.values[SETTING_CONTAINMENT].choice;
+	int choice = s->run->values[SETTING_CONTAINMENT].choice;
 
-	if (runner_init(&s->runner, s->run.values[SETTING_JOBS].count,
+	if (runner_init(&s->runner, s->run->values[SETTING_JOBS].count,
 			s->in->signals, asked[choice]) < 0) {
 		if (errno == ENOTSUP)
 			complain("cannot contain promises in cgroups: %s",
@@ -610,8 +464,8 @@ static int start_runner(struct scheduler *s)
 }
 
 /*
- * What is checked before anything runs: the options that only make
- * sense together, the output file, the deadline.  0, or -1 once said.
+ * What is checked once the homes are known, before anything runs: the
+ * output file, the log folder.  0, or -1 once said.
  */
 static int check_before_run(struct scheduler *s)
 {
@@ -628,14 +482,6 @@ static int check_before_run(struct scheduler *s)
 			 s->count);
 		return -1;
 	}
-	if (s->context.has_deadline && cli->action == CLI_RUN &&
-	    deadline_leaves_no_time(&s->run, s->in->operator_config))
-		return -1;
-	if (cli->action == CLI_LIST && s->sinks.format != REPORT_TEXT &&
-	    s->sinks.format != REPORT_JSON) {
-		complain("option '--list' prints text or json, not the other formats");
-		return -1;
-	}
 	return 0;
 }
 
@@ -646,18 +492,13 @@ static int set_up(struct scheduler *s)
 	double deadline;
 	char host[HOST_NAME_MAX + 1] = "";
 
-	settings_resolve(&s->cli->settings,
-			 input->operator_config ? &input->operator_config->run
-						: NULL,
-			 NULL, false, &s->run);
-	deadline = s->run.values[SETTING_DEADLINE].seconds;
+	deadline = s->run->values[SETTING_DEADLINE].seconds;
 	s->context = (struct home_context){
 		.cli = s->cli,
 		.operator_config = input->operator_config,
-		.run = &s->run,
+		.run = s->run,
 		.environment = input->environment,
 		.self = input->self,
-		.inotify_fd = -1,
 		.has_deadline = deadline > 0,
 		.end = deadline > 0 ? deadline_end(s->started, deadline)
 				    : (struct timespec){ 0, 0 },
@@ -690,7 +531,8 @@ void scheduler_run(const struct scheduler_input *input,
 	struct scheduler s = {
 		.in = input,
 		.cli = input->cli,
-		.inotify_fd = -1,
+		.run = input->run,
+		.lock_waits.inotify_fd = -1,
 		.started = monotime_now(),
 	};
 	struct run_report *report = &s.sinks.report;
@@ -709,17 +551,17 @@ void scheduler_run(const struct scheduler_input *input,
 		s.broken = true;
 		goto out;
 	}
-	s.inotify_fd = s.context.inotify_fd =
-		inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (s.inotify_fd < 0) {
+	if (lock_waits_init(&s.lock_waits) < 0) {
 		complain("cannot prepare to run promises: %s", strerror(errno));
 		s.broken = true;
 		goto out;
 	}
+	s.context.inotify_fd = s.lock_waits.inotify_fd;
 	if (start_runner(&s) < 0) {
 		s.broken = true;
 		goto out;
 	}
+	pool_init(&s.pool, s.runner.slot_count, s.count);
 	if (s.cli->action == CLI_LIST)
 		list_homes(&s);
 	else
@@ -744,7 +586,7 @@ out:
 		.broken = s.broken,
 		.stop_signal = s.stop_signal,
 		.verdict = report_run_verdict(report),
-		.format = (enum report_format)s.run.values[SETTING_FORMAT].choice,
+		.format = (enum report_format)s.run->values[SETTING_FORMAT].choice,
 		.nagios_status = report_nagios_status(report),
 	};
 	release(&s);
