@@ -159,9 +159,6 @@ int state_commit(const struct state *state, const char *title,
  */
 int state_finish(const struct state *state);
 
-/* What ends a promise's file name in `folder`: ".status.json", ".log", "". */
-const char *state_file_suffix(enum state_folder folder);
-
 /* The path of `folder`, for messages and documents; malloc'd. */
 char *state_folder_path(const struct state *state, enum state_folder folder);
 

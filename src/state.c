@@ -26,8 +26,8 @@
 
 /* What ends a promise's file name in each folder: TITLE.status.json... */
 static const char *const suffixes[] = {
-	[STATE_RESULT] = ".status.json",
-	[STATE_LOG] = ".log",
+	[STATE_RESULT] = SLAPGRID_RESULT_SUFFIX,
+	[STATE_LOG] = SLAPGRID_LOG_SUFFIX,
 	[STATE_CACHE] = "",
 };
 
@@ -62,11 +62,6 @@ static int folder_fd(const struct state *state, enum state_folder folder)
 		break;
 	}
 	return state->cache_fd;
-}
-
-const char *state_file_suffix(enum state_folder folder)
-{
-	return suffixes[folder];
 }
 
 char *state_folder_path(const struct state *state, enum state_folder folder)
