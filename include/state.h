@@ -12,8 +12,8 @@
  *   .slapgrid/promise/cache/TITLE
  *   .slapgrid/promise/promise-run.last-success
  *                                        promise-run's own: when each
- *                                        promise last worked, a line
- *                                        "UNIX-SECONDS TITLE" each
+ *                                        promise last worked (its text:
+ *                                        see last_success)
  *
  * Folders it creates are mode 0700, files 0644 (the lock 0600), whatever
  * the umask.  A result or cache file is never written in place: its new
@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "last_success.h"
 #include "slapgrid.h"
 
 /* The spare of result/TITLE.status.json is result/.promise-run-spare.TITLE. */
@@ -107,25 +108,13 @@ int state_read_previous(const struct state *state, const char *title,
 int state_read_cache(const struct state *state, const char *title,
                      double *next_run_after);
 
-/* When a promise last worked, as read from promise-run.last-success. */
-struct state_success {
-	char *title;
-	long long when;             /* Unix seconds */
-};
-
 /*
- * Reads promise-run.last-success: *entries (malloc'd, sorted by title;
- * free with state_successes_free) and their count.  A missing file is no
- * entry.  0, or -1 with errno.
+ * Reads promise-run.last-success (see last_success): *entries (free with
+ * last_success_free) and their count.  A missing file is no entry.  0,
+ * or -1 with errno.
  */
 int state_read_successes(const struct state *state,
-                         struct state_success **entries, size_t *count);
-
-/* The time `title` last worked in sorted `entries`, or 0. */
-long long state_success_of(const struct state_success *entries, size_t count,
-                           const char *title);
-
-void state_successes_free(struct state_success *entries, size_t count);
+                         struct last_success **entries, size_t *count);
 
 /* Replaces promise-run.last-success with `content`, atomically. */
 int state_write_successes(const struct state *state, const char *content,

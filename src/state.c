@@ -361,17 +361,12 @@ enum swap {
 static int swap_in(int dir_fd, const char *spare, const char *name,
                    enum swap *how);
 
-static int compare_successes(const void *a, const void *b)
-{
-	return strcmp(((const struct state_success *)a)->title,
-		      ((const struct state_success *)b)->title);
-}
-
 int state_read_successes(const struct state *state,
-                         struct state_success **entries, size_t *count)
+                         struct last_success **entries, size_t *count)
 {
-	char *text, *line, *next;
-	size_t size, capacity = 0;
+	char *text;
+	size_t size;
+	int status;
 
 	*entries = NULL;
 	*count = 0;
@@ -379,62 +374,9 @@ int state_read_successes(const struct state *state,
 	    fsat_read_file(state->base_fd, SUCCESS_NAME, 4 * 1024 * 1024,
 			   &text, &size) < 0)
 		return errno == ENOENT ? 0 : -1;
-	for (line = text; line < text + size; line = next) {
-		char *end = memchr(line, '\n', (size_t)(text + size - line));
-		char *title;
-		long long when;
-
-		next = end ? end + 1 : text + size;
-		if (end)
-			*end = '\0';
-		when = strtoll(line, &title, 10);
-		/* A line that is not "SECONDS TITLE" is no entry. */
-		if (title == line || *title != ' ' || when <= 0 || !title[1])
-			continue;
-		if (*count == capacity) {
-			struct state_success *grown;
-
-			capacity = capacity ? 2 * capacity : 64;
-			grown = reallocarray(*entries, capacity, sizeof *grown);
-			if (!grown)
-				goto out_of_memory;
-			*entries = grown;
-		}
-		(*entries)[*count].title = strdup(title + 1);
-		if (!(*entries)[*count].title)
-			goto out_of_memory;
-		(*entries)[(*count)++].when = when;
-	}
+	status = last_success_parse(text, size, entries, count);
 	free(text);
-	if (*count)
-		qsort(*entries, *count, sizeof **entries, compare_successes);
-	return 0;
-out_of_memory:
-	free(text);
-	state_successes_free(*entries, *count);
-	*entries = NULL;
-	*count = 0;
-	errno = ENOMEM;
-	return -1;
-}
-
-long long state_success_of(const struct state_success *entries, size_t count,
-                           const char *title)
-{
-	struct state_success key = { .title = (char *)title };
-	const struct state_success *found =
-		count ? bsearch(&key, entries, count, sizeof *entries,
-				compare_successes)
-		      : NULL;
-
-	return found ? found->when : 0;
-}
-
-void state_successes_free(struct state_success *entries, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(entries[i].title);
-	free(entries);
+	return status;
 }
 
 int state_write_successes(const struct state *state, const char *content,

@@ -17,6 +17,7 @@ Suite *homes_suite(void);
 Suite *identity_suite(void);
 Suite *job_suite(void);
 Suite *json_read_suite(void);
+Suite *last_success_suite(void);
 Suite *monotime_suite(void);
 Suite *outq_suite(void);
 Suite *plan_suite(void);
