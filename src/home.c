@@ -433,7 +433,7 @@ static void read_history(struct home *home)
 static int read_successes(struct home *home)
 {
 	const struct promise_list *list = &home->report->list;
-	struct state_success *entries = NULL;
+	struct last_success *entries = NULL;
 	size_t count = 0;
 
 	home->last_success = calloc(list->count ? list->count : 1,
@@ -450,9 +450,9 @@ static int read_successes(struct home *home)
 	(void)state_read_successes(&home->state, &entries, &count);
 	identity_restore();
 	for (size_t i = 0; i < list->count; i++)
-		home->last_success[i] = state_success_of(
+		home->last_success[i] = last_success_of(
 			entries, count, list->promises[i].title);
-	state_successes_free(entries, count);
+	last_success_free(entries, count);
 	return 0;
 }
 
