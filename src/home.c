@@ -463,6 +463,7 @@ static void write_successes(struct home *home)
 	char *content = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&content, &size);
+	struct failure failure = { 0 };
 	int status = out ? 0 : -1;
 
 	for (size_t i = 0; out && i < report->list.count; i++) {
@@ -478,14 +479,18 @@ static void write_successes(struct home *home)
 	}
 	if (out && fclose(out) == EOF)
 		status = -1;
-	if (status == 0)
-		status = state_write_successes(&home->state, content, size);
+	if (status < 0)
+		failure.error = errno;
+	else
+		status = state_write_successes(&home->state, content, size,
+					       &failure);
 	if (status < 0) {
 		complain("cannot write the state of '%s': '%s/promise-run.last-success': %s",
 			 report->home, home->state.base_path,
-			 failure_reason(errno));
+			 failure_reason(failure.error));
 		home->broken = true;
 	}
+	failure_release(&failure);
 	free(content);
 }
 
@@ -578,13 +583,16 @@ static void note_state_folders(struct home *home)
 /* Tries the lock of a waiting home again: true when it is ours now. */
 static bool lock_now(struct home *home)
 {
-	if (state_try_lock(&home->state) == 0) {
+	struct failure failure = { 0 };
+
+	if (state_try_lock(&home->state, &failure) == 0) {
 		state_unwatch_lock(&home->state);
 		return true;
 	}
-	if (errno != EWOULDBLOCK)
+	if (failure.error != EWOULDBLOCK)
 		home_fail(home, "cannot lock '%s/promise-run.lock': %s",
-			   home->state.base_path, strerror(errno));
+			   home->state.base_path, strerror(failure.error));
+	failure_release(&failure);
 	return false;
 }
 
@@ -620,7 +628,7 @@ static void start_waiting(struct home *home)
 void home_start(struct home *home)
 {
 	struct home_report *report = home->report;
-	char *failed_path = NULL;
+	struct failure failure = { 0 };
 	uid_t owner = home->user.change ? home->user.uid : geteuid();
 	int status;
 
@@ -628,16 +636,16 @@ void home_start(struct home *home)
 		return;
 	status = state_open(&home->state, home->home_fd, report->home,
 			    home->context->cli->log_folder, owner, home->stateful,
-			    &failed_path);
+			    &failure);
 	identity_restore();
 	if (status < 0 && home->stateful) {
 		complain("cannot write the state of '%s': '%s': %s",
-			 report->home, failed_path ? failed_path : report->home,
-			 failure_reason(errno));
+			 report->home, failure.path ? failure.path : report->home,
+			 failure_reason(failure.error));
 		home->broken = true;
 		home->stateful = false;
 	}
-	free(failed_path);
+	failure_release(&failure);
 	if (home->stateful)
 		note_state_folders(home);
 	if (!home->stateful || lock_now(home)) {
@@ -652,9 +660,11 @@ void home_start(struct home *home)
 			   report->home, home->state.base_path);
 		return;
 	}
-	if (state_watch_lock(&home->state, home->context->inotify_fd) < 0) {
+	if (state_watch_lock(&home->state, home->context->inotify_fd,
+			     &failure) < 0) {
 		home_fail(home, "cannot wait for '%s/promise-run.lock': %s",
-			   home->state.base_path, strerror(errno));
+			   home->state.base_path, strerror(failure.error));
+		failure_release(&failure);
 		return;
 	}
 	/* It may have been released between the try and the watch. */
@@ -730,25 +740,30 @@ void home_not_run(struct home *home, size_t promise)
 }
 
 /*
- * A file of a promise's state could not be written (errno says why): the
- * first such failure of a home is said, naming the file; the rest are
- * counted, and said at the end (home_close).
+ * A file of a promise's state could not be written (`failure` says which,
+ * and why; released here): the first such failure of a home is said,
+ * naming the file; the rest are counted, and said at the end (home_close).
+ * Formatting it in memory failed: the file of `folder`, errno.
  */
 static void state_failed(struct home *home, size_t promise,
-                         enum state_folder folder)
+                         enum state_folder folder, struct failure *failure)
 {
 	const struct promise *file = &home->report->list.promises[promise];
-	int error = errno;
-	char *path;
+	int error = failure->error ? failure->error : errno;
+	char *path = failure->path;
 
 	home->broken = true;
 	if (home->commit_failures++ > 0)
-		return;
-	path = state_path(&home->state, folder, file->title);
+		goto out;
+	if (!path)
+		path = state_path(&home->state, folder, file->title);
 	complain("cannot write the state of '%s' for '%s' ('%s'): %s",
 		 home->report->home, file->name, path ? path : "",
 		 failure_reason(error));
-	free(path);
+	if (path != failure->path)
+		free(path);
+out:
+	failure_release(failure);
 }
 
 /* Promise `promise` of a home is committed: log, result and cache. */
@@ -760,7 +775,7 @@ static void commit_promise(struct home *home, size_t promise)
 	char *records = NULL, transaction[SLAPGRID_TRANSACTION_SIZE];
 	size_t size = 0;
 	FILE *out = open_memstream(&records, &size);
-	enum state_folder failed = STATE_LOG;
+	struct failure failure = { 0 };
 	int status = -1;
 
 	result_transaction_id(result, transaction, sizeof transaction);
@@ -786,9 +801,9 @@ static void commit_promise(struct home *home, size_t promise)
 	}
 	if (status == 0)
 		status = state_commit(&home->state, file->title, records, size,
-				      true, &failed);
+				      true, &failure);
 	if (status < 0)
-		state_failed(home, promise, failed);
+		state_failed(home, promise, STATE_LOG, &failure);
 	free(records);
 }
 
@@ -812,13 +827,15 @@ static bool write_spares(struct home *home, size_t promise)
 		.message = result->message,
 	};
 	enum state_folder folder = STATE_RESULT;
+	struct failure failure = { 0 };
 	int status = out ? slapgrid_format_result(out, &stored) : -1;
 
 	if (out && fclose(out) == EOF)
 		status = -1;
 	if (status == 0)
 		status = state_write_spare(&home->state, STATE_RESULT,
-					   file->title, content, size);
+					   file->title, content, size,
+					   &failure);
 	if (status == 0) {
 		struct slapgrid_cache cache = {
 			.periodicity = report->plan.entries[promise].periodicity,
@@ -837,10 +854,11 @@ static bool write_spares(struct home *home, size_t promise)
 			status = -1;
 		if (status == 0)
 			status = state_write_spare(&home->state, STATE_CACHE,
-						   file->title, content, size);
+						   file->title, content, size,
+						   &failure);
 	}
 	if (status < 0)
-		state_failed(home, promise, folder);
+		state_failed(home, promise, folder, &failure);
 	free(content);
 	free(path);
 	return status == 0;
@@ -904,6 +922,7 @@ void home_commit_step(struct home *home)
 	struct home_report *report = home->report;
 	size_t count = report->list.count;
 	size_t step = home->commit_step++;
+	struct failure failure = { 0 };
 
 	if (identity_become(&home->user) < 0) {
 		/* The results stand; only the state is not written. */
@@ -918,20 +937,22 @@ void home_commit_step(struct home *home)
 		if (writes_state(home, step) && !write_spares(home, step))
 			home->unwritten[step] = true;
 	} else if (step == count) {
-		if (state_sync(&home->state) < 0) {
+		if (state_sync(&home->state, &failure) < 0) {
 			complain("cannot write the state of '%s': syncfs: %s",
-				 report->home, strerror(errno));
+				 report->home, strerror(failure.error));
 			home->broken = true;
+			failure_release(&failure);
 		}
 	} else if (step <= 2 * count) {
 		if (writes_state(home, step - count - 1))
 			commit_promise(home, step - count - 1);
 	} else {
 		write_successes(home);
-		if (state_finish(&home->state) < 0) {
+		if (state_finish(&home->state, &failure) < 0) {
 			complain("cannot write the state of '%s': fsync: %s",
-				 report->home, strerror(errno));
+				 report->home, strerror(failure.error));
 			home->broken = true;
+			failure_release(&failure);
 		}
 		identity_restore();
 		home_close(home);
@@ -976,16 +997,16 @@ void home_wait_over(struct home *home)
 
 void home_plan_for_list(struct home *home)
 {
-	char *failed_path = NULL;
+	struct failure failure = { 0 };
 
 	if (!become_user(home))
 		return;
 	/* Without it, the plan is made without the stored state. */
 	(void)state_open(&home->state, home->home_fd, home->report->home,
 			 home->context->cli->log_folder, geteuid(), false,
-			 &failed_path);
+			 &failure);
 	identity_restore();
-	free(failed_path);
+	failure_release(&failure);
 	(void)plan_home(home);
 	home_close(home);
 }
