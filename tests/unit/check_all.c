@@ -13,7 +13,7 @@ int main(void)
 		identity_suite, job_suite, json_read_suite, last_success_suite,
 		monotime_suite, outq_suite, plan_suite,
 		report_suite, result_suite, scan_suite, settings_suite,
-		slapgrid_suite, utf8_suite, value_suite,
+		slapgrid_suite, state_suite, utf8_suite, value_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	int failed;

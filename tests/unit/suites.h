@@ -26,6 +26,7 @@ Suite *result_suite(void);
 Suite *scan_suite(void);
 Suite *settings_suite(void);
 Suite *slapgrid_suite(void);
+Suite *state_suite(void);
 Suite *utf8_suite(void);
 Suite *value_suite(void);
 
