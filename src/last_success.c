@@ -55,7 +55,8 @@ static bool read_line(const char *line, struct last_success *entry)
 static int keep_the_later(struct numbered *found, size_t count,
                           struct last_success **entries, size_t *kept)
 {
-	qsort(found, count, sizeof *found, compare_numbered);
+	if (count)
+		qsort(found, count, sizeof *found, compare_numbered);
 	*entries = malloc((count ? count : 1) * sizeof **entries);
 	if (!*entries)
 		return -1;
