@@ -156,7 +156,6 @@ int state_open(struct state *state, int home_fd, const char *home,
                struct failure *failure)
 {
 	const char *failed_path = NULL;
-	int error;
 
 	state_init(state);
 	state->owner = owner;
@@ -194,8 +193,7 @@ int state_open(struct state *state, int home_fd, const char *home,
 	state->lock_fd = fsat_open_writable(state->base_fd, LOCK_NAME, O_RDWR,
 					    LOCK_MODE, owner, NULL);
 	if (state->lock_fd < 0) {
-		error = errno;
-		fail_on_own_file(failure, "open", state, LOCK_NAME, error);
+		fail_on_own_file(failure, "open", state, LOCK_NAME, errno);
 		state_close(state);
 		return -1;
 	}
@@ -555,12 +553,10 @@ int state_commit(const struct state *state, const char *title,
 	return 0;
 undo:
 	error = errno;
-	/*
-	 * Never half a record.  If cutting it fails too, the first error is
-	 * the one told: there is nothing more to undo.
-	 */
-	if (start >= 0 && ftruncate(fd, start) < 0)
-		errno = error;
+	/* Never half a record. */
+	if (start >= 0 && ftruncate(fd, start) < 0) {
+		/* The first error is the one told: nothing more can be undone. */
+	}
 	fdio_close_quietly(fd);
 	return fail_on_file(failure, "write", state, failed, title, error);
 }
