@@ -36,8 +36,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANITIZERS) -Wl,--as-needed
 
 MODULES = cli option_error value settings failure config scan plan job runner spawn reaper cgroup \
           signals capture utf8 result env monotime fdio fsat identity \
-          state slapgrid json_read outq progress homes home home_files home_store \
-          deadline sinks pool lock_waits scheduler \
+          state last_success slapgrid json_read outq progress homes home home_files \
+          home_store deadline sinks pool lock_waits scheduler \
           report report_text report_json report_tap report_junit \
           report_prometheus report_nagios escape atomic_file credentials \
           checks check_url check_port complain

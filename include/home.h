@@ -42,6 +42,7 @@
 #include "settings.h"
 #include "state.h"
 
+struct failure;
 struct home;
 struct runner_outcome;
 
@@ -194,6 +195,9 @@ void home_fail(struct home *home, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
 void home_say(struct home *home, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Fails the home with what `failure` says ("cannot lock 'x': ..."): -1. */
+int home_fail_for(struct home *home, const struct failure *failure);
 
 /* Frees everything but the report. */
 void home_release(struct home *home);

@@ -27,6 +27,10 @@
 #include <stdio.h>
 #include <time.h>
 
+/* What ends a promise's file name: result/TITLE.status.json, log/TITLE.log. */
+#define SLAPGRID_RESULT_SUFFIX ".status.json"
+#define SLAPGRID_LOG_SUFFIX ".log"
+
 /*
  * "EPOCH-NNN": a run's transaction id, NNN from 100 to 999 (`random`
  * itself when it is one of those, else brought into that range).

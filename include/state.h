@@ -12,8 +12,8 @@
  *   .slapgrid/promise/cache/TITLE
  *   .slapgrid/promise/promise-run.last-success
  *                                        promise-run's own: when each
- *                                        promise last worked, a line
- *                                        "UNIX-SECONDS TITLE" each
+ *                                        promise last worked (its text:
+ *                                        see last_success)
  *
  * Folders it creates are mode 0700, files 0644 (the lock 0600), whatever
  * the umask.  A result or cache file is never written in place: its new
@@ -29,6 +29,11 @@
  * replaced cannot be taken back: it stays, without its record, as after
  * a crash between the two.)
  *
+ * A function that fails fills the caller's zeroed struct failure (see
+ * failure): what it was doing ("open", "lock", "write", ...) to which
+ * path; the reads, whose failures only leave something unknown, set
+ * errno.
+ *
  * Lifecycle: state_open, state_try_lock (or state_watch_lock and wait),
  * reads, state_write_spare for each result, state_sync, state_commit for
  * each, state_finish, state_close.
@@ -40,6 +45,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "failure.h"
+#include "last_success.h"
 #include "slapgrid.h"
 
 /* The spare of result/TITLE.status.json is result/.promise-run-spare.TITLE. */
@@ -73,15 +80,16 @@ bool state_is_open(const struct state *state);
  * in messages) and, with `create`, creates what is missing and opens the
  * lock file; without, only reads will follow.  `log_folder`: NULL
  * for .slapgrid/promise/log, else a folder relative to the home or
- * absolute.  0, or -1 with errno and the path that failed in *failed_path
- * (malloc'd, may be NULL).
+ * absolute.  0, or -1 with *failure: "open" and the folder that failed
+ * (.slapgrid/promise for its result and cache folders too), or the lock
+ * file; no path when out of memory.
  */
 int state_open(struct state *state, int home_fd, const char *home,
                const char *log_folder, uid_t owner, bool create,
-               char **failed_path);
+               struct failure *failure);
 
-/* Takes the instance lock at once: 0, or -1 (EWOULDBLOCK when held). */
-int state_try_lock(struct state *state);
+/* Takes the instance lock at once: 0, or -1 ("lock", EWOULDBLOCK: held). */
+int state_try_lock(struct state *state, struct failure *failure);
 
 /*
  * Watches the lock file with `inotify_fd`: each close of it (the holder's
@@ -89,8 +97,10 @@ int state_try_lock(struct state *state);
  * event, after which the lock is tried again.  Set before the next try,
  * so no release slips between.  A holder that unlocks without closing
  * (flock LOCK_UN) makes no event: the caller also tries now and then.
+ * 0, or -1 ("wait for" the lock file).
  */
-int state_watch_lock(struct state *state, int inotify_fd);
+int state_watch_lock(struct state *state, int inotify_fd,
+                     struct failure *failure);
 
 /* Removes the watch, if any (state_close does it too). */
 void state_unwatch_lock(struct state *state);
@@ -107,36 +117,29 @@ int state_read_previous(const struct state *state, const char *title,
 int state_read_cache(const struct state *state, const char *title,
                      double *next_run_after);
 
-/* When a promise last worked, as read from promise-run.last-success. */
-struct state_success {
-	char *title;
-	long long when;             /* Unix seconds */
-};
-
 /*
- * Reads promise-run.last-success: *entries (malloc'd, sorted by title;
- * free with state_successes_free) and their count.  A missing file is no
- * entry.  0, or -1 with errno.
+ * Reads promise-run.last-success (see last_success): *entries (free with
+ * last_success_free) and their count.  A missing file is no entry.  0,
+ * or -1 with errno.
  */
 int state_read_successes(const struct state *state,
-                         struct state_success **entries, size_t *count);
+                         struct last_success **entries, size_t *count);
 
-/* The time `title` last worked in sorted `entries`, or 0. */
-long long state_success_of(const struct state_success *entries, size_t count,
-                           const char *title);
-
-void state_successes_free(struct state_success *entries, size_t count);
-
-/* Replaces promise-run.last-success with `content`, atomically. */
+/* Replaces promise-run.last-success with `content`, atomically ("write"). */
 int state_write_successes(const struct state *state, const char *content,
-                          size_t size);
+                          size_t size, struct failure *failure);
 
-/* Writes the new version of a result or cache file to its spare. */
+/*
+ * Writes the new version of a result or cache file to its spare.  A
+ * failure ("write") names the file, not its spare: the spare is how it
+ * is written.
+ */
 int state_write_spare(const struct state *state, enum state_folder folder,
-                      const char *title, const char *content, size_t size);
+                      const char *title, const char *content, size_t size,
+                      struct failure *failure);
 
-/* Makes every file written so far durable: one syncfs. */
-int state_sync(const struct state *state);
+/* Makes every file written so far durable: one syncfs ("sync" the base). */
+int state_sync(const struct state *state, struct failure *failure);
 
 /*
  * Commits one promise: puts its result spare in place, appends its log
@@ -144,23 +147,20 @@ int state_sync(const struct state *state);
  * result or the records fail, the result is taken back and the records
  * cut off; once both are in place, a failure (closing the log, putting
  * the cache in place) is told but not undone: the cache only schedules
- * the next run.  0, or -1 with errno and the folder of the file that
- * failed in *failed.
+ * the next run.  0, or -1 with *failure: "write" and the promise's file
+ * that failed (its log, result or cache).
  */
 int state_commit(const struct state *state, const char *title,
                  const char *records, size_t size, bool cache,
-                 enum state_folder *failed);
+                 struct failure *failure);
 
 /*
  * Makes the renames of the run durable: fsyncs the result, cache, log and
  * state folders.  The records appended to the logs since state_sync are
  * left to the kernel's writeback: a crash may lose the newest, as a crash
- * between a result and its record would.  0 or -1.
+ * between a result and its record would.  0, or -1 ("sync" the folder).
  */
-int state_finish(const struct state *state);
-
-/* What ends a promise's file name in `folder`: ".status.json", ".log", "". */
-const char *state_file_suffix(enum state_folder folder);
+int state_finish(const struct state *state, struct failure *failure);
 
 /* The path of `folder`, for messages and documents; malloc'd. */
 char *state_folder_path(const struct state *state, enum state_folder folder);

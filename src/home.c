@@ -4,6 +4,7 @@
 #include "home.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "deadline.h"
 #include "env.h"
+#include "failure.h"
 #include "fdio.h"
 #include "monotime.h"
 #include "runner.h"
@@ -46,6 +48,15 @@ void home_fail(struct home *home, const char *format, ...)
 	va_end(arguments);
 	record_error(home, reason);
 	home->broken = true;
+}
+
+int home_fail_for(struct home *home, const struct failure *failure)
+{
+	char reason[PATH_MAX + 200];
+
+	failure_describe(failure, reason, sizeof reason);
+	home_fail(home, "%s", reason);
+	return -1;
 }
 
 void home_say(struct home *home, const char *format, ...)

@@ -12,6 +12,7 @@
 #include "failure.h"
 #include "home_files.h"
 #include "identity.h"
+#include "last_success.h"
 #include "slapgrid.h"
 
 /*
@@ -25,7 +26,7 @@ int home_store_open(struct home *home)
 	struct home_store *store = &home->store;
 	const struct home_files *files = &home->files;
 	const char *path = home->report->home;
-	char *failed_path = NULL;
+	struct failure failure = { 0 };
 	/* Listing writes nothing: no owner to check files against. */
 	uid_t owner = files->user.change && store->stateful ? files->user.uid
 							     : geteuid();
@@ -35,16 +36,16 @@ int home_store_open(struct home *home)
 		return -1;
 	status = state_open(&store->state, files->home_fd, path,
 			    home->context->cli->log_folder, owner,
-			    store->stateful, &failed_path);
+			    store->stateful, &failure);
 	identity_restore();
 	if (status < 0 && store->stateful) {
 		home_say(home, "cannot write the state of '%s': '%s': %s", path,
-			 failed_path ? failed_path : path,
-			 failure_reason(errno));
+			 failure.path ? failure.path : path,
+			 failure_reason(failure.error));
 		home->broken = true;
 		store->stateful = false;
 	}
-	free(failed_path);
+	failure_release(&failure);
 	if (store->stateful) {
 		home->report->result_folder =
 			state_folder_path(&store->state, STATE_RESULT);
@@ -57,27 +58,29 @@ int home_store_open(struct home *home)
 int home_store_try_lock(struct home *home)
 {
 	struct state *state = &home->store.state;
+	struct failure failure = { 0 };
+	int status = 0;
 
-	if (state_try_lock(state) == 0) {
+	if (state_try_lock(state, &failure) == 0)
 		state_unwatch_lock(state);
-		return 0;
-	}
-	if (errno == EWOULDBLOCK)
-		return 1;
-	home_fail(home, "cannot lock '%s/promise-run.lock': %s",
-		  state->base_path, failure_reason(errno));
-	return -1;
+	else if (failure.error == EWOULDBLOCK)
+		status = 1;
+	else
+		status = home_fail_for(home, &failure);
+	failure_release(&failure);
+	return status;
 }
 
 int home_store_watch_lock(struct home *home)
 {
-	struct state *state = &home->store.state;
+	struct failure failure = { 0 };
+	int status = 0;
 
-	if (state_watch_lock(state, home->context->inotify_fd) == 0)
-		return 0;
-	home_fail(home, "cannot wait for '%s/promise-run.lock': %s",
-		  state->base_path, failure_reason(errno));
-	return -1;
+	if (state_watch_lock(&home->store.state, home->context->inotify_fd,
+			     &failure) < 0)
+		status = home_fail_for(home, &failure);
+	failure_release(&failure);
+	return status;
 }
 
 /*
@@ -127,15 +130,15 @@ static void read_history(struct home *home)
 static void read_successes(struct home *home)
 {
 	const struct promise_list *list = &home->report->list;
-	struct state_success *entries = NULL;
+	struct last_success *entries = NULL;
 	size_t count = 0;
 
 	/* An unreadable file only loses these times: it is rewritten. */
 	(void)state_read_successes(&home->store.state, &entries, &count);
 	for (size_t i = 0; i < list->count; i++)
-		home->store.last_success[i] = state_success_of(
+		home->store.last_success[i] = last_success_of(
 			entries, count, list->promises[i].title);
-	state_successes_free(entries, count);
+	last_success_free(entries, count);
 }
 
 /*
@@ -258,21 +261,25 @@ int home_store_plan(struct home *home)
 }
 
 /*
- * A file of a promise's state could not be written (errno says why): the
- * first such failure of a home is said, naming the file; the rest are
+ * A file of a promise's state could not be written (`failure` says which
+ * and why; formatting it in memory failed: the file of `folder`, errno):
+ * the first such failure of a home is said, naming the file; the rest are
  * counted, and said at the end (home_store_close).
  */
 static void state_failed(struct home *home, size_t promise,
-                         enum state_folder folder)
+                         enum state_folder folder,
+                         const struct failure *failure)
 {
 	const struct promise *file = &home->report->list.promises[promise];
-	int error = errno;
+	int error = failure->error ? failure->error : errno;
 	char *path;
 
 	home->broken = true;
 	if (home->store.failures++ > 0)
 		return;
-	path = state_path(&home->store.state, folder, file->title);
+	path = failure->path ? strdup(failure->path)
+			     : state_path(&home->store.state, folder,
+					  file->title);
 	home_say(home, "cannot write the state of '%s' for '%s' ('%s'): %s",
 		 home->report->home, file->name, path ? path : "",
 		 failure_reason(error));
@@ -315,15 +322,16 @@ static void commit_promise(struct home *home, size_t promise)
 	const struct promise *file = &report->list.promises[promise];
 	char *records = NULL;
 	size_t size = 0;
-	enum state_folder failed = STATE_LOG;
+	struct failure failure = { 0 };
 	int status = format_records(file, &report->results[promise], &records,
 				    &size);
 
 	if (status == 0)
 		status = state_commit(&home->store.state, file->title, records,
-				      size, true, &failed);
+				      size, true, &failure);
 	if (status < 0)
-		state_failed(home, promise, failed);
+		state_failed(home, promise, STATE_LOG, &failure);
+	failure_release(&failure);
 	free(records);
 }
 
@@ -378,12 +386,14 @@ static int write_spares(struct home *home, size_t promise)
 		.module_file_mtime = (double)file->file.mtime,
 	};
 	enum state_folder folder = STATE_RESULT;
+	struct failure failure = { 0 };
 	int status = path ? format_spare(format_result, &stored, &content, &size)
 			  : -1;
 
 	if (status == 0)
 		status = state_write_spare(&home->store.state, STATE_RESULT,
-					   file->title, content, size);
+					   file->title, content, size,
+					   &failure);
 	if (status == 0) {
 		free(content);
 		content = NULL;
@@ -392,10 +402,11 @@ static int write_spares(struct home *home, size_t promise)
 		if (status == 0)
 			status = state_write_spare(&home->store.state,
 						   STATE_CACHE, file->title,
-						   content, size);
+						   content, size, &failure);
 	}
 	if (status < 0)
-		state_failed(home, promise, folder);
+		state_failed(home, promise, folder, &failure);
+	failure_release(&failure);
 	free(content);
 	free(path);
 	return status;
@@ -416,30 +427,34 @@ static void write_successes(struct home *home)
 	char *content = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&content, &size);
+	struct failure failure = { 0 };
 	int status = out ? 0 : -1;
 
 	for (size_t i = 0; out && i < report->list.count; i++) {
-		const struct promise *promise = &report->list.promises[i];
 		long long when = report->results[i].known
 					 ? report->results[i].last_success
 					 : home->store.last_success[i];
 
-		/* One line per title; a name with a newline cannot be one. */
-		if (when > 0 && !report->plan.entries[i].shadowed &&
-		    !strchr(promise->title, '\n'))
-			fprintf(out, "%lld %s\n", when, promise->title);
+		/* The title a later promise takes is that one's. */
+		if (!report->plan.entries[i].shadowed &&
+		    last_success_format(out, report->list.promises[i].title,
+					when) < 0)
+			status = -1;
 	}
 	if (out && fclose(out) == EOF)
 		status = -1;
-	if (status == 0)
+	if (status < 0)
+		failure.error = errno;
+	else
 		status = state_write_successes(&home->store.state, content,
-					       size);
+					       size, &failure);
 	if (status < 0) {
 		home_say(home, "cannot write the state of '%s': '%s/promise-run.last-success': %s",
 			 report->home, home->store.state.base_path,
-			 failure_reason(errno));
+			 failure_reason(failure.error));
 		home->broken = true;
 	}
+	failure_release(&failure);
 	free(content);
 }
 
@@ -452,6 +467,7 @@ bool home_store_write(struct home *home, size_t step)
 {
 	struct home_report *report = home->report;
 	size_t count = report->list.count;
+	struct failure failure = { 0 };
 	bool more = true;
 
 	if (identity_become(&home->files.user) < 0) {
@@ -467,9 +483,9 @@ bool home_store_write(struct home *home, size_t step)
 		if (writes_state(home, step) && write_spares(home, step) < 0)
 			home->store.unwritten[step] = true;
 	} else if (step == count) {
-		if (state_sync(&home->store.state) < 0) {
+		if (state_sync(&home->store.state, &failure) < 0) {
 			home_say(home, "cannot write the state of '%s': syncfs: %s",
-				 report->home, failure_reason(errno));
+				 report->home, failure_reason(failure.error));
 			home->broken = true;
 		}
 	} else if (step <= 2 * count) {
@@ -477,14 +493,15 @@ bool home_store_write(struct home *home, size_t step)
 			commit_promise(home, step - count - 1);
 	} else {
 		write_successes(home);
-		if (state_finish(&home->store.state) < 0) {
+		if (state_finish(&home->store.state, &failure) < 0) {
 			home_say(home, "cannot write the state of '%s': fsync: %s",
-				 report->home, failure_reason(errno));
+				 report->home, failure_reason(failure.error));
 			home->broken = true;
 		}
 		more = false;
 	}
 	identity_restore();
+	failure_release(&failure);
 	return more;
 }
 

@@ -11,7 +11,6 @@
 #include "escape.h"
 #include "report.h"
 #include "slapgrid.h"
-#include "state.h"
 
 /* A JSON string member, or null for NULL: `, "key": "value"`. */
 static int member(FILE *out, const char *key, const char *value)
@@ -22,13 +21,13 @@ static int member(FILE *out, const char *key, const char *value)
 
 /* The path of a promise's file in a folder of the state, or null without. */
 static int state_member(FILE *out, const char *key, const char *folder,
-                        const char *title, enum state_folder kind)
+                        const char *title, const char *suffix)
 {
 	char *path = NULL;
 	int status;
 
 	if (folder && asprintf(&path, "%s/%s%s", folder, title,
-			       state_file_suffix(kind)) < 0)
+			       suffix) < 0)
 		return -1;
 	status = member(out, key, path);
 	free(path);
@@ -87,9 +86,9 @@ static int write_promise(FILE *out, const struct home_report *home,
 	if (member(out, "transaction-id",
 		   ran && result->transaction ? transaction : NULL) < 0 ||
 	    state_member(out, "result-file", home->result_folder,
-			 promise->title, STATE_RESULT) < 0 ||
+			 promise->title, SLAPGRID_RESULT_SUFFIX) < 0 ||
 	    state_member(out, "log-file", home->log_folder, promise->title,
-			 STATE_LOG) < 0)
+			 SLAPGRID_LOG_SUFFIX) < 0)
 		goto out;
 	fputc('}', out);
 	status = 0;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "failure.h"
 #include "fsat.h"
 
 #define FOLDER_MODE 0700
@@ -26,8 +27,8 @@
 
 /* What ends a promise's file name in each folder: TITLE.status.json... */
 static const char *const suffixes[] = {
-	[STATE_RESULT] = ".status.json",
-	[STATE_LOG] = ".log",
+	[STATE_RESULT] = SLAPGRID_RESULT_SUFFIX,
+	[STATE_LOG] = SLAPGRID_LOG_SUFFIX,
 	[STATE_CACHE] = "",
 };
 
@@ -64,11 +65,6 @@ static int folder_fd(const struct state *state, enum state_folder folder)
 	return state->cache_fd;
 }
 
-const char *state_file_suffix(enum state_folder folder)
-{
-	return suffixes[folder];
-}
-
 char *state_folder_path(const struct state *state, enum state_folder folder)
 {
 	static const char *const folders[] = {
@@ -95,6 +91,32 @@ char *state_path(const struct state *state, enum state_folder folder,
 		path = NULL;
 	free(dir);
 	return path;
+}
+
+/* Fills `failure` for a promise's file of `folder`; returns -1. */
+static int fail_on_file(struct failure *failure, const char *doing,
+                        const struct state *state, enum state_folder folder,
+                        const char *title, int error)
+{
+	char *path = state_path(state, folder, title);
+
+	failure_set(failure, doing, path, error);
+	free(path);
+	return -1;
+}
+
+/* Fills `failure` for the file `name` of .slapgrid/promise; returns -1. */
+static int fail_on_own_file(struct failure *failure, const char *doing,
+                            const struct state *state, const char *name,
+                            int error)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/%s", state->base_path, name) < 0)
+		path = NULL;
+	failure_set(failure, doing, path, error);
+	free(path);
+	return -1;
 }
 
 /* Opens the log folder: the default, one in the home, or an absolute one. */
@@ -131,11 +153,12 @@ bool state_is_open(const struct state *state)
 
 int state_open(struct state *state, int home_fd, const char *home,
                const char *log_folder, uid_t owner, bool create,
-               char **failed_path)
+               struct failure *failure)
 {
+	const char *failed_path = NULL;
+
 	state_init(state);
 	state->owner = owner;
-	*failed_path = NULL;
 	if (asprintf(&state->base_path, "%s/.slapgrid/promise", home) < 0)
 		state->base_path = NULL;
 	/* The log folder: the default, one in the home, or an absolute one. */
@@ -161,7 +184,7 @@ int state_open(struct state *state, int home_fd, const char *home,
 		goto fail_at_base;
 	state->log_fd = open_log_folder(state, home_fd, log_folder, create);
 	if (state->log_fd < 0 && (create || errno != ENOENT)) {
-		*failed_path = strdup(state->log_path);
+		failed_path = state->log_path;
 		goto fail;
 	}
 	if (!create)
@@ -170,37 +193,37 @@ int state_open(struct state *state, int home_fd, const char *home,
 	state->lock_fd = fsat_open_writable(state->base_fd, LOCK_NAME, O_RDWR,
 					    LOCK_MODE, owner, NULL);
 	if (state->lock_fd < 0) {
-		if (asprintf(failed_path, "%s/" LOCK_NAME, state->base_path) < 0)
-			*failed_path = NULL;
-		goto fail;
+		fail_on_own_file(failure, "open", state, LOCK_NAME, errno);
+		state_close(state);
+		return -1;
 	}
 	return 0;
 out_of_memory:
 	errno = ENOMEM;
 	goto fail;
 fail_at_base:
-	*failed_path = state->base_path ? strdup(state->base_path) : NULL;
+	failed_path = state->base_path;
 fail:
-	{
-		int saved = errno;
-
-		state_close(state);
-		errno = saved;
-	}
+	failure_set(failure, "open", failed_path, errno);
+	state_close(state);
 	return -1;
 }
 
-int state_try_lock(struct state *state)
+int state_try_lock(struct state *state, struct failure *failure)
 {
 	int status;
 
 	do
 		status = flock(state->lock_fd, LOCK_EX | LOCK_NB);
 	while (status < 0 && errno == EINTR);
-	return status;
+	if (status < 0)
+		return fail_on_own_file(failure, "lock", state, LOCK_NAME,
+					errno);
+	return 0;
 }
 
-int state_watch_lock(struct state *state, int inotify_fd)
+int state_watch_lock(struct state *state, int inotify_fd,
+                     struct failure *failure)
 {
 	char path[64];
 
@@ -216,7 +239,8 @@ int state_watch_lock(struct state *state, int inotify_fd)
 	state->watch = inotify_add_watch(inotify_fd, path,
 					 IN_CLOSE_WRITE | IN_CLOSE_NOWRITE);
 	if (state->watch < 0)
-		return -1;
+		return fail_on_own_file(failure, "wait for", state, LOCK_NAME,
+					errno);
 	state->inotify_fd = inotify_fd;
 	return 0;
 }
@@ -345,15 +369,18 @@ static int write_spare_at(const struct state *state, int dir_fd,
 }
 
 int state_write_spare(const struct state *state, enum state_folder folder,
-                      const char *title, const char *content, size_t size)
+                      const char *title, const char *content, size_t size,
+                      struct failure *failure)
 {
 	char spare[NAME_MAX + 1];
 
-	if (spare_name(title, spare, sizeof spare) < 0)
-		return -1;
 	/* Made durable later, with every other spare of the home (state_sync). */
-	return write_spare_at(state, folder_fd(state, folder), spare, content,
-			      size, false);
+	if (spare_name(title, spare, sizeof spare) < 0 ||
+	    write_spare_at(state, folder_fd(state, folder), spare, content,
+			   size, false) < 0)
+		return fail_on_file(failure, "write", state, folder, title,
+				    errno);
+	return 0;
 }
 
 /* How swap_in put a file in place, which says how to take it back. */
@@ -366,17 +393,12 @@ enum swap {
 static int swap_in(int dir_fd, const char *spare, const char *name,
                    enum swap *how);
 
-static int compare_successes(const void *a, const void *b)
-{
-	return strcmp(((const struct state_success *)a)->title,
-		      ((const struct state_success *)b)->title);
-}
-
 int state_read_successes(const struct state *state,
-                         struct state_success **entries, size_t *count)
+                         struct last_success **entries, size_t *count)
 {
-	char *text, *line, *next;
-	size_t size, capacity = 0;
+	char *text;
+	size_t size;
+	int status;
 
 	*entries = NULL;
 	*count = 0;
@@ -384,79 +406,30 @@ int state_read_successes(const struct state *state,
 	    fsat_read_file(state->base_fd, SUCCESS_NAME, 4 * 1024 * 1024,
 			   &text, &size) < 0)
 		return errno == ENOENT ? 0 : -1;
-	for (line = text; line < text + size; line = next) {
-		char *end = memchr(line, '\n', (size_t)(text + size - line));
-		char *title;
-		long long when;
-
-		next = end ? end + 1 : text + size;
-		if (end)
-			*end = '\0';
-		when = strtoll(line, &title, 10);
-		/* A line that is not "SECONDS TITLE" is no entry. */
-		if (title == line || *title != ' ' || when <= 0 || !title[1])
-			continue;
-		if (*count == capacity) {
-			struct state_success *grown;
-
-			capacity = capacity ? 2 * capacity : 64;
-			grown = reallocarray(*entries, capacity, sizeof *grown);
-			if (!grown)
-				goto out_of_memory;
-			*entries = grown;
-		}
-		(*entries)[*count].title = strdup(title + 1);
-		if (!(*entries)[*count].title)
-			goto out_of_memory;
-		(*entries)[(*count)++].when = when;
-	}
+	status = last_success_parse(text, size, entries, count);
 	free(text);
-	if (*count)
-		qsort(*entries, *count, sizeof **entries, compare_successes);
-	return 0;
-out_of_memory:
-	free(text);
-	state_successes_free(*entries, *count);
-	*entries = NULL;
-	*count = 0;
-	errno = ENOMEM;
-	return -1;
-}
-
-long long state_success_of(const struct state_success *entries, size_t count,
-                           const char *title)
-{
-	struct state_success key = { .title = (char *)title };
-	const struct state_success *found =
-		count ? bsearch(&key, entries, count, sizeof *entries,
-				compare_successes)
-		      : NULL;
-
-	return found ? found->when : 0;
-}
-
-void state_successes_free(struct state_success *entries, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(entries[i].title);
-	free(entries);
+	return status;
 }
 
 int state_write_successes(const struct state *state, const char *content,
-                          size_t size)
+                          size_t size, struct failure *failure)
 {
 	enum swap how;
 
 	/* Written after state_sync: made durable on its own. */
 	if (write_spare_at(state, state->base_fd, SUCCESS_SPARE, content, size,
-			   true) < 0)
-		return -1;
-	return swap_in(state->base_fd, SUCCESS_SPARE, SUCCESS_NAME, &how);
+			   true) < 0 ||
+	    swap_in(state->base_fd, SUCCESS_SPARE, SUCCESS_NAME, &how) < 0)
+		return fail_on_own_file(failure, "write", state, SUCCESS_NAME,
+					errno);
+	return 0;
 }
 
-int state_sync(const struct state *state)
+int state_sync(const struct state *state, struct failure *failure)
 {
-	return syncfs(state->base_fd);
+	if (syncfs(state->base_fd) < 0)
+		return failure_set(failure, "sync", state->base_path, errno);
+	return 0;
 }
 
 /*
@@ -535,21 +508,23 @@ static int append_records(int fd, const char *records, size_t size,
 
 int state_commit(const struct state *state, const char *title,
                  const char *records, size_t size, bool cache,
-                 enum state_folder *failed)
+                 struct failure *failure)
 {
 	char name[NAME_MAX + 1];
+	enum state_folder failed = STATE_LOG;
 	enum swap how;
 	off_t start = -1;
-	int fd, saved, status;
+	int fd, error, closed;
 
-	*failed = STATE_LOG;
 	if (file_name(STATE_LOG, title, name, sizeof name) < 0)
-		return -1;
+		return fail_on_file(failure, "write", state, STATE_LOG, title,
+				    errno);
 	/* Read and write: the last byte says whether a record was cut. */
 	fd = fsat_open_writable(state->log_fd, name, O_RDWR | O_APPEND,
 				FILE_MODE, state->owner, NULL);
 	if (fd < 0)
-		return -1;
+		return fail_on_file(failure, "write", state, STATE_LOG, title,
+				    errno);
 	/*
 	 * The result first, then its record: a crash between the two leaves
 	 * a result whose record is missing, never a record of a result that
@@ -557,45 +532,51 @@ int state_commit(const struct state *state, const char *title,
 	 * back, so that both stay as they were.
 	 */
 	if (put_in_place(state, STATE_RESULT, title, &how) < 0) {
-		*failed = STATE_RESULT;
-		goto fail;
+		failed = STATE_RESULT;
+		goto undo;
 	}
 	if (append_records(fd, records, size, &start) < 0) {
-		saved = errno;
+		error = errno;
 		take_back(state, STATE_RESULT, title, how);
-		errno = saved;
-		goto fail;
+		errno = error;
+		goto undo;
 	}
 	/* Both are in place: what fails from here on is told, not undone. */
-	status = close(fd);
-	saved = errno;
-	if (cache && put_in_place(state, STATE_CACHE, title, &how) < 0) {
-		*failed = STATE_CACHE;
-		return -1;
+	closed = close(fd);
+	error = errno;
+	if (cache && put_in_place(state, STATE_CACHE, title, &how) < 0)
+		return fail_on_file(failure, "write", state, STATE_CACHE,
+				    title, errno);
+	if (closed < 0)
+		return fail_on_file(failure, "write", state, STATE_LOG, title,
+				    error);
+	return 0;
+undo:
+	error = errno;
+	/* Never half a record. */
+	if (start >= 0 && ftruncate(fd, start) < 0) {
+		/* The first error is the one told: nothing more can be undone. */
 	}
-	errno = saved;
-	return status;
-fail:
-	saved = errno;
-	/*
-	 * Never half a record.  If cutting it fails too, the first error is
-	 * the one told: there is nothing more to undo.
-	 */
-	if (start >= 0 && ftruncate(fd, start) < 0)
-		errno = saved;
 	fdio_close_quietly(fd);
-	errno = saved;
-	return -1;
+	return fail_on_file(failure, "write", state, failed, title, error);
 }
 
-int state_finish(const struct state *state)
+int state_finish(const struct state *state, struct failure *failure)
 {
-	int folders[] = { state->result_fd, state->cache_fd, state->log_fd,
-			  state->base_fd };
+	static const enum state_folder order[] = { STATE_RESULT, STATE_CACHE,
+						   STATE_LOG };
 
-	for (size_t i = 0; i < sizeof folders / sizeof *folders; i++)
-		if (fsync(folders[i]) < 0)
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+		if (fsync(folder_fd(state, order[i])) < 0) {
+			int error = errno;
+			char *path = state_folder_path(state, order[i]);
+
+			failure_set(failure, "sync", path, error);
+			free(path);
 			return -1;
+		}
+	if (fsync(state->base_fd) < 0)
+		return failure_set(failure, "sync", state->base_path, errno);
 	return 0;
 }
 

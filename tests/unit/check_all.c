@@ -10,10 +10,11 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		capture_suite, cli_suite, config_suite, credentials_suite,
 		env_suite, escape_suite, fsat_suite, home_suite, homes_suite,
-		identity_suite, job_suite,
-		json_read_suite, monotime_suite, outq_suite, plan_suite,
-		report_suite, result_suite, scan_suite, scheduler_suite, settings_suite,
-		slapgrid_suite, utf8_suite, value_suite,
+		identity_suite, job_suite, json_read_suite, last_success_suite,
+		monotime_suite, outq_suite, plan_suite,
+		report_suite, result_suite, scan_suite, scheduler_suite,
+		settings_suite, slapgrid_suite, state_suite, utf8_suite,
+		value_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	int failed;

@@ -18,6 +18,7 @@ Suite *homes_suite(void);
 Suite *identity_suite(void);
 Suite *job_suite(void);
 Suite *json_read_suite(void);
+Suite *last_success_suite(void);
 Suite *monotime_suite(void);
 Suite *outq_suite(void);
 Suite *plan_suite(void);
@@ -27,6 +28,7 @@ Suite *scheduler_suite(void);
 Suite *scan_suite(void);
 Suite *settings_suite(void);
 Suite *slapgrid_suite(void);
+Suite *state_suite(void);
 Suite *utf8_suite(void);
 Suite *value_suite(void);
 
