@@ -139,22 +139,3 @@ void report_home_summarize(struct home_report *home)
 	release_promises(home);
 	home->released = true;
 }
-
-int report_parse_format(const char *name, enum report_format *format)
-{
-	static const char *const names[] = {
-		[REPORT_TEXT] = "text",
-		[REPORT_JSON] = "json",
-		[REPORT_TAP] = "tap",
-		[REPORT_JUNIT] = "junit",
-		[REPORT_PROMETHEUS] = "prometheus",
-		[REPORT_NAGIOS] = "nagios",
-	};
-
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if (strcmp(name, names[i]) == 0) {
-			*format = (enum report_format)i;
-			return 0;
-		}
-	return -1;
-}
