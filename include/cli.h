@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The promise-run authors */
 /*
- * cli: the command line, from argv to struct cli_options.  The options
- * that are settings (--timeout, --jobs, --format, ...) come from the
- * settings table; the others (what to do, where to write, who to be) are
- * the command line's own.  The parsed options are never rewritten after.
+ * cli: the command line, from argv to struct cli_options, through
+ * settings_table, which has a row for every option: the options
+ * that are settings (--timeout, --jobs, --format, ...) fill `settings`;
+ * the others (what to do, where to write, who to be) are the command
+ * line's own, kept in their fields.  --help is written from the table.
+ * The parsed options are never rewritten after.
  *
  * cli_parse never prints: on a bad option or value it returns -1 with a
  * one-line reason in the caller's buffer, and main prints it.
@@ -21,7 +23,11 @@
 
 enum cli_action { CLI_RUN, CLI_LIST, CLI_HELP, CLI_VERSION };
 enum cli_verbosity { CLI_QUIET, CLI_NORMAL, CLI_VERBOSE };
-enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+enum cli_color {                /* the names of settings' color choice */
+	CLI_COLOR_AUTO = COLOR_AUTO,
+	CLI_COLOR_ALWAYS = COLOR_ALWAYS,
+	CLI_COLOR_NEVER = COLOR_NEVER,
+};
 
 /* A list of words from repeated options; they point into argv. */
 struct cli_words {
@@ -54,7 +60,22 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 
 void cli_release(struct cli_options *options);
 
-/* The text of --help. */
+/* The text of --help, written from the table. */
 const char *cli_usage(void);
+
+/*
+ * An internal command, `promise-run options-table` (in neither --help nor
+ * the man page): the table's options, one a line, for the tests that
+ * check --help, the man page, the reference and the bash completion
+ * against it.  Fields separated by tabs, "-" for none:
+ *
+ *   SPELLING  LONG  ALIAS  SHORT  ARGUMENT  KIND  CHOICES  KEY
+ *
+ * SPELLING as --help writes it ("-t, --timeout=SECONDS", "--color[=WHEN]"),
+ * KIND "seconds", "count", "boolean", "choice", "text", "words" or
+ * "action", CHOICES the names separated by commas.
+ */
+#define CLI_TABLE_COMMAND "options-table"
+const char *cli_options_table(void);
 
 #endif

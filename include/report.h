@@ -20,18 +20,7 @@
 #include "plan.h"
 #include "result.h"
 #include "scan.h"
-
-/* The formats of --format. */
-enum report_format {
-	REPORT_TEXT,
-	REPORT_JSON,
-	REPORT_TAP,
-	REPORT_JUNIT,
-	REPORT_PROMETHEUS,
-	REPORT_NAGIOS,
-};
-
-#define REPORT_FORMAT_NAMES "text, json, tap, junit, prometheus or nagios"
+#include "settings.h"       /* enum report_format, the formats of --format */
 
 /* How a home's promises fared. */
 struct report_counts {
@@ -123,9 +112,6 @@ void report_home_release(struct home_report *home);
 
 /* Frees a home's promises, plan and results, keeping its counts. */
 void report_home_drop_details(struct home_report *home);
-
-/* Parses a --format name; 0, or -1 when unknown. */
-int report_parse_format(const char *name, enum report_format *format);
 
 /* Each renderer writes the whole run; 0, or -1 with errno (ENOMEM). */
 int report_json(FILE *out, const struct run_report *report);

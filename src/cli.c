@@ -3,99 +3,26 @@
 /* cli: the command line, from argv to struct cli_options. */
 #include "cli.h"
 
-#include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "option_error.h"
 
-/* The options that are not settings; settings use their table index. */
-enum {
-	OPTION_SETTING = 1000,      /* + enum setting_id */
-	OPTION_COLOR = 256,
-	OPTION_WAIT,
-	OPTION_USER,
-	OPTION_ONLY,
-	OPTION_KEEP_ENV,
-	OPTION_FORCE,
-	OPTION_LOG_FOLDER,
-	OPTION_NO_CONFIG,
-};
+/* getopt_long's value of a long option: this plus its row's id. */
+#define LONG_OPTION 1000
 
-static const struct option own_options[] = {
-	{ "promise-dir", required_argument, NULL, 'd' },
-	{ "output",      required_argument, NULL, 'o' },
-	{ "wait",        no_argument,       NULL, OPTION_WAIT },
-	{ "config",      required_argument, NULL, 'c' },
-	{ "no-config",   no_argument,       NULL, OPTION_NO_CONFIG },
-	{ "user",        required_argument, NULL, OPTION_USER },
-	{ "only",        required_argument, NULL, OPTION_ONLY },
-	{ "keep-env",    required_argument, NULL, OPTION_KEEP_ENV },
-	{ "force",       no_argument,       NULL, OPTION_FORCE },
-	{ "log-folder",  required_argument, NULL, OPTION_LOG_FOLDER },
-	{ "quiet",       no_argument,       NULL, 'q' },
-	{ "verbose",     no_argument,       NULL, 'v' },
-	{ "list",        no_argument,       NULL, 'l' },
-	{ "color",       optional_argument, NULL, OPTION_COLOR },
-	{ "help",        no_argument,       NULL, 'h' },
-	{ "version",     no_argument,       NULL, 'V' },
-};
+/* A long option and its alias for each row, and the 0 at the end. */
+#define GETOPT_COUNT (2 * OPTION_COUNT + 1)
 
-#define OWN_COUNT (sizeof own_options / sizeof *own_options)
-/* Every setting may have an option and an alias, and the list ends in 0. */
-#define OPTION_COUNT (OWN_COUNT + 2 * SETTING_COUNT + 1)
-
-static const char usage[] =
+/* What --help says before and after the options. */
+static const char usage_head[] =
 	"Usage: promise-run [OPTION]... [INSTANCE_HOME]...\n"
 	"Run the promises of each instance home and tell whether it works.\n"
-	"\n"
-	"  -t, --timeout=SECONDS    stop a promise after SECONDS (default 20;\n"
-	"                           alias --promise-timeout; decimals allowed)\n"
-	"  -k, --kill-after=SECONDS SIGKILL a promise SECONDS after SIGTERM\n"
-	"                           (default 1)\n"
-	"  -j, --jobs=N             run at most N promises at once over every\n"
-	"                           home (default: 8 per processor, 16 to 64)\n"
-	"      --deadline=SECONDS   end the whole run within SECONDS\n"
-	"      --max-timeout=SECONDS  the longest timeout an instance's own\n"
-	"                           configuration may ask for (default 600)\n"
-	"  -d, --promise-dir=DIR    promise folder (default etc/promise; a\n"
-	"                           relative DIR is taken in each INSTANCE_HOME)\n"
-	"  -f, --format=FORMAT      text (default), json, tap, junit,\n"
-	"                           prometheus, nagios\n"
-	"  -o, --output=FILE        write the report to FILE, atomically\n"
-	"      --check-anomaly      slapgrid's anomaly mode: a promise fails\n"
-	"                           when its last 3 runs failed\n"
-	"      --force              in anomaly mode, run promises whose\n"
-	"                           periodicity has not come\n"
-	"      --only=NAME          run only the promise file NAME (repeatable)\n"
-	"      --no-state           write no result file, take no lock\n"
-	"      --log-folder=DIR     where the promises' logs go (default\n"
-	"                           .slapgrid/promise/log in each home; an\n"
-	"                           absolute DIR serves one home only)\n"
-	"      --wait               wait while another run checks an instance\n"
-	"      --wait-timeout=SECONDS  with --wait, report an instance locked\n"
-	"                           after SECONDS (default: the deadline, or 60)\n"
-	"  -c, --config=FILE        the operator's configuration, for every home,\n"
-	"                           read INSTEAD of each home's own\n"
-	"                           INSTANCE_HOME/etc/promise-run.conf\n"
-	"      --no-config          read no configuration file\n"
-	"      --clean-env          run promises with a minimal environment\n"
-	"      --keep-env=NAME      as root, pass NAME to the promises too\n"
-	"      --user=NAME          as root, run promises as NAME (default: the\n"
-	"                           owner of each INSTANCE_HOME); their files\n"
-	"                           must be NAME's or root's\n"
-	"      --containment=HOW    auto (default: a cgroup per promise where\n"
-	"                           possible, else freeze), cgroup, freeze\n"
-	"      --nagios-levels      read promises' exit codes as monitoring\n"
-	"                           plugins' (1 WARNING, 2 CRITICAL, 3 UNKNOWN)\n"
-	"  -q, --quiet              print nothing when everything works\n"
-	"  -v, --verbose            also print every output and skipped file\n"
-	"  -l, --list               print what would run, run nothing\n"
-	"      --color[=WHEN]       colour: auto (default), always, never\n"
-	"  -h, --help               print this help and exit\n"
-	"  -V, --version            print the version and exit\n"
+	"\n";
+static const char usage_tail[] =
 	"\n"
 	"INSTANCE_HOME defaults to the current directory; a pattern such as\n"
 	"'/srv/slapgrid/slappart*' is expanded by promise-run itself.\n"
@@ -105,48 +32,233 @@ static const char usage[] =
 	"1 promise-run could not do its job, 128+N stopped by signal N.\n"
 	"Documentation: man promise-run, and doc/ in its sources.\n";
 
-const char *cli_usage(void)
+/* The column of --help's descriptions, and the width of its lines. */
+#define HELP_COLUMN 27
+#define HELP_WIDTH 77
+
+/* A blank where --help's lines are not broken ("default 1"). */
+#define NO_BREAK '\1'
+
+/* A text written once into a fixed buffer; a text too long is cut. */
+struct text {
+	char buffer[8192];
+	size_t length;
+};
+
+static void add(struct text *text, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add(struct text *text, const char *format, ...)
 {
-	return usage;
+	size_t room = sizeof text->buffer - text->length;
+	va_list arguments;
+	int length;
+
+	va_start(arguments, format);
+	length = vsnprintf(text->buffer + text->length, room, format, arguments);
+	va_end(arguments);
+	if (length > 0)
+		text->length += (size_t)length < room ? (size_t)length : room - 1;
 }
 
-/* The getopt tables: the settings' options, then the command line's own. */
+/*
+ * The option as --help writes it: "-t, --timeout=SECONDS", or with four
+ * blanks for the short option it has not, "    --color[=WHEN]".
+ */
+static void spell(const struct setting_spec *spec, char *buffer, size_t size)
+{
+	char letter[8] = "    ";
+
+	if (spec->short_option)
+		snprintf(letter, sizeof letter, "-%c, ", spec->short_option);
+	snprintf(buffer, size, "%s--%s%s%s%s%s", letter, spec->option,
+		 spec->argument && spec->optional ? "[" : "",
+		 spec->argument ? "=" : "", spec->argument ? spec->argument : "",
+		 spec->argument && spec->optional ? "]" : "");
+}
+
+/* What --help says of an option: its words, its choices, its default. */
+static void describe(const struct setting_spec *spec, char *buffer,
+                     size_t size)
+{
+	char choices[128] = "";
+	const char *notes[4];
+	size_t count = 0;
+	char alone[64], alias[64], fallback[160];
+	int written;
+
+	if (spec->kind == SETTING_CHOICE && spec->argument)
+		settings_choices(spec->choices, choices, sizeof choices);
+	if (spec->argument && spec->default_value) {
+		snprintf(fallback, sizeof fallback, "default%c%s%s", NO_BREAK,
+			 spec->default_value,
+			 spec->default_note ? spec->default_note : "");
+		notes[count++] = fallback;
+	} else if (spec->argument && spec->default_note) {
+		snprintf(fallback, sizeof fallback, "default: %s",
+			 spec->default_note);
+		notes[count++] = fallback;
+	}
+	if (spec->argument && spec->optional && spec->flag_value) {
+		snprintf(alone, sizeof alone, "--%s alone: %s", spec->option,
+			 spec->flag_value);
+		notes[count++] = alone;
+	}
+	if (spec->alias) {
+		snprintf(alias, sizeof alias, "alias --%s", spec->alias);
+		notes[count++] = alias;
+	}
+	if (spec->kind == SETTING_WORDS)
+		notes[count++] = "repeatable";
+	written = snprintf(buffer, size, "%s%s%s", spec->help,
+			   *choices ? ": " : "", choices);
+	for (size_t i = 0; i < count && written >= 0 && (size_t)written < size;
+	     i++)
+		written += snprintf(buffer + written, size - (size_t)written,
+				    "%s%s%s", i == 0 ? " (" : "; ", notes[i],
+				    i == count - 1 ? ")" : "");
+}
+
+/* One option of --help: its spelling, then its words wrapped. */
+static void add_option(struct text *text, const struct setting_spec *spec)
+{
+	char spelling[64], words[512];
+	size_t column;
+	char *rest = NULL;
+	bool first = true;
+
+	spell(spec, spelling, sizeof spelling);
+	describe(spec, words, sizeof words);
+	add(text, "  %s", spelling);
+	column = 2 + strlen(spelling);
+	/* At the column, or two blanks after a spelling that reaches it. */
+	add(text, "%*s", column < HELP_COLUMN ? (int)(HELP_COLUMN - column) : 2,
+	    "");
+	column = column < HELP_COLUMN ? HELP_COLUMN : column + 2;
+	for (char *word = strtok_r(words, " ", &rest); word;
+	     word = strtok_r(NULL, " ", &rest), first = false) {
+		size_t length = strlen(word);
+		char *glue;
+
+		if (!first && column + 1 + length > HELP_WIDTH) {
+			add(text, "\n%*s", HELP_COLUMN, "");
+			column = HELP_COLUMN;
+		} else if (!first) {
+			add(text, " ");
+			column++;
+		}
+		while ((glue = strchr(word, NO_BREAK)))
+			*glue = ' ';
+		add(text, "%s", word);
+		column += length;
+	}
+	add(text, "\n");
+}
+
+const char *cli_usage(void)
+{
+	static struct text usage;
+
+	if (usage.length)
+		return usage.buffer;
+	add(&usage, "%s", usage_head);
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		if (settings_table[i].option)
+			add_option(&usage, &settings_table[i]);
+	add(&usage, "%s", usage_tail);
+	return usage.buffer;
+}
+
+static const char *kind_name(enum setting_kind kind)
+{
+	switch (kind) {
+	case SETTING_SECONDS:
+	case SETTING_SECONDS_ABOVE_ZERO:
+		return "seconds";
+	case SETTING_JOBS_COUNT:
+		return "count";
+	case SETTING_BOOLEAN:
+		return "boolean";
+	case SETTING_CHOICE:
+		return "choice";
+	case SETTING_TEXT:
+		return "text";
+	case SETTING_WORDS:
+		return "words";
+	case SETTING_ACTION:
+		break;
+	}
+	return "action";
+}
+
+const char *cli_options_table(void)
+{
+	static struct text table;
+
+	if (table.length)
+		return table.buffer;
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const struct setting_spec *spec = &settings_table[i];
+		char spelling[64];
+
+		if (!spec->option)
+			continue;
+		spell(spec, spelling, sizeof spelling);
+		add(&table, "%s\t%s\t%s\t%c\t%s\t%s\t",
+		    spelling[0] == ' ' ? spelling + 4 : spelling, spec->option,
+		    spec->alias ? spec->alias : "-",
+		    spec->short_option ? spec->short_option : '-',
+		    spec->argument ? spec->argument : "-",
+		    kind_name(spec->kind));
+		for (size_t c = 0; spec->choices && spec->choices[c]; c++)
+			add(&table, "%s%s", c ? "," : "", spec->choices[c]);
+		add(&table, "%s\t%s\n", spec->choices ? "" : "-",
+		    spec->key ? spec->key : "-");
+	}
+	return table.buffer;
+}
+
+/* The getopt tables, from the table: long options and short letters. */
 static void build_options(struct option *options, char *short_options)
 {
 	size_t count = 0, shorts = 0;
 
 	short_options[shorts++] = ':';
-	for (int id = 0; id < SETTING_COUNT; id++) {
-		const struct setting_spec *spec = &setting_specs[id];
-		int has_arg = spec->flag_value ? no_argument : required_argument;
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const struct setting_spec *spec = &settings_table[i];
+		int has_arg = !spec->argument ? no_argument
+			      : spec->optional ? optional_argument
+					       : required_argument;
 
 		if (!spec->option)
 			continue;
 		options[count++] = (struct option){ spec->option, has_arg, NULL,
-						    OPTION_SETTING + id };
+						    LONG_OPTION + spec->id };
 		if (spec->alias)
 			options[count++] = (struct option){ spec->alias, has_arg,
 							    NULL,
-							    OPTION_SETTING + id };
+							    LONG_OPTION + spec->id };
 		if (spec->short_option) {
 			short_options[shorts++] = spec->short_option;
-			if (!spec->flag_value)
+			if (has_arg != no_argument)
+				short_options[shorts++] = ':';
+			if (has_arg == optional_argument)
 				short_options[shorts++] = ':';
 		}
 	}
-	for (size_t i = 0; i < OWN_COUNT; i++)
-		options[count++] = own_options[i];
 	options[count] = (struct option){ 0 };
-	memcpy(short_options + shorts, "d:o:c:qvlhV", sizeof "d:o:c:qvlhV");
+	short_options[shorts] = '\0';
 }
 
-/* The setting of a short option letter, or -1. */
-static int setting_of_short(int letter)
+/* The row of what getopt_long returned, or NULL. */
+static const struct setting_spec *row_of(int option)
 {
-	for (int id = 0; id < SETTING_COUNT; id++)
-		if (setting_specs[id].short_option == letter)
-			return id;
-	return -1;
+	if (option >= LONG_OPTION && option < LONG_OPTION + OPTION_COUNT)
+		return settings_spec(option - LONG_OPTION);
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		if (option > 0 && settings_table[i].short_option == option)
+			return &settings_table[i];
+	return NULL;
 }
 
 /* The option as the user wrote it, for messages: "--timeout" or "-t". */
@@ -172,148 +284,128 @@ static int add_word(struct cli_words *list, const char *word)
 	return 0;
 }
 
-/* An option that is a setting: its value parsed by the table. */
-static int set_setting(struct cli_options *options, enum setting_id id,
-                       const char *name, char *error, size_t error_size)
+/*
+ * An option of the command line's own, its value parsed: kept in its
+ * field.  0; 1 when the parse stops there (--help, --version); -1 when
+ * memory ran out.
+ */
+static int keep(struct cli_options *options, int id,
+                const struct setting_value *value)
 {
-	const struct setting_spec *spec = &setting_specs[id];
-	const char *text = spec->flag_value ? spec->flag_value : optarg;
-
-	if (settings_parse(id, text, SOURCE_COMMAND_LINE,
-			   &options->settings.values[id]) < 0)
-		return option_fail(error, error_size,
-			    "option '%s' expects %s, not '%s'", name,
-			    settings_expected(id), text);
-	return 0;
-}
-
-/* Options that need a non-empty value. */
-static int need_value(const char *name, const char *what, char *error,
-                      size_t error_size)
-{
-	if (*optarg)
-		return 0;
-	return option_fail(error, error_size, "option '%s' expects %s", name, what);
-}
-
-static int set_color(struct cli_options *options, char *error,
-                     size_t error_size)
-{
-	if (!optarg || strcmp(optarg, "always") == 0)
-		options->color = CLI_COLOR_ALWAYS;
-	else if (strcmp(optarg, "never") == 0)
-		options->color = CLI_COLOR_NEVER;
-	else if (strcmp(optarg, "auto") == 0)
-		options->color = CLI_COLOR_AUTO;
-	else
-		return option_fail(error, error_size,
-			    "option '--color' expects auto, always or never, not '%s'",
-			    optarg);
-	return 0;
-}
-
-/* One option of the command line's own; 0, or -1 with the reason. */
-static int set_own(struct cli_options *options, int option, const char *name,
-                   char *error, size_t error_size)
-{
-	switch (option) {
-	case 'd':
-		if (need_value(name, "a folder", error, error_size) < 0)
-			return -1;
-		options->promise_dir = optarg;
+	switch (id) {
+	case OPTION_PROMISE_DIR:
+		options->promise_dir = value->text;
 		break;
-	case 'o':
-		if (need_value(name, "a file", error, error_size) < 0)
-			return -1;
-		options->output = strcmp(optarg, "-") == 0 ? NULL : optarg;
+	case OPTION_OUTPUT:
+		options->output = strcmp(value->text, "-") == 0 ? NULL
+							       : value->text;
 		break;
-	case 'c':
-		if (need_value(name, "a file", error, error_size) < 0)
-			return -1;
-		options->config = optarg;
+	case OPTION_CONFIG:
+		options->config = value->text;
 		break;
 	case OPTION_LOG_FOLDER:
-		if (need_value(name, "a folder", error, error_size) < 0)
-			return -1;
-		options->log_folder = optarg;
+		options->log_folder = value->text;
 		break;
 	case OPTION_USER:
-		if (need_value(name, "a user name", error, error_size) < 0)
-			return -1;
-		options->user = optarg;
+		options->user = value->text;
 		break;
 	case OPTION_ONLY:
-		if (!*optarg || strchr(optarg, '/'))
-			return option_fail(error, error_size,
-				    "option '%s' expects a promise's file name, not '%s'",
-				    name, optarg);
-		if (add_word(&options->only, optarg) < 0)
-			return option_fail(error, error_size, "out of memory");
-		break;
+		return add_word(&options->only, value->text);
 	case OPTION_KEEP_ENV:
-		if (!*optarg || strchr(optarg, '='))
-			return option_fail(error, error_size,
-				    "option '%s' expects a variable name, not '%s'",
-				    name, optarg);
-		if (add_word(&options->keep_env, optarg) < 0)
-			return option_fail(error, error_size, "out of memory");
-		break;
+		return add_word(&options->keep_env, value->text);
 	case OPTION_NO_CONFIG:
-		options->no_config = true;
+		options->no_config = value->flag;
 		break;
 	case OPTION_WAIT:
-		options->wait = true;
+		options->wait = value->flag;
 		break;
 	case OPTION_FORCE:
-		options->force = true;
+		options->force = value->flag;
 		break;
-	case 'q':
+	case OPTION_QUIET:
 		options->verbosity = CLI_QUIET;
 		break;
-	case 'v':
+	case OPTION_VERBOSE:
 		options->verbosity = CLI_VERBOSE;
 		break;
-	case 'l':
+	case OPTION_LIST:
 		options->action = CLI_LIST;
 		break;
 	case OPTION_COLOR:
-		return set_color(options, error, error_size);
+		options->color = (enum cli_color)value->choice;
+		break;
+	case OPTION_HELP:
+		options->action = CLI_HELP;
+		return 1;
+	case OPTION_VERSION:
+		options->action = CLI_VERSION;
+		return 1;
 	}
 	return 0;
+}
+
+/*
+ * An option of the table, given as `name`: its value parsed by the table,
+ * then kept.  0; 1 when the parse stops there; -1 with the reason.
+ */
+static int take(struct cli_options *options, const struct setting_spec *spec,
+                const char *name, char *error, size_t error_size)
+{
+	const char *text = optarg ? optarg : spec->flag_value;
+	struct setting_value value;
+	char expected[128];
+	int status;
+
+	if (settings_parse(spec->id, text ? text : "", SOURCE_COMMAND_LINE,
+			   &value) < 0) {
+		const char *words = settings_expected(spec->id, expected,
+						      sizeof expected);
+
+		/* A text is refused only when empty: nothing to quote. */
+		if (spec->kind == SETTING_TEXT)
+			return option_fail(error, error_size,
+					   "option '%s' expects %s", name, words);
+		return option_fail(error, error_size,
+				   "option '%s' expects %s, not '%s'", name,
+				   words, text);
+	}
+	if (spec->id < SETTING_COUNT) {
+		options->settings.values[spec->id] = value;
+		return 0;
+	}
+	status = keep(options, spec->id, &value);
+	if (status < 0)
+		return option_fail(error, error_size, "out of memory");
+	return status;
 }
 
 int cli_parse(int argc, char **argv, struct cli_options *options,
               char *error, size_t error_size)
 {
-	struct option long_options[OPTION_COUNT];
-	char short_options[64], name[64];
+	struct option long_options[GETOPT_COUNT];
+	char short_options[3 * OPTION_COUNT + 2], name[64];
+	struct setting_value color;
 	int option, long_index = -1;
 
 	*options = (struct cli_options){
 		.action = CLI_RUN,
 		.verbosity = CLI_NORMAL,
-		.color = CLI_COLOR_AUTO,
 	};
+	/* The table's default, valid by construction (unit-tested). */
+	if (settings_parse(OPTION_COLOR, settings_spec(OPTION_COLOR)->default_value,
+			   SOURCE_DEFAULT, &color) == 0)
+		options->color = (enum cli_color)color.choice;
 	build_options(long_options, short_options);
 	optind = 0;         /* glibc: start afresh, so tests can parse again */
 	opterr = 0;         /* messages are ours, one line each */
 	while ((option = getopt_long(argc, argv, short_options, long_options,
 				     &long_index)) != -1) {
-		int setting = option < 256 ? setting_of_short(option) : -1;
-		int status = 0;
+		const struct setting_spec *spec = row_of(option);
+		int status;
 
 		spelling(long_options, long_index, option, name, sizeof name);
 		long_index = -1;
-		if (option >= OPTION_SETTING &&
-		    option < OPTION_SETTING + SETTING_COUNT)
-			setting = option - OPTION_SETTING;
-		if (setting >= 0) {
-			status = set_setting(options, (enum setting_id)setting,
-					     name, error, error_size);
-		} else if (option == 'h' || option == 'V') {
-			options->action = option == 'h' ? CLI_HELP : CLI_VERSION;
-			return 0;
-		} else if (option == ':') {
+		if (option == ':') {
 			/* The option word is the last one getopt looked at. */
 			status = option_needs_value(
 				strncmp(argv[optind - 1], "--", 2) == 0
@@ -321,17 +413,18 @@ int cli_parse(int argc, char **argv, struct cli_options *options,
 					: spelling(long_options, -1, optopt,
 						   name, sizeof name),
 				error, error_size);
-		} else if (option == '?') {
+		} else if (option == '?' || !spec) {
 			status = option_refused(argv[optind - 1], error,
 						error_size);
 		} else {
-			status = set_own(options, option, name, error,
-					 error_size);
+			status = take(options, spec, name, error, error_size);
 		}
 		if (status < 0) {
 			cli_release(options);
 			return -1;
 		}
+		if (status > 0)
+			return 0;
 	}
 	options->homes = argv + optind;
 	options->home_count = (size_t)(argc - optind);

@@ -103,21 +103,21 @@ static int set_key(struct parse *parse, struct setting_values *values,
                    const char *value)
 {
 	int id = settings_find_key(key);
-	char allowed[256];
+	unsigned places = id >= 0 ? settings_spec(id)->places : 0;
+	char allowed[256], expected[128];
 
-	if (id >= 0 && place == SETTING_HOME &&
-	    (setting_specs[id].places & SETTING_OPERATOR) &&
-	    !(setting_specs[id].places & SETTING_HOME))
+	if (place == SETTING_HOME && (places & SETTING_OPERATOR) &&
+	    !(places & SETTING_HOME))
 		return add_warning(parse, key);
-	if (id < 0 || !(setting_specs[id].places & place)) {
+	if (!(places & place)) {
 		settings_keys_allowed(place, allowed, sizeof allowed);
 		return reject(parse, "unknown key '%s' in [%s] (expected %s)",
 			      key, section, allowed);
 	}
-	if (settings_parse((enum setting_id)id, value, SOURCE_CONFIG,
-			   &values->values[id]) < 0)
+	if (settings_parse(id, value, SOURCE_CONFIG, &values->values[id]) < 0)
 		return reject(parse, "bad value '%s' for '%s': expected %s",
-			      value, key, settings_expected((enum setting_id)id));
+			      value, key,
+			      settings_expected(id, expected, sizeof expected));
 	return 1;
 }
 

@@ -300,21 +300,16 @@ static int read_as_user(struct home *home)
 
 /*
  * Its settings, merged once: the command line, its configuration, the
- * defaults; its own `jobs` caps it within the pool of -j.
+ * defaults; its own `jobs` caps it within the pool of -j (see settings).
  */
 static void merge_settings(struct home *home)
 {
 	const struct config *config = home->files.config;
-	bool own = config && !config->operator;
-	const struct setting_value *jobs;
 
 	settings_resolve(&home->context->cli->settings,
-			 config ? &config->run : NULL, NULL, own,
-			 &home->files.settings);
-	home->files.cap = home->context->run->values[SETTING_JOBS].count;
-	jobs = own ? &config->run.values[SETTING_JOBS] : NULL;
-	if (jobs && jobs->given && jobs->count < home->files.cap)
-		home->files.cap = jobs->count;
+			 config ? &config->run : NULL, NULL,
+			 config && !config->operator, &home->files.settings);
+	home->files.cap = home->files.settings.values[SETTING_JOBS].count;
 }
 
 /* Its promises' environment: 0, or -1 (failed). */

@@ -182,6 +182,9 @@ int main(int argc, char **argv)
 		return check_url_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "check-port") == 0)
 		return check_port_main(argc - 1, argv + 1);
+	/* Internal, for the tests of what ships (see cli.h). */
+	if (argc == 2 && strcmp(argv[1], CLI_TABLE_COMMAND) == 0)
+		return print(cli_options_table());
 	if (cli_parse(argc, argv, &options, error, sizeof error) < 0) {
 		complain("%s (see --help)", error);
 		return EXIT_BROKEN;

@@ -125,22 +125,3 @@ void report_home_release(struct home_report *home)
 	free(home->log_folder);
 	memset(home, 0, sizeof *home);
 }
-
-int report_parse_format(const char *name, enum report_format *format)
-{
-	static const char *const names[] = {
-		[REPORT_TEXT] = "text",
-		[REPORT_JSON] = "json",
-		[REPORT_TAP] = "tap",
-		[REPORT_JUNIT] = "junit",
-		[REPORT_PROMETHEUS] = "prometheus",
-		[REPORT_NAGIOS] = "nagios",
-	};
-
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if (strcmp(name, names[i]) == 0) {
-			*format = (enum report_format)i;
-			return 0;
-		}
-	return -1;
-}

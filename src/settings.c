@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The promise-run authors */
-/* settings: the table of settings, their parsing and their precedence. */
+/* settings: the table of options and settings, their parsing and precedence. */
 #include "settings.h"
 
 #include <stdio.h>
@@ -8,60 +8,209 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "report.h"
 #include "value.h"
 
 #define EVERY_RUN (SETTING_COMMAND_LINE | SETTING_OPERATOR | SETTING_HOME)
 #define OPERATOR_ONLY (SETTING_COMMAND_LINE | SETTING_OPERATOR)
 
-const struct setting_spec setting_specs[SETTING_COUNT] = {
-	[SETTING_TIMEOUT] = { "timeout", "timeout", "promise-timeout", 't', NULL,
-			      SETTING_SECONDS_ABOVE_ZERO,
-			      EVERY_RUN | SETTING_PROMISE, "20" },
-	[SETTING_KILL_AFTER] = { "kill-after", "kill-after", NULL, 'k', NULL,
-				 SETTING_SECONDS, EVERY_RUN, "1" },
-	[SETTING_JOBS] = { "jobs", "jobs", NULL, 'j', NULL, SETTING_JOBS_COUNT,
-			   EVERY_RUN, NULL },
-	[SETTING_FORMAT] = { "format", "format", NULL, 'f', NULL,
-			     SETTING_FORMAT_NAME, OPERATOR_ONLY, "text" },
-	[SETTING_CLEAN_ENV] = { "clean-env", "clean-env", NULL, 0, "yes",
-				SETTING_BOOLEAN, EVERY_RUN, "no" },
-	[SETTING_STATE] = { "state", "no-state", NULL, 0, "no", SETTING_BOOLEAN,
-			    EVERY_RUN, "yes" },
-	[SETTING_MODE] = { "mode", "check-anomaly", NULL, 0, "anomaly",
-			   SETTING_MODE_NAME, EVERY_RUN, "test" },
-	[SETTING_PERIODICITY] = { "periodicity", NULL, NULL, 0, NULL,
-				  SETTING_SECONDS,
-				  SETTING_OPERATOR | SETTING_HOME | SETTING_PROMISE,
-				  "120" },
-	[SETTING_DEADLINE] = { "deadline", "deadline", NULL, 0, NULL,
-			       SETTING_SECONDS, OPERATOR_ONLY, "0" },
-	[SETTING_MAX_TIMEOUT] = { "max-timeout", "max-timeout", NULL, 0, NULL,
-				  SETTING_SECONDS_ABOVE_ZERO, OPERATOR_ONLY,
-				  "600" },
-	[SETTING_SKIP] = { "skip", NULL, NULL, 0, NULL, SETTING_BOOLEAN,
-			   SETTING_PROMISE, "no" },
-	[SETTING_NAGIOS_LEVELS] = { "nagios-levels", "nagios-levels", NULL, 0,
-				    "yes", SETTING_BOOLEAN,
-				    EVERY_RUN | SETTING_PROMISE, "no" },
-	[SETTING_CONTAINMENT] = { "containment", "containment", NULL, 0, NULL,
-				  SETTING_CONTAINMENT_NAME, OPERATOR_ONLY,
-				  "auto" },
+/* The names of each choice, in the order of its enum. */
+static const char *const format_names[] = {
+	[REPORT_TEXT] = "text",
+	[REPORT_JSON] = "json",
+	[REPORT_TAP] = "tap",
+	[REPORT_JUNIT] = "junit",
+	[REPORT_PROMETHEUS] = "prometheus",
+	[REPORT_NAGIOS] = "nagios",
+	NULL
+};
+static const char *const mode_names[] = {
+	[MODE_TEST] = "test", [MODE_ANOMALY] = "anomaly", NULL
+};
+static const char *const containment_names[] = {
+	[CONTAINMENT_AUTO] = "auto",
+	[CONTAINMENT_CGROUP] = "cgroup",
+	[CONTAINMENT_FREEZE] = "freeze",
+	NULL
+};
+static const char *const color_names[] = {
+	[COLOR_AUTO] = "auto", [COLOR_ALWAYS] = "always",
+	[COLOR_NEVER] = "never", NULL
+};
+
+#define STRING(x) #x
+#define NUMBER(x) STRING(x)
+
+const struct setting_spec settings_table[OPTION_COUNT] = {
+	{ .id = SETTING_TIMEOUT, .option = "timeout",
+	  .alias = "promise-timeout", .short_option = 't',
+	  .argument = "SECONDS", .kind = SETTING_SECONDS_ABOVE_ZERO,
+	  .default_value = "20",
+	  .help = "stop a promise after SECONDS, decimals allowed",
+	  .key = "timeout", .places = EVERY_RUN | SETTING_PROMISE,
+	  .bound = SETTING_BY_MAX_TIMEOUT },
+	{ .id = SETTING_KILL_AFTER, .option = "kill-after", .short_option = 'k',
+	  .argument = "SECONDS", .kind = SETTING_SECONDS,
+	  .default_value = "1",
+	  .help = "SIGKILL a promise SECONDS after SIGTERM",
+	  .key = "kill-after", .places = EVERY_RUN,
+	  .bound = SETTING_BY_MAX_TIMEOUT },
+	/* The default is computed: settings_default_jobs. */
+	{ .id = SETTING_JOBS, .option = "jobs", .short_option = 'j',
+	  .argument = "N", .kind = SETTING_JOBS_COUNT,
+	  .default_note = NUMBER(SETTING_JOBS_PER_PROCESSOR) " per processor, "
+			  NUMBER(SETTING_JOBS_FLOOR) " to "
+			  NUMBER(SETTING_JOBS_CEILING),
+	  .help = "run at most N promises at once over every home",
+	  .key = "jobs", .places = EVERY_RUN,
+	  .bound = SETTING_WITHIN_THE_RUN },
+	{ .id = SETTING_DEADLINE, .option = "deadline", .argument = "SECONDS",
+	  .kind = SETTING_SECONDS, .default_value = "0",
+	  .default_note = ": none",
+	  .help = "end the whole run within SECONDS",
+	  .key = "deadline", .places = OPERATOR_ONLY },
+	{ .id = SETTING_MAX_TIMEOUT, .option = "max-timeout",
+	  .argument = "SECONDS", .kind = SETTING_SECONDS_ABOVE_ZERO,
+	  .default_value = "600",
+	  .help = "the longest timeout an instance's own configuration may ask for",
+	  .key = "max-timeout", .places = OPERATOR_ONLY },
+	{ .id = OPTION_PROMISE_DIR, .option = "promise-dir", .short_option = 'd',
+	  .argument = "DIR", .kind = SETTING_TEXT, .expected = "a folder",
+	  .default_value = "etc/promise",
+	  .help = "promise folder; a relative DIR is taken in each INSTANCE_HOME",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = SETTING_FORMAT, .option = "format", .short_option = 'f',
+	  .argument = "FORMAT", .kind = SETTING_CHOICE,
+	  .choices = format_names, .default_value = "text",
+	  .help = "the report's format",
+	  .key = "format", .places = OPERATOR_ONLY },
+	{ .id = OPTION_OUTPUT, .option = "output", .short_option = 'o',
+	  .argument = "FILE", .kind = SETTING_TEXT, .expected = "a file",
+	  .help = "write the report to FILE, atomically; - is standard output",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = SETTING_MODE, .option = "check-anomaly", .flag_value = "anomaly",
+	  .kind = SETTING_CHOICE, .choices = mode_names,
+	  .default_value = "test",
+	  .help = "slapgrid's anomaly mode: a promise fails when its last 3 runs failed",
+	  .key = "mode", .places = EVERY_RUN },
+	{ .id = OPTION_FORCE, .option = "force", .flag_value = "yes",
+	  .kind = SETTING_BOOLEAN,
+	  .help = "in anomaly mode, run promises whose periodicity has not come",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_ONLY, .option = "only", .argument = "NAME",
+	  .kind = SETTING_WORDS, .expected = "a promise's file name",
+	  .refused = "/",
+	  .help = "run only the promise file NAME",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = SETTING_STATE, .option = "no-state", .flag_value = "no",
+	  .kind = SETTING_BOOLEAN, .default_value = "yes",
+	  .help = "write no result file, take no lock",
+	  .key = "state", .places = EVERY_RUN },
+	{ .id = OPTION_LOG_FOLDER, .option = "log-folder", .argument = "DIR",
+	  .kind = SETTING_TEXT, .expected = "a folder",
+	  .default_value = ".slapgrid/promise/log",
+	  .default_note = " in each home",
+	  .help = "where the promises' logs go; a relative DIR is taken in each home, an absolute DIR serves one home only",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_WAIT, .option = "wait", .flag_value = "yes",
+	  .kind = SETTING_BOOLEAN,
+	  .help = "wait while another run checks an instance",
+	  .places = SETTING_COMMAND_LINE },
 	/*
 	 * How long --wait waits for a home's lock: the holder may be a
 	 * hostile user.  Not given, the deadline bounds a wait instead, when
 	 * there is one (home_start).
 	 */
-	[SETTING_WAIT_TIMEOUT] = { "wait-timeout", "wait-timeout", NULL, 0,
-				   NULL, SETTING_SECONDS_ABOVE_ZERO,
-				   OPERATOR_ONLY, "60" },
+	{ .id = SETTING_WAIT_TIMEOUT, .option = "wait-timeout",
+	  .argument = "SECONDS", .kind = SETTING_SECONDS_ABOVE_ZERO,
+	  .default_value = "60",
+	  .default_note = ", or the deadline when there is one",
+	  .help = "with --wait, report an instance locked after SECONDS",
+	  .key = "wait-timeout", .places = OPERATOR_ONLY },
+	{ .id = OPTION_CONFIG, .option = "config", .short_option = 'c',
+	  .argument = "FILE", .kind = SETTING_TEXT, .expected = "a file",
+	  .help = "the operator's configuration, for every home, read INSTEAD of each home's own INSTANCE_HOME/etc/promise-run.conf",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_NO_CONFIG, .option = "no-config", .flag_value = "yes",
+	  .kind = SETTING_BOOLEAN,
+	  .help = "read no configuration file",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = SETTING_CLEAN_ENV, .option = "clean-env", .flag_value = "yes",
+	  .kind = SETTING_BOOLEAN, .default_value = "no",
+	  .help = "run promises with a minimal environment",
+	  .key = "clean-env", .places = EVERY_RUN },
+	{ .id = OPTION_KEEP_ENV, .option = "keep-env", .argument = "NAME",
+	  .kind = SETTING_WORDS, .expected = "a variable name",
+	  .refused = "=",
+	  .help = "as root, pass NAME to the promises too",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_USER, .option = "user", .argument = "NAME",
+	  .kind = SETTING_TEXT, .expected = "a user name",
+	  .default_note = "the owner of each INSTANCE_HOME",
+	  .help = "as root, run promises as NAME; their files must be NAME's or root's",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = SETTING_CONTAINMENT, .option = "containment", .argument = "HOW",
+	  .kind = SETTING_CHOICE, .choices = containment_names,
+	  .default_value = "auto",
+	  .default_note = ": a cgroup per promise where possible, else freeze",
+	  .help = "how promises are kept from leaving processes behind",
+	  .key = "containment", .places = OPERATOR_ONLY },
+	{ .id = SETTING_NAGIOS_LEVELS, .option = "nagios-levels",
+	  .flag_value = "yes", .kind = SETTING_BOOLEAN, .default_value = "no",
+	  .help = "read promises' exit codes as monitoring plugins' (1 WARNING, 2 CRITICAL, 3 UNKNOWN)",
+	  .key = "nagios-levels", .places = EVERY_RUN | SETTING_PROMISE },
+	{ .id = OPTION_QUIET, .option = "quiet", .short_option = 'q',
+	  .flag_value = "yes", .kind = SETTING_BOOLEAN,
+	  .help = "print nothing when everything works",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_VERBOSE, .option = "verbose", .short_option = 'v',
+	  .flag_value = "yes", .kind = SETTING_BOOLEAN,
+	  .help = "also print every output and skipped file",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_LIST, .option = "list", .short_option = 'l',
+	  .kind = SETTING_ACTION,
+	  .help = "print what would run, run nothing",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_COLOR, .option = "color", .argument = "WHEN",
+	  .optional = true, .flag_value = "always", .kind = SETTING_CHOICE,
+	  .choices = color_names, .default_value = "auto",
+	  .default_note = ": when standard output is a terminal",
+	  .help = "colour the text report",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_HELP, .option = "help", .short_option = 'h',
+	  .kind = SETTING_ACTION,
+	  .help = "print this help and exit",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_VERSION, .option = "version", .short_option = 'V',
+	  .kind = SETTING_ACTION,
+	  .help = "print the version and exit",
+	  .places = SETTING_COMMAND_LINE },
+	/* The keys that no option gives. */
+	{ .id = SETTING_PERIODICITY, .kind = SETTING_SECONDS,
+	  .default_value = "120",
+	  .help = "in anomaly mode, run a promise again after SECONDS",
+	  .key = "periodicity",
+	  .places = SETTING_OPERATOR | SETTING_HOME | SETTING_PROMISE },
+	{ .id = SETTING_SKIP, .kind = SETTING_BOOLEAN, .default_value = "no",
+	  .help = "never run this promise",
+	  .key = "skip", .places = SETTING_PROMISE },
 };
+
+const struct setting_spec *settings_spec(int id)
+{
+	/* Every id has one row (unit-tested): found once, by id. */
+	static const struct setting_spec *rows[OPTION_COUNT];
+
+	if (!rows[0])
+		for (size_t i = 0; i < OPTION_COUNT; i++)
+			rows[settings_table[i].id] = &settings_table[i];
+	return rows[id];
+}
 
 int settings_find_key(const char *key)
 {
-	for (int id = 0; id < SETTING_COUNT; id++)
-		if (strcmp(setting_specs[id].key, key) == 0)
-			return id;
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		if (settings_table[i].key && strcmp(settings_table[i].key, key) == 0)
+			return settings_table[i].id;
 	return -1;
 }
 
@@ -83,41 +232,35 @@ static int parse_boolean(const char *text, bool *value)
 	return -1;
 }
 
-static int parse_containment(const char *text, int *containment)
+static int parse_choice(const char *const *choices, const char *text,
+                        int *choice)
 {
-	static const char *const names[] = {
-		[CONTAINMENT_AUTO] = "auto",
-		[CONTAINMENT_CGROUP] = "cgroup",
-		[CONTAINMENT_FREEZE] = "freeze",
-	};
-
-	for (int i = 0; i < (int)(sizeof names / sizeof *names); i++)
-		if (strcmp(text, names[i]) == 0) {
-			*containment = i;
+	for (int i = 0; choices[i]; i++)
+		if (strcmp(text, choices[i]) == 0) {
+			*choice = i;
 			return 0;
 		}
 	return -1;
 }
 
-static int parse_mode(const char *text, int *mode)
+/* A word: not empty, and none of the characters refused. */
+static int parse_text(const struct setting_spec *spec, const char *text,
+                      const char **value)
 {
-	if (strcmp(text, "test") == 0)
-		*mode = MODE_TEST;
-	else if (strcmp(text, "anomaly") == 0)
-		*mode = MODE_ANOMALY;
-	else
+	if (!*text || (spec->refused && strpbrk(text, spec->refused)))
 		return -1;
+	*value = text;
 	return 0;
 }
 
-int settings_parse(enum setting_id id, const char *text,
-                   enum setting_source source, struct setting_value *value)
+int settings_parse(int id, const char *text, enum setting_source source,
+                   struct setting_value *value)
 {
+	const struct setting_spec *spec = settings_spec(id);
 	struct setting_value parsed = { .given = true, .source = source };
-	enum report_format format;
 	int status = -1;
 
-	switch (setting_specs[id].type) {
+	switch (spec->kind) {
 	case SETTING_SECONDS:
 		status = value_parse_seconds(text, &parsed.seconds);
 		break;
@@ -132,15 +275,15 @@ int settings_parse(enum setting_id id, const char *text,
 	case SETTING_BOOLEAN:
 		status = parse_boolean(text, &parsed.flag);
 		break;
-	case SETTING_FORMAT_NAME:
-		status = report_parse_format(text, &format);
-		parsed.choice = (int)format;
+	case SETTING_CHOICE:
+		status = parse_choice(spec->choices, text, &parsed.choice);
 		break;
-	case SETTING_MODE_NAME:
-		status = parse_mode(text, &parsed.choice);
+	case SETTING_TEXT:
+	case SETTING_WORDS:
+		status = parse_text(spec, text, &parsed.text);
 		break;
-	case SETTING_CONTAINMENT_NAME:
-		status = parse_containment(text, &parsed.choice);
+	case SETTING_ACTION:
+		status = 0;
 		break;
 	}
 	if (status == 0)
@@ -148,54 +291,81 @@ int settings_parse(enum setting_id id, const char *text,
 	return status;
 }
 
-const char *settings_expected(enum setting_id id)
+/* Appends to a list of words "a, b or c", cut to `size`, never overrun. */
+static void list_word(char *buffer, size_t size, size_t *written,
+                      const char *word, int index, int count)
 {
-	switch (setting_specs[id].type) {
+	bool room = *written < size;
+	int length = snprintf(room ? buffer + *written : NULL,
+			      room ? size - *written : 0, "%s%s",
+			      index == 0 ? "" : index == count - 1 ? " or " : ", ",
+			      word);
+
+	if (length > 0)
+		*written += (size_t)length;
+}
+
+void settings_choices(const char *const *choices, char *buffer, size_t size)
+{
+	int count = 0;
+	size_t written = 0;
+
+	while (choices[count])
+		count++;
+	if (size)
+		buffer[0] = '\0';
+	for (int i = 0; i < count; i++)
+		list_word(buffer, size, &written, choices[i], i, count);
+}
+
+const char *settings_expected(int id, char *buffer, size_t size)
+{
+	const struct setting_spec *spec = settings_spec(id);
+
+	switch (spec->kind) {
 	case SETTING_SECONDS:
 		return "a number of seconds";
 	case SETTING_SECONDS_ABOVE_ZERO:
 		return "a number of seconds above 0";
 	case SETTING_JOBS_COUNT:
-		return "a whole number from 1 to 4096";
+		return "a whole number from 1 to " NUMBER(VALUE_MAX_JOBS);
 	case SETTING_BOOLEAN:
 		return "yes or no";
-	case SETTING_FORMAT_NAME:
-		return REPORT_FORMAT_NAMES;
-	case SETTING_MODE_NAME:
-		return "test or anomaly";
-	case SETTING_CONTAINMENT_NAME:
-		return "auto, cgroup or freeze";
+	case SETTING_CHOICE:
+		settings_choices(spec->choices, buffer, size);
+		return buffer;
+	case SETTING_TEXT:
+	case SETTING_WORDS:
+		return spec->expected;
+	case SETTING_ACTION:
+		break;
 	}
-	return "a value";
+	return "no value";
 }
 
 void settings_keys_allowed(unsigned place, char *buffer, size_t size)
 {
-	int count = 0, written = 0;
+	int count = 0, listed = 0;
+	size_t written = 0;
 
 	for (int id = 0; id < SETTING_COUNT; id++)
-		count += (setting_specs[id].places & place) != 0;
-	buffer[0] = '\0';
-	for (int id = 0, listed = 0; id < SETTING_COUNT; id++) {
-		if (!(setting_specs[id].places & place))
-			continue;
-		listed++;
-		written += snprintf(buffer + written,
-				    (size_t)written < size ? size - (size_t)written : 0,
-				    "%s%s",
-				    listed == 1 ? "" : listed == count ? " or " : ", ",
-				    setting_specs[id].key);
-	}
+		count += (settings_spec(id)->places & place) != 0;
+	if (size)
+		buffer[0] = '\0';
+	for (int id = 0; id < SETTING_COUNT; id++)
+		if (settings_spec(id)->places & place)
+			list_word(buffer, size, &written, settings_spec(id)->key,
+				  listed++, count);
 }
 
 unsigned settings_default_jobs(long processors)
 {
 	/* Compared before multiplying: 8 * a huge count would wrap. */
-	if (processors <= 2)
+	if (processors <= SETTING_JOBS_FLOOR / SETTING_JOBS_PER_PROCESSOR)
 		return SETTING_JOBS_FLOOR;
-	if (processors >= SETTING_JOBS_CEILING / 8)
+	if (processors >= SETTING_JOBS_CEILING / SETTING_JOBS_PER_PROCESSOR)
 		return SETTING_JOBS_CEILING;
-	return 8 * (unsigned)processors;
+	return SETTING_JOBS_PER_PROCESSOR * (unsigned)processors;
 }
 
 static struct setting_value default_of(enum setting_id id)
@@ -206,7 +376,7 @@ static struct setting_value default_of(enum setting_id id)
 		value.count = settings_default_jobs(sysconf(_SC_NPROCESSORS_ONLN));
 	} else {
 		/* The table's defaults are valid by construction (unit-tested). */
-		(void)settings_parse(id, setting_specs[id].default_value,
+		(void)settings_parse(id, settings_spec(id)->default_value,
 				     SOURCE_DEFAULT, &value);
 		value.given = false;
 	}
@@ -240,31 +410,60 @@ static void cap(struct setting_value *value, double max)
 	}
 }
 
+/*
+ * A count an instance's own file may only lower: the least of the run's
+ * own (the command line's, or the default) and the file's, when given.
+ */
+static void within_the_run(struct setting_value *value,
+                           const struct setting_value *outer,
+                           const struct setting_value *own)
+{
+	*value = own && own->count < outer->count ? *own : *outer;
+}
+
+/* The value given in the first of `count` layers that gives it, or NULL. */
+static const struct setting_value *
+first_given(const struct setting_values *const *layers, size_t count, int id)
+{
+	for (size_t i = 0; i < count; i++)
+		if (layers[i] && layers[i]->values[id].given)
+			return &layers[i]->values[id];
+	return NULL;
+}
+
 void settings_resolve(const struct setting_values *command_line,
                       const struct setting_values *run,
                       const struct setting_values *promise, bool home_file,
                       struct setting_values *merged)
 {
+	const struct setting_values *layers[] = { command_line, promise, run };
+	const size_t count = sizeof layers / sizeof *layers;
+
 	for (int id = 0; id < SETTING_COUNT; id++) {
-		const struct setting_value *layers[] = {
-			command_line ? &command_line->values[id] : NULL,
-			promise ? &promise->values[id] : NULL,
-			run ? &run->values[id] : NULL,
-		};
-		struct setting_value *value = &merged->values[id];
+		const struct setting_value *given = first_given(layers, count, id);
 
-		*value = defaults()->values[id];
-		for (size_t i = 0; i < sizeof layers / sizeof *layers; i++)
-			if (layers[i] && layers[i]->given) {
-				*value = *layers[i];
-				break;
-			}
+		merged->values[id] = given ? *given : defaults()->values[id];
 	}
-	if (home_file) {
-		double max = merged->values[SETTING_MAX_TIMEOUT].seconds;
+	if (!home_file)
+		return;
+	/* After the merge: max-timeout is the command line's or the default. */
+	for (int id = 0; id < SETTING_COUNT; id++) {
+		const struct setting_value *outer =
+			first_given(layers, 1, id);
 
-		cap(&merged->values[SETTING_TIMEOUT], max);
-		cap(&merged->values[SETTING_KILL_AFTER], max);
+		switch (settings_spec(id)->bound) {
+		case SETTING_UNBOUNDED:
+			break;
+		case SETTING_BY_MAX_TIMEOUT:
+			cap(&merged->values[id],
+			    merged->values[SETTING_MAX_TIMEOUT].seconds);
+			break;
+		case SETTING_WITHIN_THE_RUN:
+			within_the_run(&merged->values[id],
+				       outer ? outer : &defaults()->values[id],
+				       first_given(layers + 1, count - 1, id));
+			break;
+		}
 	}
 }
 

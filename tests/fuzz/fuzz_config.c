@@ -54,27 +54,32 @@ static void same_value(enum setting_id id, const struct setting_value *a,
 	FUZZ_CHECK(a->given == b->given && a->source == b->source &&
 		   a->capped == b->capped,
 		   "%s: setting %s: given/source/capped differ", where,
-		   setting_specs[id].key);
-	switch (setting_specs[id].type) {
+		   settings_spec(id)->key);
+	switch (settings_spec(id)->kind) {
 	case SETTING_SECONDS:
 	case SETTING_SECONDS_ABOVE_ZERO:
 		FUZZ_CHECK(memcmp(&a->seconds, &b->seconds, sizeof a->seconds) == 0,
-			   "%s: %s: %.17g != %.17g", where, setting_specs[id].key,
+			   "%s: %s: %.17g != %.17g", where, settings_spec(id)->key,
 			   a->seconds, b->seconds);
 		break;
 	case SETTING_JOBS_COUNT:
 		FUZZ_CHECK(a->count == b->count, "%s: %s: %u != %u", where,
-			   setting_specs[id].key, a->count, b->count);
+			   settings_spec(id)->key, a->count, b->count);
 		break;
 	case SETTING_BOOLEAN:
 		FUZZ_CHECK(a->flag == b->flag, "%s: %s differs", where,
-			   setting_specs[id].key);
+			   settings_spec(id)->key);
 		break;
-	case SETTING_FORMAT_NAME:
-	case SETTING_MODE_NAME:
-	case SETTING_CONTAINMENT_NAME:
+	case SETTING_CHOICE:
 		FUZZ_CHECK(a->choice == b->choice, "%s: %s: %d != %d", where,
-			   setting_specs[id].key, a->choice, b->choice);
+			   settings_spec(id)->key, a->choice, b->choice);
+		break;
+	case SETTING_TEXT:
+	case SETTING_WORDS:
+	case SETTING_ACTION:
+		/* No key of a file is one. */
+		FUZZ_CHECK(!a->given && !b->given, "%s: %s given", where,
+			   settings_spec(id)->key);
 		break;
 	}
 }

@@ -2,16 +2,20 @@
 /* Copyright (C) 2026 The promise-run authors */
 /*
  * fuzz_values: value_parse_seconds, value_parse_jobs and settings_parse
- * (every setting) on any string (the input up to its first NUL).
+ * (every row of the table: settings and the command line's own options)
+ * on any string (the input up to its first NUL).  It links value and
+ * settings alone.
  *
  * Checks: no crash; accepted seconds are finite and within
  * [0, VALUE_MAX_SECONDS] (above 0 for the settings that say so), and
  * only spelled with digits and one '.'; accepted jobs within
  * [1, VALUE_MAX_JOBS], and exactly the strings of digits of that range;
- * booleans, formats and modes only from their lists; an accepted setting
- * is marked given, with the source passed; a plain decimal within range
- * is accepted; and value_format_seconds writes every accepted number as
- * the shortest plain decimal that reads back as the same number.
+ * booleans, formats, modes, containments and colours only from their
+ * lists; a text or word is the input itself, not empty, without the
+ * characters its option refuses; an accepted value is marked given, with
+ * the source passed; a plain decimal within range is accepted; and
+ * value_format_seconds writes every accepted number as the shortest plain
+ * decimal that reads back as the same number.
  */
 #include <float.h>
 #include <math.h>
@@ -19,7 +23,6 @@
 #include <strings.h>
 
 #include "fuzz_common.h"
-#include "report.h"
 #include "settings.h"
 #include "value.h"
 
@@ -126,66 +129,105 @@ static bool one_of(const char *text, const char *const *words, size_t count,
 	return false;
 }
 
-static void check_setting(enum setting_id id, const char *text,
+/* The name of a choice, from lists written here again. */
+static bool choice_named(int id, const char *text, int choice)
+{
+	static const char *const formats[] = {
+		[REPORT_TEXT] = "text", [REPORT_JSON] = "json",
+		[REPORT_TAP] = "tap", [REPORT_JUNIT] = "junit",
+		[REPORT_PROMETHEUS] = "prometheus", [REPORT_NAGIOS] = "nagios",
+	};
+	static const char *const modes[] = {
+		[MODE_TEST] = "test", [MODE_ANOMALY] = "anomaly",
+	};
+	static const char *const containments[] = {
+		[CONTAINMENT_AUTO] = "auto", [CONTAINMENT_CGROUP] = "cgroup",
+		[CONTAINMENT_FREEZE] = "freeze",
+	};
+	static const char *const colors[] = {
+		[COLOR_AUTO] = "auto", [COLOR_ALWAYS] = "always",
+		[COLOR_NEVER] = "never",
+	};
+	const char *const *names;
+	int count;
+
+	switch (id) {
+	case SETTING_FORMAT:
+		names = formats, count = 6;
+		break;
+	case SETTING_MODE:
+		names = modes, count = 2;
+		break;
+	case SETTING_CONTAINMENT:
+		names = containments, count = 3;
+		break;
+	case OPTION_COLOR:
+		names = colors, count = 3;
+		break;
+	default:
+		return false;
+	}
+	return choice >= 0 && choice < count && strcmp(text, names[choice]) == 0;
+}
+
+static const char *name_of(int id)
+{
+	const struct setting_spec *spec = settings_spec(id);
+
+	return spec->key ? spec->key : spec->option;
+}
+
+static void check_setting(int id, const char *text,
                           enum setting_source source)
 {
 	static const char *const booleans[] = {
 		"yes", "no", "true", "false", "on", "off", "1", "0"
 	};
-	static const char *const formats[] = {
-		"text", "json", "tap", "junit", "prometheus", "nagios"
-	};
+	const struct setting_spec *spec = settings_spec(id);
 	struct setting_value value;
+	char expected[128];
 	int status;
 
+	FUZZ_CHECK(spec->id == id, "row of %d", id);
 	memset(&value, 0xA5, sizeof value);
 	status = settings_parse(id, text, source, &value);
 	FUZZ_CHECK(status == 0 || status == -1, "status %d", status);
-	FUZZ_CHECK(settings_expected(id) != NULL, "settings_expected");
+	FUZZ_CHECK(settings_expected(id, expected, sizeof expected) != NULL,
+		   "settings_expected");
 	if (status < 0)
 		return;
 	FUZZ_CHECK(value.given && value.source == source && !value.capped,
-		   "%s: given, source or capped", setting_specs[id].key);
-	switch (setting_specs[id].type) {
+		   "%s: given, source or capped", name_of(id));
+	switch (spec->kind) {
 	case SETTING_SECONDS_ABOVE_ZERO:
-		FUZZ_CHECK(value.seconds > 0, "%s: 0 accepted",
-			   setting_specs[id].key);
+		FUZZ_CHECK(value.seconds > 0, "%s: 0 accepted", name_of(id));
 		/* fall through */
 	case SETTING_SECONDS:
 		FUZZ_CHECK(isfinite(value.seconds) && value.seconds >= 0 &&
 			   value.seconds <= VALUE_MAX_SECONDS,
-			   "%s: %.17g accepted", setting_specs[id].key,
-			   value.seconds);
+			   "%s: %.17g accepted", name_of(id), value.seconds);
 		break;
 	case SETTING_JOBS_COUNT:
 		FUZZ_CHECK(value.count >= 1 && value.count <= VALUE_MAX_JOBS,
-			   "%s: %u accepted", setting_specs[id].key, value.count);
+			   "%s: %u accepted", name_of(id), value.count);
 		break;
 	case SETTING_BOOLEAN:
 		FUZZ_CHECK(one_of(text, booleans, 8, true),
-			   "%s: \"%s\" accepted", setting_specs[id].key, text);
+			   "%s: \"%s\" accepted", name_of(id), text);
 		break;
-	case SETTING_FORMAT_NAME:
-		FUZZ_CHECK(one_of(text, formats, 6, false) && value.choice >= 0 &&
-			   value.choice <= REPORT_NAGIOS &&
-			   strcmp(text, formats[value.choice]) == 0,
-			   "%s: \"%s\" accepted as %d", setting_specs[id].key,
-			   text, value.choice);
+	case SETTING_CHOICE:
+		FUZZ_CHECK(choice_named(id, text, value.choice),
+			   "%s: \"%s\" accepted as %d", name_of(id), text,
+			   value.choice);
 		break;
-	case SETTING_MODE_NAME:
-		FUZZ_CHECK((strcmp(text, "test") == 0 && value.choice == MODE_TEST) ||
-			   (strcmp(text, "anomaly") == 0 &&
-			    value.choice == MODE_ANOMALY),
-			   "%s: \"%s\" accepted", setting_specs[id].key, text);
+	case SETTING_TEXT:
+	case SETTING_WORDS:
+		FUZZ_CHECK(value.text == text && *text &&
+			   !(id == OPTION_ONLY && strchr(text, '/')) &&
+			   !(id == OPTION_KEEP_ENV && strchr(text, '=')),
+			   "%s: \"%s\" accepted", name_of(id), text);
 		break;
-	case SETTING_CONTAINMENT_NAME:
-		FUZZ_CHECK((strcmp(text, "auto") == 0 &&
-			    value.choice == CONTAINMENT_AUTO) ||
-			   (strcmp(text, "cgroup") == 0 &&
-			    value.choice == CONTAINMENT_CGROUP) ||
-			   (strcmp(text, "freeze") == 0 &&
-			    value.choice == CONTAINMENT_FREEZE),
-			   "%s: \"%s\" accepted", setting_specs[id].key, text);
+	case SETTING_ACTION:
 		break;
 	}
 }
@@ -196,10 +238,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_seconds(text);
 	check_jobs(text);
-	for (int id = 0; id < SETTING_COUNT; id++) {
-		check_setting((enum setting_id)id, text, SOURCE_CONFIG);
-		check_setting((enum setting_id)id, text, SOURCE_COMMAND_LINE);
-		FUZZ_CHECK(settings_find_key(setting_specs[id].key) == id,
+	for (int id = 0; id < OPTION_COUNT; id++) {
+		check_setting(id, text, SOURCE_CONFIG);
+		check_setting(id, text, SOURCE_COMMAND_LINE);
+		FUZZ_CHECK(id >= SETTING_COUNT ||
+			   settings_find_key(settings_spec(id)->key) == id,
 			   "settings_find_key");
 	}
 	/* A configuration key, as config.c looks it up. */
@@ -208,7 +251,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_CHECK(id == -1 ||
 			   (id >= 0 && id < SETTING_COUNT &&
-			    strcmp(setting_specs[id].key, text) == 0),
+			    strcmp(settings_spec(id)->key, text) == 0),
 			   "settings_find_key(\"%s\") = %d", text, id);
 	}
 	free(text);

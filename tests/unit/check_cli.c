@@ -311,19 +311,99 @@ START_TEST(test_cli_refuses_unknown_options)
 }
 END_TEST
 
-START_TEST(test_cli_usage_names_every_option_of_a_setting)
+/* --help, written from the table: each option in order, with its default. */
+START_TEST(test_cli_usage_lists_every_option_of_the_table_in_order)
+{
+	const char *usage = cli_usage(), *at = usage;
+
+	ck_assert_ptr_nonnull(strstr(usage, "Usage: promise-run [OPTION]... [INSTANCE_HOME]...\n"));
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const struct setting_spec *spec = &settings_table[i];
+		char option[64], fallback[64];
+		const char *line, *next;
+
+		if (!spec->option) {
+			ck_assert_ptr_nonnull(spec->key);
+			continue;
+		}
+		snprintf(option, sizeof option, " --%s%s%s%s%s", spec->option,
+			 spec->optional ? "[" : "", spec->argument ? "=" : "",
+			 spec->argument ? spec->argument : "",
+			 spec->optional ? "]" : "");
+		line = strstr(at, option);
+		ck_assert_msg(line != NULL, "%s, in the table's order", option);
+		at = line + 1;
+		if (spec->alias) {
+			snprintf(option, sizeof option, "alias --%s", spec->alias);
+			ck_assert_msg(strstr(usage, option), "%s", option);
+		}
+		/* Its default, in its own lines. */
+		next = strstr(line, "\n  -");
+		if (!next)
+			next = line + strlen(line);
+		if (spec->argument && spec->default_value) {
+			snprintf(fallback, sizeof fallback, "(default %s",
+				 spec->default_value);
+			ck_assert_msg(strstr(line, fallback) &&
+				      strstr(line, fallback) < next,
+				      "%s: %s", option, fallback);
+		}
+	}
+	ck_assert_ptr_nonnull(strstr(usage, "1 promise-run could not do its job, 128+N stopped by signal N.\n"
+				  "Documentation: man promise-run, and doc/ in its sources.\n"));
+}
+END_TEST
+
+/* Lines of at most 77 columns, and the words of each option in full. */
+START_TEST(test_cli_usage_wraps_its_lines)
 {
 	const char *usage = cli_usage();
 
-	ck_assert_ptr_nonnull(strstr(usage, "Usage: promise-run [OPTION]... [INSTANCE_HOME]...\n"));
-	for (int id = 0; id < SETTING_COUNT; id++) {
-		char option[64];
+	for (const char *line = usage; *line;) {
+		const char *end = strchr(line, '\n');
 
-		if (!setting_specs[id].option)
-			continue;
-		snprintf(option, sizeof option, "--%s", setting_specs[id].option);
-		ck_assert_msg(strstr(usage, option) != NULL, "%s", option);
+		ck_assert_ptr_nonnull(end);
+		ck_assert_msg(end - line <= 77, "%.*s", (int)(end - line), line);
+		ck_assert_msg(end == line || end[-1] != ' ', "blank at the end: %.*s",
+			      (int)(end - line), line);
+		line = end + 1;
 	}
+	ck_assert_ptr_nonnull(strstr(usage, "\n  -k, --kill-after=SECONDS SIGKILL a promise SECONDS after SIGTERM\n"
+				  "                           (default 1)\n"));
+	ck_assert_ptr_nonnull(strstr(usage, "\n      --max-timeout=SECONDS  the longest timeout"));
+	ck_assert_ptr_nonnull(strstr(usage, "(default: 8 per processor, 16 to 64)"));
+	ck_assert_ptr_nonnull(strstr(usage, "the report's format: text, json, tap, junit,\n"
+				  "                           prometheus or nagios (default text)\n"));
+	ck_assert_ptr_nonnull(strstr(usage, "\n      --only=NAME          run only the promise file NAME (repeatable)\n"));
+	ck_assert_ptr_nonnull(strstr(usage, "--color alone: always)"));
+}
+END_TEST
+
+/* The internal options-table: one line per option, eight fields. */
+START_TEST(test_cli_options_table_has_a_line_per_option)
+{
+	const char *table = cli_options_table();
+	size_t lines = 0, options = 0;
+
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		options += settings_table[i].option != NULL;
+	for (const char *line = table; *line; lines++) {
+		const char *end = strchr(line, '\n');
+		int tabs = 0;
+
+		ck_assert_ptr_nonnull(end);
+		for (const char *c = line; c < end; c++) {
+			tabs += *c == '\t';
+			ck_assert_msg(*c != '\t' || (c[1] != '\t' && c[1] != '\n'),
+				      "an empty field: %.*s", (int)(end - line), line);
+		}
+		ck_assert_int_eq(tabs, 7);
+		line = end + 1;
+	}
+	ck_assert_uint_eq(lines, options);
+	ck_assert_ptr_nonnull(strstr(table, "-t, --timeout=SECONDS\ttimeout\tpromise-timeout\tt\tSECONDS\tseconds\t-\ttimeout\n"));
+	ck_assert_ptr_nonnull(strstr(table, "\n--color[=WHEN]\tcolor\t-\t-\tWHEN\tchoice\tauto,always,never\t-\n"));
+	ck_assert_ptr_nonnull(strstr(table, "\n--no-state\tno-state\t-\t-\t-\tboolean\t-\tstate\n"));
 }
 END_TEST
 
@@ -358,7 +438,9 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_only_takes_a_file_name_and_keep_env_a_variable_name);
 	tcase_add_test(tc, test_cli_color_takes_auto_always_or_never);
 	tcase_add_test(tc, test_cli_refuses_unknown_options);
-	tcase_add_test(tc, test_cli_usage_names_every_option_of_a_setting);
+	tcase_add_test(tc, test_cli_usage_lists_every_option_of_the_table_in_order);
+	tcase_add_test(tc, test_cli_usage_wraps_its_lines);
+	tcase_add_test(tc, test_cli_options_table_has_a_line_per_option);
 	tcase_add_test(tc, test_cli_refuses_a_value_given_to_an_option_that_takes_none);
 	suite_add_tcase(suite, tc);
 	return suite;

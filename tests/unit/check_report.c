@@ -776,23 +776,6 @@ START_TEST(test_report_counts_and_verdicts)
 }
 END_TEST
 
-START_TEST(test_report_parse_format_knows_each_name)
-{
-	static const char *const names[] = { "text", "json", "tap", "junit",
-					     "prometheus", "nagios" };
-	enum report_format format;
-
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		format = (enum report_format)99;
-		ck_assert_int_eq(report_parse_format(names[i], &format), 0);
-		ck_assert_int_eq(format, (int)i);
-	}
-	ck_assert_int_eq(report_parse_format("Text", &format), -1);
-	ck_assert_int_eq(report_parse_format("", &format), -1);
-	ck_assert_int_eq(report_parse_format("xml", &format), -1);
-}
-END_TEST
-
 Suite *report_suite(void)
 {
 	Suite *suite = suite_create("report");
@@ -819,7 +802,6 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_report_nagios_warning_is_worse_than_unknown);
 	tcase_add_test(tc, test_report_list_json_says_why_each_promise_does_not_run);
 	tcase_add_test(tc, test_report_counts_and_verdicts);
-	tcase_add_test(tc, test_report_parse_format_knows_each_name);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
