@@ -12,7 +12,8 @@
  *
  * One ppoll sleeps on the signalfd (see signals), every promise's output,
  * the caller's own descriptors and the nearest deadline: there is no
- * polling interval.  Each promise's life is a job (see job).
+ * polling interval.  Each promise runs in a slot (see slot), its life a
+ * job (see job).
  *
  * Containment: where a writable cgroup v2 is there, each promise is born
  * in a cgroup of its own and nothing it started survives its end
@@ -38,9 +39,9 @@
 #include "spawn.h"
 
 struct credentials;
-struct runner_slot;
 struct signals;
 struct signals_news;
+struct slot;
 
 /* One promise to run. */
 struct runner_task {
@@ -86,9 +87,9 @@ struct runner {
 	unsigned slot_count;
 	unsigned running;
 	unsigned start_limit;           /* lowered when descriptors run out */
-	struct runner_slot *slots;
+	struct slot *slots;
 	struct cgroup_group *groups;    /* each slot's cgroup, kept for reuse */
-	struct runner_slot **polled;    /* the slot of each polled pipe */
+	struct slot **polled;           /* the slot of each polled pipe */
 	struct pollfd *polls;
 	size_t poll_capacity;           /* entries allocated in polls */
 	struct runner_outcome *outcomes;/* finished, not yet taken */
