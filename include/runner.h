@@ -92,8 +92,9 @@ struct runner {
 	struct slot **polled;           /* the slot of each polled pipe */
 	struct pollfd *polls;
 	size_t poll_capacity;           /* entries allocated in polls */
-	struct runner_outcome *outcomes;/* finished, not yet taken */
-	size_t outcome_count, outcome_capacity;
+	/* Finished, not yet taken: a ring, the oldest at outcome_head. */
+	struct runner_outcome *outcomes;
+	size_t outcome_head, outcome_count, outcome_capacity;
 	double sweep_grace;             /* the longest kill-after, for orphans */
 	int null_fd;                    /* /dev/null: every promise's stdin */
 	int self_fd;                    /* promise-run's executable */

@@ -73,25 +73,46 @@ bool runner_can_start(const struct runner *runner)
 	       !runner->out_of_memory;
 }
 
-/* A place for one more outcome; NULL when memory ran out. */
+/*
+ * Doubles the ring of outcomes.  Full, it holds them from outcome_head to
+ * its end, then from its start: that start is copied after the old end,
+ * so that they follow each other again.
+ */
+static int grow_outcomes(struct runner *runner)
+{
+	size_t capacity = runner->outcome_capacity
+				  ? 2 * runner->outcome_capacity
+				  : 16;
+	struct runner_outcome *grown =
+		reallocarray(runner->outcomes, capacity, sizeof *grown);
+
+	if (!grown)
+		return -1;
+	memcpy(grown + runner->outcome_capacity, grown,
+	       runner->outcome_head * sizeof *grown);
+	runner->outcomes = grown;
+	runner->outcome_capacity = capacity;
+	return 0;
+}
+
+/* The outcome at `index` in the queue, the oldest being 0. */
+static struct runner_outcome *queued_outcome(const struct runner *runner,
+                                             size_t index)
+{
+	return &runner->outcomes[(runner->outcome_head + index) %
+				 runner->outcome_capacity];
+}
+
+/* A place for one more outcome, last in the queue; NULL out of memory. */
 static struct runner_outcome *new_outcome(struct runner *runner)
 {
-	if (runner->outcome_count == runner->outcome_capacity) {
-		size_t capacity = runner->outcome_capacity
-					  ? 2 * runner->outcome_capacity
-					  : 16;
-		struct runner_outcome *grown = reallocarray(
-			runner->outcomes, capacity, sizeof *grown);
-
-		if (!grown) {
-			runner->out_of_memory = true;
-			return NULL;
-		}
-		runner->outcomes = grown;
-		runner->outcome_capacity = capacity;
+	if (runner->outcome_count == runner->outcome_capacity &&
+	    grow_outcomes(runner) < 0) {
+		runner->out_of_memory = true;
+		return NULL;
 	}
 	struct runner_outcome *outcome =
-		&runner->outcomes[runner->outcome_count++];
+		queued_outcome(runner, runner->outcome_count++);
 
 	memset(outcome, 0, sizeof *outcome);
 	clock_gettime(CLOCK_REALTIME, &outcome->ended);
@@ -447,10 +468,10 @@ bool runner_next_outcome(struct runner *runner, struct runner_outcome *outcome)
 {
 	if (runner->outcome_count == 0)
 		return false;
-	*outcome = runner->outcomes[0];
+	*outcome = *queued_outcome(runner, 0);
+	runner->outcome_head =
+		(runner->outcome_head + 1) % runner->outcome_capacity;
 	runner->outcome_count--;
-	memmove(runner->outcomes, runner->outcomes + 1,
-		runner->outcome_count * sizeof *runner->outcomes);
 	return true;
 }
 
@@ -491,7 +512,7 @@ void runner_release(struct runner *runner)
 	free(runner->groups);
 	cgroup_run_release(&runner->cgroups);
 	for (size_t i = 0; i < runner->outcome_count; i++)
-		runner_outcome_release(&runner->outcomes[i]);
+		runner_outcome_release(queued_outcome(runner, i));
 	free(runner->outcomes);
 	free(runner->slots);
 	free(runner->polled);
