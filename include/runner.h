@@ -127,10 +127,10 @@ bool runner_can_start(const struct runner *runner);
 int runner_start(struct runner *runner, const struct runner_task *task);
 
 /*
- * Waits once for signals, output, deadlines, the `extra` descriptors or
- * `wake_at` (NULL: none), and handles what came.  The stop signals that
- * arrived are told in *news (SIGCHLD is the runner's own).  0, or -1 with
- * errno.
+ * Waits once for signals, output, deadlines, the `extra` descriptors
+ * (NULL when none) or `wake_at` (NULL: none), and handles what came.
+ * The stop signals that arrived are told in *news (SIGCHLD is the
+ * runner's own).  0, or -1 with errno.
  */
 int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
                 const struct timespec *wake_at, struct signals_news *news);

@@ -387,7 +387,9 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 	}
 	polls = runner->polls;
 	polls[0] = (struct pollfd){ .fd = runner->signals->fd, .events = POLLIN };
-	memcpy(polls + 1, extra, extra_count * sizeof *extra);
+	/* `extra` may be NULL when empty: memcpy may not be given that. */
+	if (extra_count)
+		memcpy(polls + 1, extra, extra_count * sizeof *extra);
 	for (unsigned i = 0; i < runner->slot_count; i++) {
 		struct slot *slot = &runner->slots[i];
 
@@ -408,7 +410,8 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 		for (nfds_t i = 0; i < count + jobs; i++)
 			polls[i].revents = 0;
 	}
-	memcpy(extra, polls + 1, extra_count * sizeof *extra);
+	if (extra_count)
+		memcpy(extra, polls + 1, extra_count * sizeof *extra);
 	take_signals(runner);
 	for (nfds_t i = 0; i < jobs; i++) {
 		struct slot *slot = polled[i];
