@@ -22,6 +22,7 @@ Suite *outq_suite(void);
 Suite *plan_suite(void);
 Suite *report_suite(void);
 Suite *result_suite(void);
+Suite *runner_suite(void);
 Suite *scan_suite(void);
 Suite *settings_suite(void);
 Suite *slapgrid_suite(void);
