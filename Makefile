@@ -34,7 +34,8 @@ ALL_CFLAGS  = $(STD) $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(SANITIZERS) -Iinclude \
               $(CFLAGS_LIBS) -DPROMISE_RUN_VERSION='"$(VERSION)"' -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANITIZERS) -Wl,--as-needed
 
-MODULES = cli option_error value settings failure config scan plan job runner spawn reaper cgroup \
+MODULES = cli option_error value settings failure config scan plan job runner slot spawn \
+          reaper cgroup \
           signals capture utf8 result env monotime fdio fsat identity \
           state last_success slapgrid json_read outq progress homes home home_files \
           home_store deadline sinks pool lock_waits scheduler \

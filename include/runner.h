@@ -12,7 +12,8 @@
  *
  * One ppoll sleeps on the signalfd (see signals), every promise's output,
  * the caller's own descriptors and the nearest deadline: there is no
- * polling interval.  Each promise's life is a job (see job).
+ * polling interval.  Each promise runs in a slot (see slot), its life a
+ * job (see job).
  *
  * Containment: where a writable cgroup v2 is there, each promise is born
  * in a cgroup of its own and nothing it started survives its end
@@ -38,9 +39,9 @@
 #include "spawn.h"
 
 struct credentials;
-struct runner_slot;
 struct signals;
 struct signals_news;
+struct slot;
 
 /* One promise to run. */
 struct runner_task {
@@ -86,13 +87,14 @@ struct runner {
 	unsigned slot_count;
 	unsigned running;
 	unsigned start_limit;           /* lowered when descriptors run out */
-	struct runner_slot *slots;
+	struct slot *slots;
 	struct cgroup_group *groups;    /* each slot's cgroup, kept for reuse */
-	struct runner_slot **polled;    /* the slot of each polled pipe */
+	struct slot **polled;           /* the slot of each polled pipe */
 	struct pollfd *polls;
 	size_t poll_capacity;           /* entries allocated in polls */
-	struct runner_outcome *outcomes;/* finished, not yet taken */
-	size_t outcome_count, outcome_capacity;
+	/* Finished, not yet taken: a ring, the oldest at outcome_head. */
+	struct runner_outcome *outcomes;
+	size_t outcome_head, outcome_count, outcome_capacity;
 	double sweep_grace;             /* the longest kill-after, for orphans */
 	int null_fd;                    /* /dev/null: every promise's stdin */
 	int self_fd;                    /* promise-run's executable */
@@ -125,10 +127,10 @@ bool runner_can_start(const struct runner *runner);
 int runner_start(struct runner *runner, const struct runner_task *task);
 
 /*
- * Waits once for signals, output, deadlines, the `extra` descriptors or
- * `wake_at` (NULL: none), and handles what came.  The stop signals that
- * arrived are told in *news (SIGCHLD is the runner's own).  0, or -1 with
- * errno.
+ * Waits once for signals, output, deadlines, the `extra` descriptors
+ * (NULL when none) or `wake_at` (NULL: none), and handles what came.
+ * The stop signals that arrived are told in *news (SIGCHLD is the
+ * runner's own).  0, or -1 with errno.
  */
 int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
                 const struct timespec *wake_at, struct signals_news *news);

@@ -5,67 +5,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "fdio.h"
-#include "job.h"
 #include "monotime.h"
 #include "reaper.h"
 #include "signals.h"
+#include "slot.h"
 
-/* Bytes read from one pipe in one go; also the per-turn fairness quantum. */
+/* Bytes read from one pipe in one go. */
 #define READ_CHUNK 65536
-#define READS_PER_TURN 4
-
-struct runner_slot {
-	bool used;
-	struct job job;
-	pid_t pid;                  /* also the id of its process group */
-	int output_fd;              /* -1 after EOF */
-	int status_fd;              /* exec-status pipe, -1 once read */
-	bool exec_failed;
-	struct spawn_failure failure;
-	int wait_status;            /* as waitpid gives it, once exited */
-	struct cgroup_group *group; /* the slot's cgroup, or NULL: none */
-	size_t home, promise;
-	struct timespec started, exited_at;
-	struct capture capture;
-};
-
-/*
- * The job's effect: a signal to the promise's process group, or SIGKILL
- * to its whole cgroup.  The leader is not reaped while its slot is used,
- * so neither its pid nor its group id can have been given to another.
- */
-static void signal_group(void *context, int signo)
-{
-	const struct runner_slot *slot = context;
-
-	if (signo == SIGKILL && slot->group &&
-	    cgroup_group_populated(slot->group) != 0 &&
-	    cgroup_group_kill(slot->group) == 0)
-		return;
-	/* Before the child's setsid the group does not exist yet. */
-	if (kill(-slot->pid, signo) < 0 && errno == ESRCH)
-		(void)kill(slot->pid, signo);
-}
-
-/* Whether nothing is left of the promise: its cgroup says, if it has one. */
-static bool group_empty(void *context)
-{
-	const struct runner_slot *slot = context;
-
-	return !slot->group || cgroup_group_populated(slot->group) != 1;
-}
-
-static const struct job_ops group_ops = { .signal = signal_group,
-					  .empty = group_empty };
 
 /* Takes a cgroup per promise where asked and possible. */
 static int choose_containment(struct runner *runner,
@@ -121,25 +73,46 @@ bool runner_can_start(const struct runner *runner)
 	       !runner->out_of_memory;
 }
 
-/* A place for one more outcome; NULL when memory ran out. */
+/*
+ * Doubles the ring of outcomes.  Full, it holds them from outcome_head to
+ * its end, then from its start: that start is copied after the old end,
+ * so that they follow each other again.
+ */
+static int grow_outcomes(struct runner *runner)
+{
+	size_t capacity = runner->outcome_capacity
+				  ? 2 * runner->outcome_capacity
+				  : 16;
+	struct runner_outcome *grown =
+		reallocarray(runner->outcomes, capacity, sizeof *grown);
+
+	if (!grown)
+		return -1;
+	memcpy(grown + runner->outcome_capacity, grown,
+	       runner->outcome_head * sizeof *grown);
+	runner->outcomes = grown;
+	runner->outcome_capacity = capacity;
+	return 0;
+}
+
+/* The outcome at `index` in the queue, the oldest being 0. */
+static struct runner_outcome *queued_outcome(const struct runner *runner,
+                                             size_t index)
+{
+	return &runner->outcomes[(runner->outcome_head + index) %
+				 runner->outcome_capacity];
+}
+
+/* A place for one more outcome, last in the queue; NULL out of memory. */
 static struct runner_outcome *new_outcome(struct runner *runner)
 {
-	if (runner->outcome_count == runner->outcome_capacity) {
-		size_t capacity = runner->outcome_capacity
-					  ? 2 * runner->outcome_capacity
-					  : 16;
-		struct runner_outcome *grown = reallocarray(
-			runner->outcomes, capacity, sizeof *grown);
-
-		if (!grown) {
-			runner->out_of_memory = true;
-			return NULL;
-		}
-		runner->outcomes = grown;
-		runner->outcome_capacity = capacity;
+	if (runner->outcome_count == runner->outcome_capacity &&
+	    grow_outcomes(runner) < 0) {
+		runner->out_of_memory = true;
+		return NULL;
 	}
 	struct runner_outcome *outcome =
-		&runner->outcomes[runner->outcome_count++];
+		queued_outcome(runner, runner->outcome_count++);
 
 	memset(outcome, 0, sizeof *outcome);
 	clock_gettime(CLOCK_REALTIME, &outcome->ended);
@@ -147,7 +120,7 @@ static struct runner_outcome *new_outcome(struct runner *runner)
 }
 
 /* The slot whose leader is `pid`, or NULL. */
-static struct runner_slot *slot_of(struct runner *runner, pid_t pid)
+static struct slot *slot_of(struct runner *runner, pid_t pid)
 {
 	for (unsigned i = 0; i < runner->slot_count; i++)
 		if (runner->slots[i].used && runner->slots[i].pid == pid)
@@ -155,30 +128,12 @@ static struct runner_slot *slot_of(struct runner *runner, pid_t pid)
 	return NULL;
 }
 
-/*
- * Notes each promise whose leader has exited, leaving it unreaped
- * (WNOWAIT): its number stays its own until its group is killed.
- */
+/* Notes each promise whose leader has exited (see slot_notice_exit). */
 static void notice_exits(struct runner *runner)
 {
-	for (unsigned i = 0; i < runner->slot_count; i++) {
-		struct runner_slot *slot = &runner->slots[i];
-		siginfo_t info = { 0 };
-
-		if (!slot->used || slot->job.exited)
-			continue;
-		if (waitid(P_PID, (id_t)slot->pid, &info,
-			   WEXITED | WNOHANG | WNOWAIT) < 0 ||
-		    info.si_pid != slot->pid)
-			continue;
-		slot->wait_status =
-			info.si_code == CLD_EXITED ? W_EXITCODE(info.si_status, 0)
-			: info.si_code == CLD_DUMPED ? info.si_status | WCOREFLAG
-						     : info.si_status;
-		slot->exited_at = monotime_now();
-		job_handle(&slot->job, JOB_EXITED, slot->exited_at,
-			   &group_ops, slot);
-	}
+	for (unsigned i = 0; i < runner->slot_count; i++)
+		if (runner->slots[i].used)
+			slot_notice_exit(&runner->slots[i]);
 }
 
 /*
@@ -325,7 +280,7 @@ static int start_child(struct runner *runner, struct spawn_request *request,
 
 int runner_start(struct runner *runner, const struct runner_task *task)
 {
-	struct runner_slot *slot = runner->slots;
+	struct slot *slot = runner->slots;
 	struct cgroup_group *contained;
 	struct spawn_child child;
 	struct timespec started;
@@ -363,131 +318,31 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		}
 		return record_not_started(runner, task, error, started);
 	}
-	*slot = (struct runner_slot){
-		.used = true,
-		.pid = child.pid,
-		.output_fd = child.output_fd,
-		.status_fd = child.status_fd,
-		.group = contained,
-		.home = task->home,
-		.promise = task->promise,
-		.started = started,
-	};
-	capture_init(&slot->capture);
-	job_start(&slot->job, started, task->timeout, task->kill_after,
-		  task->stop_at);
+	slot_start(slot, &child, contained, task, started);
 	runner->running++;
 	return 0;
 }
 
 /*
- * Frees a slot: its pipes, its capture, its place among those running.
- * Its cgroup stays, for the slot's next promise.
+ * Frees a slot, and its place among those running.  Its cgroup stays,
+ * for the slot's next promise.
  */
-static void free_slot(struct runner *runner, struct runner_slot *slot)
+static void free_slot(struct runner *runner, struct slot *slot)
 {
-	fdio_close_quietly(slot->output_fd);
-	fdio_close_quietly(slot->status_fd);
-	slot->output_fd = slot->status_fd = -1;
-	capture_release(&slot->capture);
-	slot->used = false;
+	slot_free(slot);
 	runner->running--;
 	if (runner->start_limit < runner->slot_count)
 		runner->start_limit++;
 }
 
-/*
- * Reaps a finished promise's leader, now that its group is gone, and
- * learns what it cost: the cgroup's count, or the leader's own (with the
- * children it waited for) where there is no cgroup.
- */
-static void reap_leader(struct runner_slot *slot, struct runner_outcome *outcome)
-{
-	struct cgroup_usage usage = { -1, -1 };
-	struct rusage rusage;
-
-	if (slot->group)
-		cgroup_group_usage(slot->group, &usage);
-	outcome->cpu_seconds = usage.cpu_seconds;
-	outcome->memory_peak = usage.memory_peak;
-	outcome->exited = slot->job.exited;
-	outcome->wait_status = slot->wait_status;
-	/* One given up on (never exited) is reaped by the final sweep. */
-	if (!slot->job.exited ||
-	    wait4(slot->pid, NULL, WNOHANG, &rusage) != slot->pid)
-		return;
-	if (!slot->group)
-		outcome->cpu_seconds =
-			(double)rusage.ru_utime.tv_sec +
-			(double)rusage.ru_utime.tv_usec / 1e6 +
-			(double)rusage.ru_stime.tv_sec +
-			(double)rusage.ru_stime.tv_usec / 1e6;
-}
-
 /* Hands a finished job's outcome over and frees its slot. */
-static void finish_slot(struct runner *runner, struct runner_slot *slot)
+static void finish_slot(struct runner *runner, struct slot *slot)
 {
 	struct runner_outcome *outcome = new_outcome(runner);
 
-	if (outcome) {
-		const struct job *job = &slot->job;
-
-		outcome->home = slot->home;
-		outcome->promise = slot->promise;
-		outcome->started = true;
-		outcome->exec_failed = slot->exec_failed;
-		outcome->failure = slot->failure;
-		reap_leader(slot, outcome);
-		outcome->timed_out = job->timed_out;
-		outcome->cut_by_deadline = job->cut_by_deadline;
-		outcome->interrupted = job->interrupted;
-		outcome->abandoned = job->abandoned;
-		outcome->duration = monotime_seconds(
-			slot->started, job->exited ? slot->exited_at
-						   : monotime_now());
-		outcome->output = capture_finish(&slot->capture);
-		if (!outcome->output)
-			runner->out_of_memory = true;
-	}
+	if (outcome && slot_finish(slot, outcome) < 0)
+		runner->out_of_memory = true;
 	free_slot(runner, slot);
-}
-
-/*
- * Reads the exec status: a failure is kept for the outcome; end of file
- * means the promise was executed, and its output is read from then on.
- */
-static void read_status(struct runner_slot *slot)
-{
-	int status = spawn_read_status(slot->status_fd, &slot->failure);
-
-	if (status < 0)
-		return;
-	slot->exec_failed = status == 1;
-	fdio_close_quietly(slot->status_fd);
-	slot->status_fd = -1;
-}
-
-/* Reads what a promise wrote, up to a fair share. */
-static void read_output(struct runner *runner, struct runner_slot *slot)
-{
-	for (int turn = 0; turn < READS_PER_TURN; turn++) {
-		ssize_t got = fdio_read(slot->output_fd, runner->buffer,
-					READ_CHUNK);
-
-		if (got < 0 && errno == EAGAIN)
-			return;
-		if (got <= 0) {
-			/* EOF, or an error that ends the output the same way. */
-			fdio_close_quietly(slot->output_fd);
-			slot->output_fd = -1;
-			job_handle(&slot->job, JOB_EOF, monotime_now(),
-				   &group_ops, slot);
-			return;
-		}
-		if (capture_append(&slot->capture, runner->buffer,
-				   (size_t)got) < 0)
-			runner->out_of_memory = true;
-	}
 }
 
 /* The nearest of the jobs' deadlines and `wake_at`; false when none. */
@@ -500,7 +355,7 @@ static bool nearest_deadline(const struct runner *runner,
 	if (wake_at)
 		*nearest = *wake_at;
 	for (unsigned i = 0; i < runner->slot_count; i++) {
-		const struct runner_slot *slot = &runner->slots[i];
+		const struct slot *slot = &runner->slots[i];
 
 		if (!slot->used)
 			continue;
@@ -516,7 +371,7 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 {
 	struct timespec nearest, timeout;
 	bool timed = nearest_deadline(runner, wake_at, &nearest);
-	struct runner_slot **polled = runner->polled;
+	struct slot **polled = runner->polled;
 	nfds_t count = 1 + extra_count, jobs = 0;
 	struct pollfd *polls;
 
@@ -532,25 +387,17 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 	}
 	polls = runner->polls;
 	polls[0] = (struct pollfd){ .fd = runner->signals->fd, .events = POLLIN };
-	memcpy(polls + 1, extra, extra_count * sizeof *extra);
+	/* `extra` may be NULL when empty: memcpy may not be given that. */
+	if (extra_count)
+		memcpy(polls + 1, extra, extra_count * sizeof *extra);
 	for (unsigned i = 0; i < runner->slot_count; i++) {
-		struct runner_slot *slot = &runner->slots[i];
+		struct slot *slot = &runner->slots[i];
 
 		if (!slot->used)
 			continue;
-		/* One descriptor a slot: the exec status, then the output. */
-		if (slot->status_fd >= 0)
-			polls[count + jobs] = (struct pollfd){
-				.fd = slot->status_fd, .events = POLLIN };
-		else if (slot->job.state == JOB_CLEARING)
-			polls[count + jobs] = (struct pollfd){
-				.fd = slot->group->events_fd, .events = POLLPRI };
-		else if (slot->output_fd >= 0)
-			polls[count + jobs] = (struct pollfd){
-				.fd = slot->output_fd, .events = POLLIN };
-		else
-			continue;
-		polled[jobs++] = slot;
+		/* One descriptor a slot (see slot_poll). */
+		if (slot_poll(slot, &polls[count + jobs]))
+			polled[jobs++] = slot;
 	}
 	if (timed)
 		timeout = monotime_until(monotime_now(), nearest);
@@ -563,31 +410,26 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 		for (nfds_t i = 0; i < count + jobs; i++)
 			polls[i].revents = 0;
 	}
-	memcpy(extra, polls + 1, extra_count * sizeof *extra);
+	if (extra_count)
+		memcpy(extra, polls + 1, extra_count * sizeof *extra);
 	take_signals(runner);
 	for (nfds_t i = 0; i < jobs; i++) {
-		struct runner_slot *slot = polled[i];
-		int fd = polls[count + i].fd;
+		struct slot *slot = polled[i];
 
 		/* A job may have been finished while handling signals. */
 		if (!polls[count + i].revents || !slot->used)
 			continue;
-		if (fd == slot->status_fd)
-			read_status(slot);
-		else if (fd == slot->output_fd)
-			read_output(runner, slot);
-		else if (slot->job.state == JOB_CLEARING && group_empty(slot))
-			job_handle(&slot->job, JOB_EMPTY, monotime_now(),
-				   &group_ops, slot);
+		if (slot_read(slot, polls[count + i].fd, runner->buffer,
+			      READ_CHUNK) < 0)
+			runner->out_of_memory = true;
 	}
 	struct timespec now = monotime_now();
 
 	for (unsigned i = 0; i < runner->slot_count; i++) {
-		struct runner_slot *slot = &runner->slots[i];
+		struct slot *slot = &runner->slots[i];
 
-		if (slot->used && !monotime_before(now, slot->job.deadline))
-			job_handle(&slot->job, JOB_DEADLINE, now, &group_ops,
-				   slot);
+		if (slot->used)
+			slot_tick(slot, now);
 		if (slot->used && slot->job.state == JOB_DONE)
 			finish_slot(runner, slot);
 	}
@@ -608,10 +450,10 @@ bool runner_next_deadline(const struct runner *runner, struct timespec *when)
 bool runner_oldest(const struct runner *runner, size_t *home, size_t *promise,
                    double *seconds)
 {
-	const struct runner_slot *oldest = NULL;
+	const struct slot *oldest = NULL;
 
 	for (unsigned i = 0; i < runner->slot_count; i++) {
-		const struct runner_slot *slot = &runner->slots[i];
+		const struct slot *slot = &runner->slots[i];
 
 		if (slot->used && (!oldest || monotime_before(slot->started,
 							      oldest->started)))
@@ -629,10 +471,10 @@ bool runner_next_outcome(struct runner *runner, struct runner_outcome *outcome)
 {
 	if (runner->outcome_count == 0)
 		return false;
-	*outcome = runner->outcomes[0];
+	*outcome = *queued_outcome(runner, 0);
+	runner->outcome_head =
+		(runner->outcome_head + 1) % runner->outcome_capacity;
 	runner->outcome_count--;
-	memmove(runner->outcomes, runner->outcomes + 1,
-		runner->outcome_count * sizeof *runner->outcomes);
 	return true;
 }
 
@@ -641,11 +483,10 @@ void runner_stop(struct runner *runner, bool again)
 	struct timespec now = monotime_now();
 
 	for (unsigned i = 0; i < runner->slot_count; i++) {
-		struct runner_slot *slot = &runner->slots[i];
+		struct slot *slot = &runner->slots[i];
 
 		if (slot->used)
-			job_handle(&slot->job, again ? JOB_STOP_AGAIN : JOB_STOP,
-				   now, &group_ops, slot);
+			slot_stop(slot, again, now);
 	}
 }
 
@@ -658,12 +499,12 @@ void runner_outcome_release(struct runner_outcome *outcome)
 void runner_release(struct runner *runner)
 {
 	for (unsigned i = 0; runner->slots && i < runner->slot_count; i++) {
-		struct runner_slot *slot = &runner->slots[i];
+		struct slot *slot = &runner->slots[i];
 
 		if (!slot->used)
 			continue;
 		/* The last resort: kill and forget; the sweep below reaps. */
-		signal_group(slot, SIGKILL);
+		slot_kill(slot);
 		free_slot(runner, slot);
 	}
 	if (runner->signals && runner->slots)
@@ -674,7 +515,7 @@ void runner_release(struct runner *runner)
 	free(runner->groups);
 	cgroup_run_release(&runner->cgroups);
 	for (size_t i = 0; i < runner->outcome_count; i++)
-		runner_outcome_release(&runner->outcomes[i]);
+		runner_outcome_release(queued_outcome(runner, i));
 	free(runner->outcomes);
 	free(runner->slots);
 	free(runner->polled);

@@ -12,9 +12,9 @@ int main(void)
 		env_suite, escape_suite, fsat_suite, home_suite, homes_suite,
 		identity_suite, job_suite, json_read_suite, last_success_suite,
 		monotime_suite, outq_suite, plan_suite,
-		report_suite, result_suite, scan_suite, scheduler_suite,
-		settings_suite, slapgrid_suite, state_suite, utf8_suite,
-		value_suite,
+		report_suite, result_suite, runner_suite, scan_suite,
+		scheduler_suite, settings_suite, slapgrid_suite, state_suite,
+		utf8_suite, value_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	int failed;

@@ -24,6 +24,7 @@ Suite *outq_suite(void);
 Suite *plan_suite(void);
 Suite *report_suite(void);
 Suite *result_suite(void);
+Suite *runner_suite(void);
 Suite *scheduler_suite(void);
 Suite *scan_suite(void);
 Suite *settings_suite(void);
