@@ -356,9 +356,7 @@ static int resolve_homes(struct scheduler *s)
 	struct run_report *report = &s->sinks.report;
 
 	s->homes = calloc(count, sizeof *s->homes);
-	if (!s->homes || sinks_init(&s->sinks, s->cli,
-				    s->run->values[SETTING_FORMAT].choice,
-				    count) < 0)
+	if (!s->homes)
 		return -1;
 	for (size_t i = 0; i < count; i++) {
 		const char *refusal = s->in->home_count && s->in->refusals
@@ -511,7 +509,10 @@ static int set_up(struct scheduler *s)
 					   ? input->operator_config->promise_count
 					   : 0) + 1,
 				  sizeof *s->section_found);
-	if (!s->only_found || !s->section_found || resolve_homes(s) < 0)
+	if (!s->only_found || !s->section_found ||
+	    sinks_init(&s->sinks, s->cli, s->run->values[SETTING_FORMAT].choice,
+		       input->home_count ? input->home_count : 1) < 0 ||
+	    resolve_homes(s) < 0)
 		return -1;
 	s->sinks.report.version = input->version;
 	clock_gettime(CLOCK_REALTIME, &s->sinks.report.started);
