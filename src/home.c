@@ -526,6 +526,7 @@ static int plan_home(struct home *home)
 	}
 	struct plan_input input = {
 		.list = &report->list,
+		.home_settings = &home->settings,
 		.command_line = &home->context->cli->settings,
 		.config = home->config,
 		.user = &home->user,
@@ -536,7 +537,7 @@ static int plan_home(struct home *home)
 		.next_run_after = next_run_after,
 		.now = (double)now.tv_sec,
 	};
-	status = plan_make(&input, &report->plan, NULL);
+	status = plan_make(&input, &report->plan);
 	free(next_run_after);
 	if (status < 0)
 		goto out_of_memory;
