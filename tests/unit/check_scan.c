@@ -78,7 +78,7 @@ START_TEST(test_scan_lists_executable_files_in_byte_order)
 	ck_assert_uint_eq(list.promises[1].file.owner, geteuid());
 	ck_assert_uint_eq(list.promises[1].file.group, getegid());
 	ck_assert_int_gt(list.promises[1].file.mtime, 0);
-	ck_assert(!list.promises[1].title_shared);
+	ck_assert(!list.promises[1].title_taken_later);
 	scan_release(&list);
 	ck_assert_ptr_null(list.promises);
 	ck_assert_uint_eq(list.count, 0);
@@ -156,15 +156,12 @@ START_TEST(test_scan_marks_promises_that_share_a_title)
 	helper_write_file(folder.fd, "other.sh", "", 0755);
 	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
 	ASSERT_TEXT(promise_names, &list, "check\ncheck.py\ncheck.sh\nother.sh\n");
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 3; i++)
 		ck_assert_str_eq(list.promises[i].title, "check");
-		ck_assert(list.promises[i].title_shared);
-	}
 	/* The last in byte order takes the title: the others are shadowed. */
 	ck_assert(list.promises[0].title_taken_later);
 	ck_assert(list.promises[1].title_taken_later);
 	ck_assert(!list.promises[2].title_taken_later);
-	ck_assert(!list.promises[3].title_shared);
 	ck_assert(!list.promises[3].title_taken_later);
 	scan_release(&list);
 	folder_remove(&folder);
