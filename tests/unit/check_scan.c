@@ -168,6 +168,25 @@ START_TEST(test_scan_marks_promises_that_share_a_title)
 }
 END_TEST
 
+START_TEST(test_scan_has_promise_finds_each_name_and_only_those)
+{
+	static struct promise promises[] = {
+		{ .name = "B.py" }, { .name = "a.sh" }, { .name = "b" },
+		{ .name = "b.sh" }, { .name = "c" },
+	};
+	const struct promise_list list = { .promises = promises, .count = 5 };
+	const struct promise_list empty = { 0 };
+
+	for (size_t i = 0; i < 5; i++)
+		ck_assert(scan_has_promise(&list, promises[i].name));
+	ck_assert(!scan_has_promise(&list, "A"));
+	ck_assert(!scan_has_promise(&list, "a"));
+	ck_assert(!scan_has_promise(&list, "b.s"));
+	ck_assert(!scan_has_promise(&list, "d"));
+	ck_assert(!scan_has_promise(&empty, "a.sh"));
+}
+END_TEST
+
 START_TEST(test_scan_decides_by_mode_bits_for_another_runner)
 {
 	struct folder folder = folder_make();
@@ -297,6 +316,7 @@ Suite *scan_suite(void)
 	tcase_add_test(tc, test_scan_follows_a_link_to_an_executable_file);
 	tcase_add_test(tc, test_scan_includes_hidden_files);
 	tcase_add_test(tc, test_scan_marks_promises_that_share_a_title);
+	tcase_add_test(tc, test_scan_has_promise_finds_each_name_and_only_those);
 	tcase_add_test(tc, test_scan_decides_by_mode_bits_for_another_runner);
 	tcase_add_test(tc, test_scan_reads_a_used_descriptor_from_its_start);
 	tcase_add_test(tc, test_scan_of_a_file_instead_of_a_folder_fails_empty);
