@@ -76,9 +76,6 @@ void scan_release(struct promise_list *list);
 /* Whether some promise of `list` has the file name `name`. */
 bool scan_has_promise(const struct promise_list *list, const char *name);
 
-/* The title of a promise file name, as slapgrid makes it; malloc'd. */
-char *scan_title(const char *name);
-
 /* The words that say why an entry is skipped ("not executable"). */
 const char *scan_skip_reason_text(enum skip_reason reason);
 

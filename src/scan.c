@@ -37,7 +37,10 @@ static void *growing_push(struct growing *array)
 	return (char *)array->items + array->count++ * array->item_size;
 }
 
-/* The length of a name's title: the name without its last extension. */
+/*
+ * The length of a name's title, as slapgrid makes it: the name without
+ * its last extension.
+ */
 static size_t title_length(const char *name)
 {
 	const char *start = name, *dot;
@@ -47,11 +50,6 @@ static size_t title_length(const char *name)
 		start++;
 	dot = strrchr(start, '.');
 	return dot ? (size_t)(dot - name) : strlen(name);
-}
-
-char *scan_title(const char *name)
-{
-	return strndup(name, title_length(name));
 }
 
 /*

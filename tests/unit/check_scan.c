@@ -286,12 +286,25 @@ START_TEST(test_scan_title_as_python_splitext)
 		{ ".a.b", ".a" }, { "...", "..." },
 	};
 
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		char *title = scan_title(names[i][0]);
+	const size_t count = sizeof names / sizeof *names;
+	struct folder folder = folder_make();
+	struct promise_list list;
 
-		ck_assert_str_eq(title, names[i][1]);
-		free(title);
+	for (size_t i = 0; i < count; i++)
+		helper_write_file(folder.fd, names[i][0], "", 0755);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ck_assert_uint_eq(list.count, count);
+	for (size_t i = 0; i < count; i++) {
+		size_t found = 0;
+
+		while (found < count &&
+		       strcmp(list.promises[found].name, names[i][0]) != 0)
+			found++;
+		ck_assert_uint_lt(found, count);
+		ck_assert_str_eq(list.promises[found].title, names[i][1]);
 	}
+	scan_release(&list);
+	folder_remove(&folder);
 }
 END_TEST
 
