@@ -37,31 +37,38 @@ enum plan_disposition {
 	PLAN_UNSELECTED,
 };
 
+/* One per promise: the small fields first, so that no padding comes. */
 struct plan_entry {
 	enum plan_disposition disposition;
-	struct setting_value timeout;   /* seconds, with its source */
-	double kill_after;
-	double periodicity;             /* seconds between runs, anomaly mode */
 	bool nagios_levels;             /* exit 1 WARNING, 2 CRITICAL, 3 UNKNOWN */
-	char *refusal;                  /* PLAN_REFUSED: why */
 	/*
 	 * Another promise of the same title comes later in byte order: this
 	 * one writes no result file, log line or cache (the later one does).
 	 */
 	bool shadowed;
+	struct setting_value timeout;   /* seconds, with its source */
+	double kill_after;
+	double periodicity;             /* seconds between runs, anomaly mode */
+	char *refusal;                  /* PLAN_REFUSED: why */
 };
 
 struct plan {
 	struct plan_entry *entries;     /* one per promise of the scan */
 	size_t count;
 	enum setting_mode mode;
-	struct setting_values home;     /* the instance's [run] settings */
 	size_t to_run;                  /* entries to run */
 };
 
 /* What the plan is made of. */
 struct plan_input {
 	const struct promise_list *list;
+	/*
+	 * The instance's [run] settings, already resolved (settings_resolve
+	 * of the command line and the configuration's [run]): those of every
+	 * promise without a [promise:NAME] section, and the mode.
+	 */
+	const struct setting_values *home_settings;
+	/* A promise with a section: the layers its section is merged with. */
 	const struct setting_values *command_line;
 	const struct config *config;    /* NULL: no file */
 	/* As root: the user the promises run as, whose files are checked. */
@@ -79,12 +86,8 @@ struct plan_input {
 	double now;                     /* Unix seconds */
 };
 
-/*
- * Makes the plan; 0, or -1 with errno ENOMEM.  `*missing` (may be NULL)
- * is set to an --only name that names no promise, or NULL.
- */
-int plan_make(const struct plan_input *input, struct plan *plan,
-              const char **missing);
+/* Makes the plan; 0, or -1 with errno ENOMEM. */
+int plan_make(const struct plan_input *input, struct plan *plan);
 
 void plan_release(struct plan *plan);
 

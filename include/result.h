@@ -54,26 +54,27 @@ struct result_history {
 	unsigned failed_in_a_row;
 };
 
+/* One per promise: the small fields first, so that no padding comes. */
 struct promise_result {
 	bool known;                 /* false: interrupted, or never reached */
-	enum promise_status status; /* what the promise did this run */
 	bool failed;                /* the mode's verdict: it does not work */
 	bool tolerated;             /* did not work, but the mode forgives */
+	bool anomaly_type;          /* slapgrid's "Anomaly Result" */
+	enum promise_status status; /* what the promise did this run */
 	unsigned failed_runs;       /* anomaly: failed runs in a row, <= 3 */
 	int exit_code;              /* 0..255, or RESULT_NO_EXIT_CODE */
 	int signal;                 /* the killing signal, or 0 */
+	/*
+	 * slapgrid's id of this run in the log is "EPOCH-NNN": the time it
+	 * ended, and this number from 100 to 999 (0: not given one).
+	 */
+	unsigned short transaction;
 	double execution_time;      /* seconds */
 	double cpu_seconds;         /* its processes' CPU time, or -1 */
 	long long memory_peak;      /* their peak memory in bytes, or -1 */
 	struct timespec ended;      /* wall clock, when the result was known */
 	char *message;              /* UTF-8 text, never NULL once known */
 	char *output;               /* a timed-out promise's output, or NULL */
-	bool anomaly_type;          /* slapgrid's "Anomaly Result" */
-	/*
-	 * slapgrid's id of this run in the log is "EPOCH-NNN": the time it
-	 * ended, and this number from 100 to 999 (0: not given one).
-	 */
-	unsigned short transaction;
 	/* When it last worked, in Unix seconds (kept across runs), or 0. */
 	long long last_success;
 };

@@ -25,8 +25,8 @@
 struct promise {
 	char *name;             /* file name in the promise folder */
 	char *title;            /* name without its last extension */
-	bool title_shared;      /* another promise has the same title */
-	bool title_taken_later; /* ... and comes later in byte order */
+	/* Another promise has the same title, and comes later in byte order. */
+	bool title_taken_later;
 	struct file_mode file;  /* of the file (links followed) */
 };
 
@@ -46,6 +46,11 @@ struct skipped_entry {
 struct promise_list {
 	struct promise *promises;       /* sorted by name, byte-wise */
 	size_t count;
+	/*
+	 * Where the promises' names and titles are, one after another: one
+	 * block for a folder of any size rather than two strings a promise.
+	 */
+	char *names;
 	struct skipped_entry *skipped;  /* sorted, then the plugins sorted */
 	size_t skipped_count;
 };
@@ -70,9 +75,6 @@ void scan_release(struct promise_list *list);
 
 /* Whether some promise of `list` has the file name `name`. */
 bool scan_has_promise(const struct promise_list *list, const char *name);
-
-/* The title of a promise file name, as slapgrid makes it; malloc'd. */
-char *scan_title(const char *name);
 
 /* The words that say why an entry is skipped ("not executable"). */
 const char *scan_skip_reason_text(enum skip_reason reason);

@@ -156,8 +156,8 @@ enum setting_source { SOURCE_DEFAULT, SOURCE_CONFIG, SOURCE_COMMAND_LINE };
 
 struct setting_value {
 	bool given;                 /* set in this layer */
-	enum setting_source source;
 	bool capped;                /* lowered to max-timeout */
+	enum setting_source source;
 	union {
 		double seconds;
 		unsigned count;

@@ -174,6 +174,7 @@ static int make_plan(struct home *home, double now)
 	struct plan_input input = {
 		.list = &home->report->list,
 		.command_line = &cli->settings,
+		.home_settings = &home->files.settings,
 		.config = home->files.config,
 		.user = &home->files.user,
 		.check_files = geteuid() == 0,
@@ -184,7 +185,7 @@ static int make_plan(struct home *home, double now)
 		.now = now,
 	};
 
-	return plan_make(&input, &home->report->plan, NULL);
+	return plan_make(&input, &home->report->plan);
 }
 
 /* Each promise's first result: what the plan says of those not run. */

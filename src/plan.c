@@ -22,15 +22,6 @@ static bool selected(const struct plan_input *input, const char *name)
 	return false;
 }
 
-/* An --only name that names no promise of the list, or NULL. */
-static const char *missing_name(const struct plan_input *input)
-{
-	for (size_t i = 0; i < input->only_count; i++)
-		if (!scan_has_promise(input->list, input->only[i]))
-			return input->only[i];
-	return NULL;
-}
-
 /* Decides one promise; 0, or -1 when memory ran out. */
 static int plan_entry(const struct plan_input *input, const struct plan *plan,
                       const struct promise *promise, size_t index,
@@ -39,21 +30,25 @@ static int plan_entry(const struct plan_input *input, const struct plan *plan,
 	const struct config *config = input->config;
 	const struct promise_config *section =
 		config ? config_find_promise(config, promise->name) : NULL;
+	const struct setting_values *settings = input->home_settings;
 	struct setting_values merged;
 	char why[256];
 
-	settings_resolve(input->command_line, config ? &config->run : NULL,
-			 section ? &section->values : NULL,
-			 config && !config->operator, &merged);
-	entry->timeout = merged.values[SETTING_TIMEOUT];
-	entry->kill_after = merged.values[SETTING_KILL_AFTER].seconds;
-	entry->periodicity = merged.values[SETTING_PERIODICITY].seconds;
-	entry->nagios_levels = merged.values[SETTING_NAGIOS_LEVELS].flag;
+	/* A promise without a section of its own has the home's settings. */
+	if (section) {
+		settings_resolve(input->command_line, &config->run,
+				 &section->values, !config->operator, &merged);
+		settings = &merged;
+	}
+	entry->timeout = settings->values[SETTING_TIMEOUT];
+	entry->kill_after = settings->values[SETTING_KILL_AFTER].seconds;
+	entry->periodicity = settings->values[SETTING_PERIODICITY].seconds;
+	entry->nagios_levels = settings->values[SETTING_NAGIOS_LEVELS].flag;
 	entry->shadowed = promise->title_taken_later;
 	entry->disposition = PLAN_RUN;
 	if (!selected(input, promise->name)) {
 		entry->disposition = PLAN_UNSELECTED;
-	} else if (merged.values[SETTING_SKIP].flag) {
+	} else if (settings->values[SETTING_SKIP].flag) {
 		entry->disposition = PLAN_DISABLED;
 	} else if (input->check_files &&
 		   credentials_check_file(input->user, &promise->file, why,
@@ -70,18 +65,13 @@ static int plan_entry(const struct plan_input *input, const struct plan *plan,
 	return 0;
 }
 
-int plan_make(const struct plan_input *input, struct plan *plan,
-              const char **missing)
+int plan_make(const struct plan_input *input, struct plan *plan)
 {
-	const struct config *config = input->config;
 	size_t count = input->list->count;
 
 	memset(plan, 0, sizeof *plan);
-	if (missing)
-		*missing = missing_name(input);
-	settings_resolve(input->command_line, config ? &config->run : NULL,
-			 NULL, config && !config->operator, &plan->home);
-	plan->mode = (enum setting_mode)plan->home.values[SETTING_MODE].choice;
+	plan->mode = (enum setting_mode)
+		input->home_settings->values[SETTING_MODE].choice;
 	plan->entries = calloc(count ? count : 1, sizeof *plan->entries);
 	if (!plan->entries) {
 		errno = ENOMEM;

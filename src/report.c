@@ -95,13 +95,22 @@ const char *report_mode_name(const struct home_report *home)
 	return home->plan.mode == MODE_ANOMALY ? "anomaly" : "test";
 }
 
+/*
+ * Made for every promise started and every result written: two copies,
+ * where asprintf read its format each time (a tenth of a run's own work).
+ */
 char *report_promise_path(const struct home_report *home, size_t index)
 {
-	char *path;
+	const char *name = home->list.promises[index].name;
+	size_t folder_length = strlen(home->promise_dir);
+	size_t name_length = strlen(name);
+	char *path = malloc(folder_length + 1 + name_length + 1);
 
-	if (asprintf(&path, "%s/%s", home->promise_dir,
-		     home->list.promises[index].name) < 0)
+	if (!path)
 		return NULL;
+	memcpy(path, home->promise_dir, folder_length);
+	path[folder_length] = '/';
+	memcpy(path + folder_length + 1, name, name_length + 1);
 	return path;
 }
 

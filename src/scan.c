@@ -37,7 +37,11 @@ static void *growing_push(struct growing *array)
 	return (char *)array->items + array->count++ * array->item_size;
 }
 
-char *scan_title(const char *name)
+/*
+ * The length of a name's title, as slapgrid makes it: the name without
+ * its last extension.
+ */
+static size_t title_length(const char *name)
 {
 	const char *start = name, *dot;
 
@@ -45,7 +49,40 @@ char *scan_title(const char *name)
 	while (*start == '.')
 		start++;
 	dot = strrchr(start, '.');
-	return strndup(name, dot ? (size_t)(dot - name) : strlen(name));
+	return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+/*
+ * The names and titles of the promises, growing as the folder is read:
+ * each promise's name, then its title when it is not the whole name.
+ */
+struct name_block {
+	char *text;
+	size_t length, capacity;
+};
+
+/* Adds `length` bytes of `text` and a NUL; its offset, or -1 (ENOMEM). */
+static ptrdiff_t name_block_add(struct name_block *block, const char *text,
+                                size_t length)
+{
+	size_t offset = block->length;
+
+	if (block->capacity - block->length < length + 1) {
+		size_t capacity = block->capacity ? block->capacity : 256;
+		char *grown;
+
+		while (capacity - block->length < length + 1)
+			capacity *= 2;
+		grown = realloc(block->text, capacity);
+		if (!grown)
+			return -1;
+		block->text = grown;
+		block->capacity = capacity;
+	}
+	memcpy(block->text + offset, text, length);
+	block->text[offset + length] = '\0';
+	block->length += length + 1;
+	return (ptrdiff_t)offset;
 }
 
 const char *scan_skip_reason_text(enum skip_reason reason)
@@ -136,8 +173,8 @@ static int compare_titles(const void *a, const void *b, void *promises)
 }
 
 /*
- * Marks the promises that share a title, and those that a later promise
- * (in byte order) overrides: slapgrid's files are named by title.
+ * Marks the promises whose title a later promise (in byte order) shares:
+ * slapgrid's files are named by title, and that one's are kept.
  */
 static int mark_same_titles(struct promise_list *list)
 {
@@ -154,17 +191,55 @@ static int mark_same_titles(struct promise_list *list)
 		struct promise *current = &list->promises[order[i]];
 
 		if (strcmp(previous->title, current->title) == 0)
-			previous->title_shared = current->title_shared =
-				previous->title_taken_later = true;
+			previous->title_taken_later = true;
 	}
 	free(order);
+	return 0;
+}
+
+/* Where a promise's name and title are in the name block, while it grows. */
+struct name_offsets {
+	ptrdiff_t name, title;
+};
+
+/* What scan_dir gathers as it reads the folder. */
+struct gathered {
+	struct growing promises, offsets, skipped;
+	struct name_block names;
+};
+
+/*
+ * Adds a promise, its name and title to the block.  A promise is pushed
+ * last, once its offsets are known: every promise has them.
+ */
+static int add_promise(struct gathered *gathered, const char *name,
+                       const struct stat *status)
+{
+	struct name_offsets *offsets = growing_push(&gathered->offsets);
+	size_t length = strlen(name), title = title_length(name);
+	struct promise *promise;
+
+	if (!offsets)
+		return -1;
+	offsets->name = name_block_add(&gathered->names, name, length);
+	/* A name without an extension is its own title. */
+	offsets->title = title == length ? offsets->name
+					 : name_block_add(&gathered->names,
+							  name, title);
+	if (offsets->name < 0 || offsets->title < 0 ||
+	    !(promise = growing_push(&gathered->promises)))
+		return -1;
+	*promise = (struct promise){ .file = { .mode = status->st_mode,
+					       .owner = status->st_uid,
+					       .group = status->st_gid,
+					       .mtime = status->st_mtime } };
 	return 0;
 }
 
 /* Adds `name` to the promises or to the skipped entries. */
 static int add_entry(int dir_fd, const char *name,
                      const struct credentials *runner,
-                     struct growing *promises, struct growing *skipped)
+                     struct gathered *gathered)
 {
 	enum skip_reason reason;
 	struct stat status;
@@ -172,21 +247,9 @@ static int add_entry(int dir_fd, const char *name,
 
 	if (kind < 0)
 		return 0;
-	if (kind == 0) {
-		struct promise *promise = growing_push(promises);
-
-		if (!promise)
-			return -1;
-		promise->name = strdup(name);
-		promise->title = scan_title(name);
-		promise->title_shared = promise->title_taken_later = false;
-		promise->file = (struct file_mode){ .mode = status.st_mode,
-						    .owner = status.st_uid,
-						    .group = status.st_gid,
-						    .mtime = status.st_mtime };
-		return promise->name && promise->title ? 0 : -1;
-	}
-	struct skipped_entry *entry = growing_push(skipped);
+	if (kind == 0)
+		return add_promise(gathered, name, &status);
+	struct skipped_entry *entry = growing_push(&gathered->skipped);
 
 	if (!entry)
 		return -1;
@@ -214,11 +277,43 @@ static DIR *open_stream(int dir_fd)
 	return stream;
 }
 
+/*
+ * Gives the list what was gathered: each promise's name and title point
+ * into the block, which grows no more.
+ */
+static void take_gathered(struct gathered *gathered, struct promise_list *list)
+{
+	struct promise *promises = gathered->promises.items;
+	const struct name_offsets *offsets = gathered->offsets.items;
+	char *names = gathered->names.text;
+
+	/* Its unused end is given back; failing that, it stays. */
+	if (names && gathered->names.length < gathered->names.capacity) {
+		char *fitted = realloc(names, gathered->names.length);
+
+		if (fitted)
+			names = fitted;
+	}
+	for (size_t i = 0; i < gathered->promises.count; i++) {
+		promises[i].name = names + offsets[i].name;
+		promises[i].title = names + offsets[i].title;
+	}
+	list->promises = promises;
+	list->count = gathered->promises.count;
+	list->names = names;
+	list->skipped = gathered->skipped.items;
+	list->skipped_count = gathered->skipped.count;
+	free(gathered->offsets.items);
+}
+
 int scan_dir(int dir_fd, const struct credentials *runner,
              struct promise_list *list)
 {
-	struct growing promises = { .item_size = sizeof(struct promise) };
-	struct growing skipped = { .item_size = sizeof(struct skipped_entry) };
+	struct gathered gathered = {
+		.promises.item_size = sizeof(struct promise),
+		.offsets.item_size = sizeof(struct name_offsets),
+		.skipped.item_size = sizeof(struct skipped_entry),
+	};
 	struct dirent *entry;
 	int saved_errno;
 	DIR *stream;
@@ -235,18 +330,14 @@ int scan_dir(int dir_fd, const struct credentials *runner,
 		if (strcmp(entry->d_name, ".") == 0 ||
 		    strcmp(entry->d_name, "..") == 0)
 			continue;
-		if (add_entry(dir_fd, entry->d_name, runner, &promises,
-			      &skipped) < 0) {
+		if (add_entry(dir_fd, entry->d_name, runner, &gathered) < 0) {
 			errno = ENOMEM;
 			break;
 		}
 	}
 	saved_errno = errno;
 	closedir(stream);
-	list->promises = promises.items;
-	list->count = promises.count;
-	list->skipped = skipped.items;
-	list->skipped_count = skipped.count;
+	take_gathered(&gathered, list);
 	if (saved_errno == 0) {
 		/* qsort may not be given the NULL of an empty list. */
 		if (list->count)
@@ -319,20 +410,28 @@ int scan_plugins(int plugin_fd, struct promise_list *list)
 
 bool scan_has_promise(const struct promise_list *list, const char *name)
 {
-	for (size_t i = 0; i < list->count; i++)
-		if (strcmp(list->promises[i].name, name) == 0)
+	/* Sorted by name: a search in halves, for a folder of any size. */
+	size_t low = 0, high = list->count;
+
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		int order = strcmp(name, list->promises[middle].name);
+
+		if (order == 0)
 			return true;
+		if (order < 0)
+			high = middle;
+		else
+			low = middle + 1;
+	}
 	return false;
 }
 
 void scan_release(struct promise_list *list)
 {
-	for (size_t i = 0; i < list->count; i++) {
-		free(list->promises[i].name);
-		free(list->promises[i].title);
-	}
 	for (size_t i = 0; i < list->skipped_count; i++)
 		free(list->skipped[i].name);
+	free(list->names);
 	free(list->promises);
 	free(list->skipped);
 	memset(list, 0, sizeof *list);

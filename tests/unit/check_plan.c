@@ -49,9 +49,20 @@ static void set_option(struct setting_values *values, enum setting_id id,
 					&values->values[id]), 0);
 }
 
-static void make_plan(const struct plan_input *input, struct plan *plan)
+/*
+ * Makes the plan as a home does: its [run] settings resolved first, from
+ * the input's command line and configuration.
+ */
+static void make_plan(struct plan_input *input, struct plan *plan)
 {
-	ck_assert_int_eq(plan_make(input, plan, NULL), 0);
+	const struct config *config = input->config;
+	struct setting_values home;
+
+	settings_resolve(input->command_line, config ? &config->run : NULL,
+			 NULL, config && !config->operator, &home);
+	input->home_settings = &home;
+	ck_assert_int_eq(plan_make(input, plan), 0);
+	input->home_settings = NULL;
 }
 
 START_TEST(test_plan_runs_every_promise_with_the_defaults)
@@ -59,11 +70,9 @@ START_TEST(test_plan_runs_every_promise_with_the_defaults)
 	struct setting_values command_line = { 0 };
 	struct plan_input input = { .list = &three_list,
 				    .command_line = &command_line };
-	const char *missing = "not set";
 	struct plan plan;
 
-	ck_assert_int_eq(plan_make(&input, &plan, &missing), 0);
-	ck_assert_ptr_null(missing);
+	make_plan(&input, &plan);
 	ck_assert_uint_eq(plan.count, 3);
 	ck_assert_uint_eq(plan.to_run, 3);
 	ck_assert_int_eq(plan.mode, MODE_TEST);
@@ -205,32 +214,13 @@ START_TEST(test_plan_leaves_out_promises_not_named_by_only)
 	struct plan_input input = { .list = &three_list,
 				    .command_line = &command_line,
 				    .only = only, .only_count = 2 };
-	const char *missing = "not set";
 	struct plan plan;
 
-	ck_assert_int_eq(plan_make(&input, &plan, &missing), 0);
-	ck_assert_ptr_null(missing);
+	make_plan(&input, &plan);
 	ck_assert_int_eq(plan.entries[0].disposition, PLAN_RUN);
 	ck_assert_int_eq(plan.entries[1].disposition, PLAN_UNSELECTED);
 	ck_assert_int_eq(plan.entries[2].disposition, PLAN_RUN);
 	ck_assert_uint_eq(plan.to_run, 2);
-	plan_release(&plan);
-}
-END_TEST
-
-START_TEST(test_plan_names_an_only_name_that_names_no_promise)
-{
-	const char *const only[] = { "b.sh", "zz.sh", "yy.sh" };
-	struct setting_values command_line = { 0 };
-	struct plan_input input = { .list = &three_list,
-				    .command_line = &command_line,
-				    .only = only, .only_count = 3 };
-	const char *missing = NULL;
-	struct plan plan;
-
-	ck_assert_int_eq(plan_make(&input, &plan, &missing), 0);
-	ck_assert_str_eq(missing, "zz.sh");
-	ck_assert_uint_eq(plan.to_run, 1);
 	plan_release(&plan);
 }
 END_TEST
@@ -308,7 +298,34 @@ START_TEST(test_plan_timeout_of_a_promise_section_beats_run)
 	ck_assert(!plan.entries[1].nagios_levels);
 	ck_assert(plan.entries[1].periodicity == 120);
 	ck_assert(plan.entries[1].kill_after == 3);
-	ck_assert(plan.home.values[SETTING_TIMEOUT].seconds == 7);
+	plan_release(&plan);
+	config_release(&config);
+}
+END_TEST
+
+START_TEST(test_plan_takes_the_homes_settings_for_promises_without_a_section)
+{
+	struct setting_values command_line = { 0 }, home = { 0 };
+	struct config config;
+	struct plan_input input = { .list = &three_list,
+				    .home_settings = &home,
+				    .command_line = &command_line,
+				    .config = &config };
+	struct plan plan;
+
+	/* The home's settings as given, not resolved again by the plan. */
+	ck_assert_int_eq(settings_parse(SETTING_TIMEOUT, "42", SOURCE_CONFIG,
+					&home.values[SETTING_TIMEOUT]), 0);
+	ck_assert_int_eq(settings_parse(SETTING_MODE, "anomaly", SOURCE_CONFIG,
+					&home.values[SETTING_MODE]), 0);
+	parse_config("[promise:b.sh]\ntimeout = 9\n", true, &config);
+	ck_assert_int_eq(plan_make(&input, &plan), 0);
+	ck_assert_int_eq(plan.mode, MODE_ANOMALY);
+	ck_assert(plan.entries[0].timeout.seconds == 42);
+	ck_assert(plan.entries[2].timeout.seconds == 42);
+	/* A section is merged with the command line and [run], as always. */
+	ck_assert(plan.entries[1].timeout.seconds == 9);
+	ck_assert(plan.entries[1].kill_after == 1);
 	plan_release(&plan);
 	config_release(&config);
 }
@@ -365,9 +382,8 @@ END_TEST
 START_TEST(test_plan_shadows_a_promise_whose_title_a_later_one_shares)
 {
 	struct promise files[] = {
-		{ .name = "check.py", .title = "check", .title_shared = true,
-		  .title_taken_later = true, .file = { .mode = EXECUTABLE } },
-		{ .name = "check.sh", .title = "check", .title_shared = true,
+		{ .name = "check.py", .title = "check", .title_taken_later = true, .file = { .mode = EXECUTABLE } },
+		{ .name = "check.sh", .title = "check",
 		  .file = { .mode = EXECUTABLE } },
 	};
 	struct promise_list list = { .promises = files, .count = 2 };
@@ -397,7 +413,6 @@ START_TEST(test_plan_mode_comes_from_the_home_file)
 	parse_config("[run]\nmode = anomaly\n", false, &config);
 	make_plan(&input, &plan);
 	ck_assert_int_eq(plan.mode, MODE_ANOMALY);
-	ck_assert_int_eq(plan.home.values[SETTING_MODE].source, SOURCE_CONFIG);
 	plan_release(&plan);
 	config_release(&config);
 }
@@ -430,10 +445,10 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_plan_force_runs_promises_not_yet_due);
 	tcase_add_test(tc, test_plan_ignores_the_cache_in_test_mode);
 	tcase_add_test(tc, test_plan_leaves_out_promises_not_named_by_only);
-	tcase_add_test(tc, test_plan_names_an_only_name_that_names_no_promise);
 	tcase_add_test(tc, test_plan_unselected_comes_before_disabled_and_refused);
 	tcase_add_test(tc, test_plan_timeout_of_the_command_line_comes_first);
 	tcase_add_test(tc, test_plan_timeout_of_a_promise_section_beats_run);
+	tcase_add_test(tc, test_plan_takes_the_homes_settings_for_promises_without_a_section);
 	tcase_add_test(tc, test_plan_timeout_of_a_home_file_is_capped_by_max_timeout);
 	tcase_add_test(tc, test_plan_timeout_of_the_operators_file_is_not_capped);
 	tcase_add_test(tc, test_plan_shadows_a_promise_whose_title_a_later_one_shares);

@@ -78,7 +78,7 @@ START_TEST(test_scan_lists_executable_files_in_byte_order)
 	ck_assert_uint_eq(list.promises[1].file.owner, geteuid());
 	ck_assert_uint_eq(list.promises[1].file.group, getegid());
 	ck_assert_int_gt(list.promises[1].file.mtime, 0);
-	ck_assert(!list.promises[1].title_shared);
+	ck_assert(!list.promises[1].title_taken_later);
 	scan_release(&list);
 	ck_assert_ptr_null(list.promises);
 	ck_assert_uint_eq(list.count, 0);
@@ -156,18 +156,34 @@ START_TEST(test_scan_marks_promises_that_share_a_title)
 	helper_write_file(folder.fd, "other.sh", "", 0755);
 	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
 	ASSERT_TEXT(promise_names, &list, "check\ncheck.py\ncheck.sh\nother.sh\n");
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 3; i++)
 		ck_assert_str_eq(list.promises[i].title, "check");
-		ck_assert(list.promises[i].title_shared);
-	}
 	/* The last in byte order takes the title: the others are shadowed. */
 	ck_assert(list.promises[0].title_taken_later);
 	ck_assert(list.promises[1].title_taken_later);
 	ck_assert(!list.promises[2].title_taken_later);
-	ck_assert(!list.promises[3].title_shared);
 	ck_assert(!list.promises[3].title_taken_later);
 	scan_release(&list);
 	folder_remove(&folder);
+}
+END_TEST
+
+START_TEST(test_scan_has_promise_finds_each_name_and_only_those)
+{
+	static struct promise promises[] = {
+		{ .name = "B.py" }, { .name = "a.sh" }, { .name = "b" },
+		{ .name = "b.sh" }, { .name = "c" },
+	};
+	const struct promise_list list = { .promises = promises, .count = 5 };
+	const struct promise_list empty = { 0 };
+
+	for (size_t i = 0; i < 5; i++)
+		ck_assert(scan_has_promise(&list, promises[i].name));
+	ck_assert(!scan_has_promise(&list, "A"));
+	ck_assert(!scan_has_promise(&list, "a"));
+	ck_assert(!scan_has_promise(&list, "b.s"));
+	ck_assert(!scan_has_promise(&list, "d"));
+	ck_assert(!scan_has_promise(&empty, "a.sh"));
 }
 END_TEST
 
@@ -270,12 +286,25 @@ START_TEST(test_scan_title_as_python_splitext)
 		{ ".a.b", ".a" }, { "...", "..." },
 	};
 
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		char *title = scan_title(names[i][0]);
+	const size_t count = sizeof names / sizeof *names;
+	struct folder folder = folder_make();
+	struct promise_list list;
 
-		ck_assert_str_eq(title, names[i][1]);
-		free(title);
+	for (size_t i = 0; i < count; i++)
+		helper_write_file(folder.fd, names[i][0], "", 0755);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ck_assert_uint_eq(list.count, count);
+	for (size_t i = 0; i < count; i++) {
+		size_t found = 0;
+
+		while (found < count &&
+		       strcmp(list.promises[found].name, names[i][0]) != 0)
+			found++;
+		ck_assert_uint_lt(found, count);
+		ck_assert_str_eq(list.promises[found].title, names[i][1]);
 	}
+	scan_release(&list);
+	folder_remove(&folder);
 }
 END_TEST
 
@@ -300,6 +329,7 @@ Suite *scan_suite(void)
 	tcase_add_test(tc, test_scan_follows_a_link_to_an_executable_file);
 	tcase_add_test(tc, test_scan_includes_hidden_files);
 	tcase_add_test(tc, test_scan_marks_promises_that_share_a_title);
+	tcase_add_test(tc, test_scan_has_promise_finds_each_name_and_only_those);
 	tcase_add_test(tc, test_scan_decides_by_mode_bits_for_another_runner);
 	tcase_add_test(tc, test_scan_reads_a_used_descriptor_from_its_start);
 	tcase_add_test(tc, test_scan_of_a_file_instead_of_a_folder_fails_empty);
