@@ -20,7 +20,7 @@ VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 
 # Libraries through pkg-config.  libcurl gives only its headers: check-url
 # loads it with dlopen, so that the runner does not load it at every start.
-LIBS       = $(shell $(PKG_CONFIG) --libs inih) -ldl -lm
+LIBS       = $(shell $(PKG_CONFIG) --libs inih) -ldl
 LIBS_CHECK = $(shell $(PKG_CONFIG) --libs check)
 CFLAGS_LIBS = $(shell $(PKG_CONFIG) --cflags libcurl inih)
 CFLAGS_CHECK = $(shell $(PKG_CONFIG) --cflags check)

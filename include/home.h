@@ -145,7 +145,6 @@ struct home_store {
 	bool stateful;                      /* its files are written */
 	struct result_history *history;     /* anomaly mode, per promise */
 	double *next_run_after;             /* while planning: the caches */
-	long long *last_success;            /* per promise, from the state */
 	bool *unwritten;                    /* per promise: its spares failed */
 	size_t failures;                    /* files not written */
 };

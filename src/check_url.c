@@ -4,7 +4,6 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +126,15 @@ static void list_expected(const struct check_url_options *options,
 					 i ? ", " : "", options->expected[i]);
 }
 
+/* Seconds to whole milliseconds, rounded up (without libm). */
+static long milliseconds_up(double seconds)
+{
+	double milliseconds = seconds * 1000;
+	long whole = (long)milliseconds;
+
+	return whole < milliseconds ? whole + 1 : whole;
+}
+
 /* Applies every option to the handle; a CURLcode other than CURLE_OK. */
 static CURLcode configure(CURL *handle, const struct check_url_options *options,
                           struct body_search *search, char *curl_error)
@@ -141,7 +149,7 @@ static CURLcode configure(CURL *handle, const struct check_url_options *options,
 	/* No SIGALRM for DNS timeouts: promise-run's signals stay its own. */
 	SET(CURLOPT_NOSIGNAL, 1L);
 	/* Rounded up: 0 would mean no timeout at all to libcurl. */
-	SET(CURLOPT_TIMEOUT_MS, (long)ceil(options->timeout * 1000));
+	SET(CURLOPT_TIMEOUT_MS, milliseconds_up(options->timeout));
 	SET(CURLOPT_FOLLOWLOCATION, 1L);
 	SET(CURLOPT_MAXREDIRS, 10L);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");

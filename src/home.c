@@ -97,12 +97,10 @@ static void release_run(struct home *home)
 	for (size_t p = 0; store->history && p < home->report->list.count; p++)
 		free(store->history[p].previous_message);
 	free(store->history);
-	free(store->last_success);
 	free(store->unwritten);
 	free(store->next_run_after);
 	store->next_run_after = NULL;
 	store->history = NULL;
-	store->last_success = NULL;
 	store->unwritten = NULL;
 	env_free(home->files.envp);
 	home->files.envp = NULL;
@@ -290,6 +288,7 @@ static void wait_over(struct home *home)
 static void not_run(struct home *home, size_t promise)
 {
 	struct promise_result *result = &home->report->results[promise];
+	long long last_success = result->last_success;
 	struct timespec wall;
 
 	clock_gettime(CLOCK_REALTIME, &wall);
@@ -298,6 +297,7 @@ static void not_run(struct home *home, size_t promise)
 		home_say(home, "out of memory");
 		home->broken = true;
 	}
+	result->last_success = last_success;
 	home->context->ops->judged(home->context->sinks, home, promise);
 }
 
@@ -363,7 +363,7 @@ static void record(struct home *home, struct runner_outcome *outcome)
 		     home->store.history ? &home->store.history[promise] : NULL);
 	result.last_success = result.status == PROMISE_OK
 				      ? (long long)result.ended.tv_sec
-				      : home->store.last_success[promise];
+				      : slot->last_success;
 	result.transaction = result_new_transaction();
 	result_release(slot);
 	*slot = result;

@@ -126,7 +126,7 @@ static void read_history(struct home *home)
 	}
 }
 
-/* When each promise last worked, as the state says (0: unknown). */
+/* When each promise last worked, as the state says (0: unknown), into its result. */
 static void read_successes(struct home *home)
 {
 	const struct promise_list *list = &home->report->list;
@@ -136,7 +136,7 @@ static void read_successes(struct home *home)
 	/* An unreadable file only loses these times: it is rewritten. */
 	(void)state_read_successes(&home->store.state, &entries, &count);
 	for (size_t i = 0; i < list->count; i++)
-		home->store.last_success[i] = last_success_of(
+		home->report->results[i].last_success = last_success_of(
 			entries, count, list->promises[i].title);
 	last_success_free(entries, count);
 }
@@ -201,7 +201,6 @@ static int first_results(struct home *home, struct timespec now)
 							 : NULL,
 				     now, result) < 0)
 			return -1;
-		result->last_success = home->store.last_success[i];
 		if (report->plan.entries[i].disposition == PLAN_REFUSED) {
 			result_judge(result, report->plan.mode, NULL);
 			result->transaction = result_new_transaction();
@@ -230,14 +229,13 @@ int home_store_plan(struct home *home)
 	clock_gettime(CLOCK_REALTIME, &now);
 	report->results = calloc(count, sizeof *report->results);
 	store->unwritten = calloc(count, sizeof *store->unwritten);
-	store->last_success = calloc(count, sizeof *store->last_success);
 	/* The stored state is read in anomaly mode only. */
 	if (anomaly)
 		store->history = calloc(count, sizeof *store->history);
 	if (due)
 		store->next_run_after = calloc(count,
 					       sizeof *store->next_run_after);
-	if (!report->results || !store->unwritten || !store->last_success ||
+	if (!report->results || !store->unwritten ||
 	    (anomaly && !store->history) || (due && !store->next_run_after)) {
 		home_fail(home, "out of memory");
 		return -1;
@@ -251,14 +249,14 @@ int home_store_plan(struct home *home)
 		home_fail(home, "out of memory");
 		return -1;
 	}
-	if ((anomaly && read_state_as_user(home, read_history) < 0) ||
-	    read_state_as_user(home, read_successes) < 0)
+	if (anomaly && read_state_as_user(home, read_history) < 0)
 		return -1;
 	if (first_results(home, now) < 0) {
 		home_fail(home, "out of memory");
 		return -1;
 	}
-	return 0;
+	/* Into the results made: kept across runs, whatever this one does. */
+	return read_state_as_user(home, read_successes);
 }
 
 /*
@@ -432,9 +430,7 @@ static void write_successes(struct home *home)
 	int status = out ? 0 : -1;
 
 	for (size_t i = 0; out && i < report->list.count; i++) {
-		long long when = report->results[i].known
-					 ? report->results[i].last_success
-					 : home->store.last_success[i];
+		long long when = report->results[i].last_success;
 
 		/* The title a later promise takes is that one's. */
 		if (!report->plan.entries[i].shadowed &&

@@ -28,8 +28,11 @@ int value_parse_seconds(const char *text, double *seconds)
 	if (errno != 0 || end == text || *end != '\0' || !isfinite(parsed) ||
 	    parsed < 0 || parsed > VALUE_MAX_SECONDS)
 		return -1;
-	/* To the nanosecond, the clocks' own resolution (exact below 2^53). */
-	*seconds = round(parsed * 1e9) / 1e9;
+	/*
+	 * To the nearest nanosecond, the clocks' own resolution (exact below
+	 * 2^53), rounded by hand: libm would cost every run its pages.
+	 */
+	*seconds = (double)(long long)(parsed * 1e9 + 0.5) / 1e9;
 	return 0;
 }
 

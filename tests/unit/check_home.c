@@ -114,10 +114,8 @@ static int fake_plan(struct home *home)
 	report->list.promises = calloc(count + 1, sizeof *report->list.promises);
 	report->plan.entries = calloc(count + 1, sizeof *report->plan.entries);
 	report->results = calloc(count + 1, sizeof *report->results);
-	home->store.last_success = calloc(count + 1,
-					  sizeof *home->store.last_success);
 	ck_assert(report->list.promises && report->plan.entries &&
-		  report->results && home->store.last_success);
+		  report->results);
 	report->list.count = report->plan.count = count;
 	for (size_t i = 0; i < count; i++) {
 		struct plan_entry *entry = &report->plan.entries[i];
@@ -295,12 +293,16 @@ START_TEST(test_a_home_runs_its_promises_writes_its_state_and_hands_over)
 	/* With no deadline, nothing stops a promise but its timeout. */
 	ck_assert_int_eq(world->stop_at.tv_sec, 0);
 	ck_assert_int_eq(world->stop_at.tv_nsec, 0);
+	/* When each last worked: kept by a failure, now for a success. */
+	world->report.results[2].last_success = 77;
 	finish(world, 2, 1, false);
 	ASSERT_LOG(world, "judged2");
 	ck_assert(world->report.results[2].failed);
+	ck_assert_int_eq(world->report.results[2].last_success, 77);
 	ck_assert_uint_ge(world->report.results[2].transaction, 100);
 	finish(world, 0, 0, false);
 	ASSERT_LOG(world, "judged0 complete");
+	ck_assert_int_eq(world->report.results[0].last_success, 1800000000);
 	ck_assert_int_eq(world->home.phase, HOME_COMMITTING);
 	ck_assert_uint_eq(world->report.summary.promises, 2);
 	ck_assert_uint_eq(world->report.summary.not_working, 1);
@@ -473,9 +475,12 @@ START_TEST(test_the_deadline_marks_promises_not_given_out_not_run)
 	step(world, HOME_OPEN, NOW);
 	step(world, HOME_SLOT_FREE, NOW);
 	world->log[0] = '\0';
+	world->report.results[1].last_success = 1234;
 	step(world, HOME_DEADLINE, NOW);
 	ASSERT_LOG(world, "judged1 judged2");
 	ck_assert_int_eq(world->report.results[1].status, PROMISE_NOT_RUN);
+	/* Not run is no news of when it last worked: that stays. */
+	ck_assert_int_eq(world->report.results[1].last_success, 1234);
 	ck_assert_int_eq(world->report.results[2].status, PROMISE_NOT_RUN);
 	/* The one running still counts: the home waits for it. */
 	ck_assert_int_eq(world->home.phase, HOME_RUNNING);
