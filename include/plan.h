@@ -89,6 +89,16 @@ struct plan_input {
 /* Makes the plan; 0, or -1 with errno ENOMEM. */
 int plan_make(const struct plan_input *input, struct plan *plan);
 
+/*
+ * Marks in named[n] each [promise:NAME] section of `config` that names a
+ * promise of `list` (the others are worth a warning).
+ */
+void plan_sections_named(const struct config *config,
+                         const struct promise_list *list, bool *named);
+
+/* Why an entry does not run, in words ("" for one that runs). */
+const char *plan_reason(const struct plan_entry *entry);
+
 void plan_release(struct plan *plan);
 
 #endif

@@ -92,19 +92,29 @@ static void warn_same_titles(struct home *home)
  * promise of the home (the operator's file serves every home: the
  * scheduler warns of its sections that name none in any).
  */
-static void warn_unknown_sections(struct home *home)
+static int warn_unknown_sections(struct home *home)
 {
 	const struct config *config = home->files.config;
+	bool *named;
 
-	for (size_t i = 0; config && !config->operator &&
-			   i < config->promise_count; i++) {
+	if (!config || config->operator || !config->promise_count)
+		return 0;
+	named = calloc(config->promise_count, sizeof *named);
+	if (!named) {
+		home_fail(home, "out of memory");
+		return -1;
+	}
+	plan_sections_named(config, &home->report->list, named);
+	for (size_t i = 0; i < config->promise_count; i++) {
 		const struct promise_config *section = &config->promises[i];
 
-		if (!scan_has_promise(&home->report->list, section->name))
+		if (!named[i])
 			home_say(home, "warning: %s:%d: [promise:%s] names no promise in '%s'",
 				 config->path, section->line, section->name,
 				 home->report->promise_dir);
 	}
+	free(named);
+	return 0;
 }
 
 /*
@@ -368,7 +378,8 @@ int home_files_prepare(struct home *home)
 	if (read_as_user(home) < 0)
 		return -1;
 	warn_same_titles(home);
-	warn_unknown_sections(home);
+	if (warn_unknown_sections(home) < 0)
+		return -1;
 	merge_settings(home);
 	home->store.stateful = files->settings.values[SETTING_STATE].flag &&
 			       cli->action == CLI_RUN;

@@ -90,6 +90,30 @@ int plan_make(const struct plan_input *input, struct plan *plan)
 	return 0;
 }
 
+void plan_sections_named(const struct config *config,
+                         const struct promise_list *list, bool *named)
+{
+	for (size_t n = 0; n < config->promise_count; n++)
+		named[n] |= scan_has_promise(list, config->promises[n].name);
+}
+
+const char *plan_reason(const struct plan_entry *entry)
+{
+	switch (entry->disposition) {
+	case PLAN_DISABLED:
+		return "disabled in config";
+	case PLAN_REFUSED:
+		return entry->refusal;
+	case PLAN_CACHED:
+		return "not due (anomaly mode: its periodicity has not come)";
+	case PLAN_UNSELECTED:
+		return "not named by --only";
+	case PLAN_RUN:
+		break;
+	}
+	return "";
+}
+
 void plan_release(struct plan *plan)
 {
 	for (size_t i = 0; i < plan->count; i++)

@@ -150,7 +150,7 @@ static int write_home(FILE *out, const struct home_report *home)
 		if (report_listed(home, i) &&
 		    home->results[i].status == PROMISE_DISABLED &&
 		    write_skipped(out, &first, home->list.promises[i].name,
-				  "disabled in config") < 0)
+				  home->results[i].message) < 0)
 			return -1;
 	for (size_t i = 0; i < home->list.skipped_count; i++) {
 		const struct skipped_entry *entry = &home->list.skipped[i];

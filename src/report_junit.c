@@ -43,8 +43,10 @@ static int write_testcase(FILE *out, const struct home_report *home,
 		return -1;
 	fprintf(out, "\" time=\"%.6f\"", result->execution_time);
 	if (result->status == PROMISE_DISABLED) {
-		fputs(">\n      <skipped message=\"disabled in config\"/>\n    </testcase>\n",
-		      out);
+		fputs(">\n      <skipped message=\"", out);
+		if (escape_xml(out, result->message, 1) < 0)
+			return -1;
+		fputs("\"/>\n    </testcase>\n", out);
 		return 0;
 	}
 	if (!result->failed) {

@@ -64,7 +64,7 @@ static int write_point(FILE *out, const struct home_report *home,
 	if (escape_tap_description(out, home->list.promises[index].name) < 0)
 		return -1;
 	if (result->status == PROMISE_DISABLED)
-		fputs(" # SKIP disabled in config", out);
+		fprintf(out, " # SKIP %s", result->message);
 	else if (result->tolerated)
 		fprintf(out, " # TODO tolerated by the anomaly mode (%u of %d)",
 			result->failed_runs, RESULT_ANOMALY_RUNS);

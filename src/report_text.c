@@ -134,7 +134,7 @@ void text_report_promise(struct text_report *report, size_t index)
 		put_colored(out, report->color, COLOR_DIM, "disabled",
 			    (int)sizeof message_indent - 1);
 		put_name(out, name);
-		fputs(": disabled in config\n", out);
+		fprintf(out, ": %s\n", result->message);
 		return;
 	}
 	put_colored(out, report->color, status_color(result),
@@ -241,23 +241,6 @@ void text_report_verdict(FILE *out, bool color, enum cli_verbosity verbosity,
 }
 
 /* Why a promise of the plan will not run, for --list. */
-static const char *plan_reason(const struct plan_entry *entry)
-{
-	switch (entry->disposition) {
-	case PLAN_DISABLED:
-		return "disabled in config";
-	case PLAN_REFUSED:
-		return entry->refusal;
-	case PLAN_CACHED:
-		return "not due (anomaly mode: its periodicity has not come)";
-	case PLAN_UNSELECTED:
-		return "not named by --only";
-	case PLAN_RUN:
-		break;
-	}
-	return "";
-}
-
 static const char *plan_word(enum plan_disposition disposition)
 {
 	switch (disposition) {

@@ -200,7 +200,7 @@ int result_from_plan(const struct plan_entry *entry,
 	switch (entry->disposition) {
 	case PLAN_DISABLED:
 		result->status = PROMISE_DISABLED;
-		result->message = strdup("disabled in config");
+		result->message = strdup(plan_reason(entry));
 		break;
 	case PLAN_REFUSED:
 		result->status = PROMISE_ERROR;

@@ -75,9 +75,8 @@ static int prepare(struct home *home)
 
 	for (size_t n = 0; n < s->cli->only.count; n++)
 		s->only_found[n] |= scan_has_promise(list, s->cli->only.words[n]);
-	for (size_t n = 0; config && n < config->promise_count; n++)
-		s->section_found[n] |= scan_has_promise(
-			list, config->promises[n].name);
+	if (config)
+		plan_sections_named(config, list, s->section_found);
 	return status;
 }
 
