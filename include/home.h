@@ -177,6 +177,9 @@ void home_init(struct home *home, size_t index, struct home_report *report,
 void home_step(struct home *home, const struct home_event *event,
                struct timespec now);
 
+/* The same for an event that carries nothing, at the clock's now. */
+void home_tell(struct home *home, enum home_event_kind kind);
+
 /* Whether it has promises not given out yet. */
 bool home_has_queue(const struct home *home);
 

@@ -454,6 +454,13 @@ void home_step(struct home *home, const struct home_event *event,
 	}
 }
 
+void home_tell(struct home *home, enum home_event_kind kind)
+{
+	struct home_event event = { .kind = kind };
+
+	home_step(home, &event, monotime_now());
+}
+
 void home_release(struct home *home)
 {
 	if (home->report)

@@ -16,13 +16,6 @@ int lock_waits_init(struct lock_waits *waits)
 	return waits->inotify_fd < 0 ? -1 : 0;
 }
 
-static void tell(struct home *home, enum home_event_kind kind)
-{
-	struct home_event event = { .kind = kind };
-
-	home_step(home, &event, monotime_now());
-}
-
 static bool any_waiting(const struct home *homes, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
@@ -82,7 +75,7 @@ static void try_again(struct lock_waits *waits, struct home *homes,
 	while (fdio_read(waits->inotify_fd, events, sizeof events) > 0)
 		woken = true;
 	for (size_t i = 0; i < count; i++)
-		tell(&homes[i], HOME_LOCK_FREED);
+		home_tell(&homes[i], HOME_LOCK_FREED);
 	waits->backoff = deadline_lock_backoff(waits->backoff, woken,
 					       any_waiting(homes, count));
 	waits->next_try = monotime_add(monotime_now(),
@@ -99,7 +92,7 @@ static void end_waits(struct home *homes, size_t count)
 
 		if (home->phase == HOME_WAITING && home->wait_bounded &&
 		    !monotime_before(now, home->wait_end))
-			tell(home, HOME_WAIT_OVER);
+			home_tell(home, HOME_WAIT_OVER);
 	}
 }
 

@@ -54,14 +54,6 @@ struct scheduler {
 	bool *section_found;                /* per operator's [promise:NAME] */
 };
 
-/* Sends one event to a home. */
-static void tell(struct home *home, enum home_event_kind kind)
-{
-	struct home_event event = { .kind = kind };
-
-	home_step(home, &event, monotime_now());
-}
-
 /*
  * The `prepare` operation: a home's files, and which --only names and
  * sections of the operator's file its promises answer.
@@ -181,10 +173,10 @@ static void dispatch(struct scheduler *s)
 			break;
 		/* Opened only now: memory for few homes. */
 		if (i == s->pool.reached) {
-			tell(&s->homes[s->pool.reached++], HOME_OPEN);
+			home_tell(&s->homes[s->pool.reached++], HOME_OPEN);
 			continue;
 		}
-		tell(&s->homes[i], HOME_SLOT_FREE);
+		home_tell(&s->homes[i], HOME_SLOT_FREE);
 		if (s->start_refused)
 			break;
 		pool_took(&s->pool, i);
@@ -209,7 +201,7 @@ static void commit_homes(struct scheduler *s)
 {
 	for (size_t i = 0; i < s->count; i++)
 		while (s->homes[i].phase == HOME_COMMITTING && time_to_write(s))
-			tell(&s->homes[i], HOME_WRITE);
+			home_tell(&s->homes[i], HOME_WRITE);
 }
 
 /* Homes done, promises running, the slowest: for the progress line. */
@@ -238,7 +230,7 @@ static void deadline_comes(struct scheduler *s)
 {
 	s->deadline_passed = true;
 	for (size_t i = 0; i < s->count; i++)
-		tell(&s->homes[i], HOME_DEADLINE);
+		home_tell(&s->homes[i], HOME_DEADLINE);
 }
 
 /* promise-run is asked to stop: the first time politely, then hard. */
@@ -250,7 +242,7 @@ static void stop(struct scheduler *s, int signo, unsigned count)
 		runner_stop(&s->runner, false);
 		count--;
 		for (size_t i = 0; i < s->count; i++)
-			tell(&s->homes[i], HOME_STOP);
+			home_tell(&s->homes[i], HOME_STOP);
 	}
 	if (count > 0 && !s->stopped_hard) {
 		s->stopped_hard = true;
@@ -412,7 +404,7 @@ static void check_names(struct scheduler *s)
 static void list_homes(struct scheduler *s)
 {
 	for (size_t i = 0; i < s->count; i++)
-		tell(&s->homes[i], HOME_LIST);
+		home_tell(&s->homes[i], HOME_LIST);
 }
 
 static void release(struct scheduler *s)
