@@ -33,7 +33,7 @@ struct credentials {
 	bool change;                /* switch to uid/gid/groups in the child */
 	uid_t uid;
 	gid_t gid;
-	gid_t *groups;              /* supplementary groups */
+	gid_t *groups;              /* supplementary groups, when changing */
 	size_t group_count;
 	char *user;                 /* name (or the uid as text) */
 	char *home;                 /* the user's home, for HOME */

@@ -37,23 +37,37 @@ enum plan_disposition {
 	PLAN_UNSELECTED,
 };
 
-/* One per promise: the small fields first, so that no padding comes. */
+/*
+ * The settings a promise runs with.  Every promise without a
+ * [promise:NAME] section shares the home's: a plan of 10 000 promises
+ * holds one, not 10 000 copies.
+ */
+struct plan_timing {
+	struct setting_value timeout;   /* seconds, with its source */
+	double kill_after;
+	double periodicity;             /* seconds between runs, anomaly mode */
+	bool nagios_levels;             /* exit 1 WARNING, 2 CRITICAL, 3 UNKNOWN */
+};
+
+/* One per promise. */
 struct plan_entry {
 	enum plan_disposition disposition;
-	bool nagios_levels;             /* exit 1 WARNING, 2 CRITICAL, 3 UNKNOWN */
 	/*
 	 * Another promise of the same title comes later in byte order: this
 	 * one writes no result file, log line or cache (the later one does).
 	 */
 	bool shadowed;
-	struct setting_value timeout;   /* seconds, with its source */
-	double kill_after;
-	double periodicity;             /* seconds between runs, anomaly mode */
+	const struct plan_timing *timing;       /* in the plan's timings */
 	char *refusal;                  /* PLAN_REFUSED: why */
 };
 
 struct plan {
 	struct plan_entry *entries;     /* one per promise of the scan */
+	/*
+	 * The home's timing first, then one per [promise:NAME] section of
+	 * the configuration, filled when a promise has that section.
+	 */
+	struct plan_timing *timings;
 	size_t count;
 	enum setting_mode mode;
 	size_t to_run;                  /* entries to run */

@@ -48,7 +48,7 @@ struct result_history {
 	bool previous_failed;
 	bool previous_says_error;   /* its message holds "error:", any case */
 	char *previous_message;     /* for a cached promise; may be NULL */
-	struct timespec previous_date;
+	time_t previous_date;
 	/* The log, newest first: how many of the runs before this one failed
 	 * in a row (0 to RESULT_ANOMALY_RUNS - 1). */
 	unsigned failed_in_a_row;
@@ -72,7 +72,7 @@ struct promise_result {
 	double execution_time;      /* seconds */
 	double cpu_seconds;         /* its processes' CPU time, or -1 */
 	long long memory_peak;      /* their peak memory in bytes, or -1 */
-	struct timespec ended;      /* wall clock, when the result was known */
+	time_t ended;               /* the wall-clock second it was known */
 	char *message;              /* UTF-8 text, never NULL once known */
 	char *output;               /* a timed-out promise's output, or NULL */
 	/* When it last worked, in Unix seconds (kept across runs), or 0. */

@@ -12,12 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Fills name, home, shell and the groups of the passwd entry `entry`. */
+/* Fills name, home and shell of the passwd entry `entry`. */
 static int from_passwd(const struct passwd *entry,
                        struct credentials *credentials)
 {
-	int count = 16;
-
 	credentials->uid = entry->pw_uid;
 	credentials->gid = entry->pw_gid;
 	credentials->user = strdup(entry->pw_name);
@@ -26,6 +24,18 @@ static int from_passwd(const struct passwd *entry,
 						     : "/bin/sh");
 	if (!credentials->user || !credentials->home || !credentials->shell)
 		return -1;
+	return 0;
+}
+
+/*
+ * Fills the groups of the passwd entry `entry`, which only a switch of
+ * identity uses: asking for them loads every group database's module.
+ */
+static int groups_of(const struct passwd *entry,
+                     struct credentials *credentials)
+{
+	int count = 16;
+
 	/* getgrouplist says how many there are when the array is too small. */
 	for (;;) {
 		gid_t *groups = reallocarray(credentials->groups,
@@ -109,6 +119,8 @@ int credentials_for_instance(int home_fd, const char *instance_home,
 		goto out_of_memory;
 	/* Root keeps running as root only for a home root owns. */
 	credentials->change = credentials->uid != 0;
+	if (credentials->change && groups_of(entry, credentials) < 0)
+		goto out_of_memory;
 	return 0;
 out_of_memory:
 	credentials_release(credentials);

@@ -322,7 +322,7 @@ static void give_out(struct home *home, struct timespec now)
 			continue;
 		}
 		if (context->has_deadline) {
-			stop = deadline_stop_time(context->end, entry->kill_after);
+			stop = deadline_stop_time(context->end, entry->timing->kill_after);
 			if (!monotime_before(now, stop)) {
 				not_run(home, home->next++);
 				continue;
@@ -362,7 +362,7 @@ static void record(struct home *home, struct runner_outcome *outcome)
 	result_judge(&result, report->plan.mode,
 		     home->store.history ? &home->store.history[promise] : NULL);
 	result.last_success = result.status == PROMISE_OK
-				      ? (long long)result.ended.tv_sec
+				      ? (long long)result.ended
 				      : slot->last_success;
 	result.transaction = result_new_transaction();
 	result_release(slot);

@@ -111,7 +111,7 @@ static void read_history(struct home *home)
 			history->previous_failed = previous.failed;
 			history->previous_says_error =
 				message && strcasestr(message, "error:");
-			history->previous_date.tv_sec = previous.date;
+			history->previous_date = previous.date;
 			if (disposition == PLAN_CACHED)
 				history->previous_message = message;
 			else
@@ -301,11 +301,11 @@ static int format_records(const struct promise *file,
 		return -1;
 	result_transaction_id(result, transaction, sizeof transaction);
 	if (timeout)
-		status = slapgrid_format_terminating(out, result->ended.tv_sec,
+		status = slapgrid_format_terminating(out, result->ended,
 						     transaction, file->name);
 	if (status == 0)
 		status = slapgrid_format_log_record(
-			out, result->ended.tv_sec, info ? "INFO" : "ERROR",
+			out, result->ended, info ? "INFO" : "ERROR",
 			transaction,
 			timeout ? (result->output ? result->output : "")
 				: result->message);
@@ -374,12 +374,12 @@ static int write_spares(struct home *home, size_t promise)
 		.execution_time = result->execution_time,
 		.anomaly_type = result->anomaly_type,
 		.failed = result->failed,
-		.date = result->ended.tv_sec,
+		.date = result->ended,
 		.message = result->message,
 	};
 	struct slapgrid_cache cache = {
-		.periodicity = report->plan.entries[promise].periodicity,
-		.timestamp = (double)result->ended.tv_sec -
+		.periodicity = report->plan.entries[promise].timing->periodicity,
+		.timestamp = (double)result->ended -
 			     result->execution_time,
 		.module_file = path,
 		.module_file_mtime = (double)file->file.mtime,

@@ -22,8 +22,18 @@ static bool selected(const struct plan_input *input, const char *name)
 	return false;
 }
 
+static struct plan_timing timing_of(const struct setting_values *settings)
+{
+	return (struct plan_timing){
+		.timeout = settings->values[SETTING_TIMEOUT],
+		.kill_after = settings->values[SETTING_KILL_AFTER].seconds,
+		.periodicity = settings->values[SETTING_PERIODICITY].seconds,
+		.nagios_levels = settings->values[SETTING_NAGIOS_LEVELS].flag,
+	};
+}
+
 /* Decides one promise; 0, or -1 when memory ran out. */
-static int plan_entry(const struct plan_input *input, const struct plan *plan,
+static int plan_entry(const struct plan_input *input, struct plan *plan,
                       const struct promise *promise, size_t index,
                       struct plan_entry *entry)
 {
@@ -35,15 +45,17 @@ static int plan_entry(const struct plan_input *input, const struct plan *plan,
 	char why[256];
 
 	/* A promise without a section of its own has the home's settings. */
+	entry->timing = &plan->timings[0];
 	if (section) {
+		struct plan_timing *own =
+			&plan->timings[1 + (size_t)(section - config->promises)];
+
 		settings_resolve(input->command_line, &config->run,
 				 &section->values, !config->operator, &merged);
 		settings = &merged;
+		*own = timing_of(settings);
+		entry->timing = own;
 	}
-	entry->timeout = settings->values[SETTING_TIMEOUT];
-	entry->kill_after = settings->values[SETTING_KILL_AFTER].seconds;
-	entry->periodicity = settings->values[SETTING_PERIODICITY].seconds;
-	entry->nagios_levels = settings->values[SETTING_NAGIOS_LEVELS].flag;
 	entry->shadowed = promise->title_taken_later;
 	entry->disposition = PLAN_RUN;
 	if (!selected(input, promise->name)) {
@@ -73,11 +85,16 @@ int plan_make(const struct plan_input *input, struct plan *plan)
 	plan->mode = (enum setting_mode)
 		input->home_settings->values[SETTING_MODE].choice;
 	plan->entries = calloc(count ? count : 1, sizeof *plan->entries);
-	if (!plan->entries) {
+	plan->timings = calloc(1 + (input->config ? input->config->promise_count
+						  : 0),
+			       sizeof *plan->timings);
+	if (!plan->entries || !plan->timings) {
+		plan_release(plan);
 		errno = ENOMEM;
 		return -1;
 	}
 	plan->count = count;
+	plan->timings[0] = timing_of(input->home_settings);
 	for (size_t i = 0; i < count; i++) {
 		if (plan_entry(input, plan, &input->list->promises[i], i,
 			       &plan->entries[i]) < 0) {
@@ -119,5 +136,6 @@ void plan_release(struct plan *plan)
 	for (size_t i = 0; i < plan->count; i++)
 		free(plan->entries[i].refusal);
 	free(plan->entries);
+	free(plan->timings);
 	memset(plan, 0, sizeof *plan);
 }

@@ -76,7 +76,7 @@ static int write_promise(FILE *out, const struct home_report *home,
 		fputs("null", out);
 	if (member(out, "message", result->message) < 0)
 		goto out;
-	slapgrid_result_date(result->ended.tv_sec, date, sizeof date);
+	slapgrid_result_date(result->ended, date, sizeof date);
 	fprintf(out, ", \"date\": \"%s\"", date);
 	if (home->plan.mode == MODE_ANOMALY)
 		fprintf(out, ", \"failed-runs\": %u, \"tolerated\": %s",

@@ -42,7 +42,7 @@ static int promise_state(const struct home_report *home, size_t index)
 	if (result->status == PROMISE_ERROR)
 		return NAGIOS_UNKNOWN;
 	if (result->status == PROMISE_FAILED &&
-	    home->plan.entries[index].nagios_levels &&
+	    home->plan.entries[index].timing->nagios_levels &&
 	    result->exit_code >= 1 && result->exit_code <= 3)
 		return result->exit_code;
 	return NAGIOS_CRITICAL;

@@ -264,10 +264,10 @@ static void timeout_text(const struct plan_entry *entry, char *text,
 {
 	char seconds[64];
 
-	value_format_seconds(entry->timeout.seconds, seconds, sizeof seconds);
+	value_format_seconds(entry->timing->timeout.seconds, seconds, sizeof seconds);
 	snprintf(text, size, "%ss (%s%s)", seconds,
-		 settings_source_name(entry->timeout.source),
-		 entry->timeout.capped ? ", capped by max-timeout" : "");
+		 settings_source_name(entry->timing->timeout.source),
+		 entry->timing->timeout.capped ? ", capped by max-timeout" : "");
 }
 
 void text_report_list(FILE *out, const struct home_report *home)
@@ -337,12 +337,12 @@ static int list_json_home(FILE *out, const struct home_report *home)
 			return -1;
 		char seconds[64];
 
-		value_format_seconds(entry->timeout.seconds, seconds,
+		value_format_seconds(entry->timing->timeout.seconds, seconds,
 				     sizeof seconds);
 		fprintf(out, ", \"runs\": %s, \"timeout\": %s, \"timeout-source\": \"%s\", \"capped\": %s, \"reason\": ",
 			runs ? "true" : "false", seconds,
-			settings_source_name(entry->timeout.source),
-			entry->timeout.capped ? "true" : "false");
+			settings_source_name(entry->timing->timeout.source),
+			entry->timing->timeout.capped ? "true" : "false");
 		if (escape_json(out, runs ? NULL : plan_reason(entry)) < 0)
 			return -1;
 		fputc('}', out);

@@ -128,7 +128,7 @@ static void start_result(struct promise_result *result, struct timespec ended)
 		.exit_code = RESULT_NO_EXIT_CODE,
 		.cpu_seconds = -1,
 		.memory_peak = -1,
-		.ended = ended,
+		.ended = ended.tv_sec,
 	};
 }
 
@@ -155,7 +155,7 @@ int result_from_outcome(struct runner_outcome *outcome,
 	} else if (outcome->timed_out) {
 		char timeout[64], elapsed[64];
 
-		value_format_seconds(entry->timeout.seconds, timeout,
+		value_format_seconds(entry->timing->timeout.seconds, timeout,
 				     sizeof timeout);
 		snprintf(elapsed, sizeof elapsed, "%.1f", outcome->duration);
 		result->status = PROMISE_TIMEOUT;
@@ -277,7 +277,7 @@ unsigned short result_new_transaction(void)
 void result_transaction_id(const struct promise_result *result, char *id,
                            size_t size)
 {
-	slapgrid_transaction_id(result->ended.tv_sec, result->transaction, id,
+	slapgrid_transaction_id(result->ended, result->transaction, id,
 				size);
 }
 

@@ -22,6 +22,17 @@ struct growing {
 	size_t count, capacity, item_size;
 };
 
+/* Gives back the unused end of the array, which grows no more. */
+static void *growing_fitted(struct growing *array)
+{
+	void *fitted;
+
+	if (array->count == 0 || array->count == array->capacity)
+		return array->items;
+	fitted = reallocarray(array->items, array->count, array->item_size);
+	return fitted ? fitted : array->items;  /* failing that, it stays */
+}
+
 static void *growing_push(struct growing *array)
 {
 	if (array->count == array->capacity) {
@@ -283,7 +294,7 @@ static DIR *open_stream(int dir_fd)
  */
 static void take_gathered(struct gathered *gathered, struct promise_list *list)
 {
-	struct promise *promises = gathered->promises.items;
+	struct promise *promises = growing_fitted(&gathered->promises);
 	const struct name_offsets *offsets = gathered->offsets.items;
 	char *names = gathered->names.text;
 

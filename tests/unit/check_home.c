@@ -115,9 +115,12 @@ static int fake_plan(struct home *home)
 	}
 	report->list.promises = calloc(count + 1, sizeof *report->list.promises);
 	report->plan.entries = calloc(count + 1, sizeof *report->plan.entries);
+	report->plan.timings = calloc(1, sizeof *report->plan.timings);
 	report->results = calloc(count + 1, sizeof *report->results);
 	ck_assert(report->list.promises && report->plan.entries &&
-		  report->results);
+		  report->plan.timings && report->results);
+	report->plan.timings[0].timeout.seconds = 20;
+	report->plan.timings[0].kill_after = 1;
 	/* One block of names, as the scan makes it: each its own title. */
 	report->list.names = calloc(count + 1, NAME_SIZE);
 	ck_assert_ptr_nonnull(report->list.names);
@@ -130,8 +133,7 @@ static int fake_plan(struct home *home)
 		report->list.promises[i].name = name;
 		report->list.promises[i].title = name;
 		entry->disposition = world->dispositions[i];
-		entry->timeout.seconds = 20;
-		entry->kill_after = 1;
+		entry->timing = &report->plan.timings[0];
 		if (entry->disposition != PLAN_RUN) {
 			report->results[i].known = true;
 			report->results[i].status = PROMISE_DISABLED;

@@ -80,12 +80,12 @@ START_TEST(test_plan_runs_every_promise_with_the_defaults)
 		const struct plan_entry *entry = &plan.entries[i];
 
 		ck_assert_int_eq(entry->disposition, PLAN_RUN);
-		ck_assert(entry->timeout.seconds == 20);
-		ck_assert_int_eq(entry->timeout.source, SOURCE_DEFAULT);
-		ck_assert(!entry->timeout.capped);
-		ck_assert(entry->kill_after == 1);
-		ck_assert(entry->periodicity == 120);
-		ck_assert(!entry->nagios_levels);
+		ck_assert(entry->timing->timeout.seconds == 20);
+		ck_assert_int_eq(entry->timing->timeout.source, SOURCE_DEFAULT);
+		ck_assert(!entry->timing->timeout.capped);
+		ck_assert(entry->timing->kill_after == 1);
+		ck_assert(entry->timing->periodicity == 120);
+		ck_assert(!entry->timing->nagios_levels);
 		ck_assert(!entry->shadowed);
 		ck_assert_ptr_null(entry->refusal);
 	}
@@ -268,9 +268,9 @@ START_TEST(test_plan_timeout_of_the_command_line_comes_first)
 		     &config);
 	set_option(&command_line, SETTING_TIMEOUT, "5");
 	make_plan(&input, &plan);
-	ck_assert(plan.entries[0].timeout.seconds == 5);
-	ck_assert_int_eq(plan.entries[0].timeout.source, SOURCE_COMMAND_LINE);
-	ck_assert(plan.entries[1].timeout.seconds == 5);
+	ck_assert(plan.entries[0].timing->timeout.seconds == 5);
+	ck_assert_int_eq(plan.entries[0].timing->timeout.source, SOURCE_COMMAND_LINE);
+	ck_assert(plan.entries[1].timing->timeout.seconds == 5);
 	plan_release(&plan);
 	config_release(&config);
 }
@@ -289,15 +289,15 @@ START_TEST(test_plan_timeout_of_a_promise_section_beats_run)
 		     "[promise:a.sh]\ntimeout = 9\nnagios-levels = yes\n"
 		     "periodicity = 60\n", true, &config);
 	make_plan(&input, &plan);
-	ck_assert(plan.entries[0].timeout.seconds == 9);
-	ck_assert_int_eq(plan.entries[0].timeout.source, SOURCE_CONFIG);
-	ck_assert(plan.entries[0].nagios_levels);
-	ck_assert(plan.entries[0].periodicity == 60);
-	ck_assert(plan.entries[1].timeout.seconds == 7);
-	ck_assert_int_eq(plan.entries[1].timeout.source, SOURCE_CONFIG);
-	ck_assert(!plan.entries[1].nagios_levels);
-	ck_assert(plan.entries[1].periodicity == 120);
-	ck_assert(plan.entries[1].kill_after == 3);
+	ck_assert(plan.entries[0].timing->timeout.seconds == 9);
+	ck_assert_int_eq(plan.entries[0].timing->timeout.source, SOURCE_CONFIG);
+	ck_assert(plan.entries[0].timing->nagios_levels);
+	ck_assert(plan.entries[0].timing->periodicity == 60);
+	ck_assert(plan.entries[1].timing->timeout.seconds == 7);
+	ck_assert_int_eq(plan.entries[1].timing->timeout.source, SOURCE_CONFIG);
+	ck_assert(!plan.entries[1].timing->nagios_levels);
+	ck_assert(plan.entries[1].timing->periodicity == 120);
+	ck_assert(plan.entries[1].timing->kill_after == 3);
 	plan_release(&plan);
 	config_release(&config);
 }
@@ -321,11 +321,11 @@ START_TEST(test_plan_takes_the_homes_settings_for_promises_without_a_section)
 	parse_config("[promise:b.sh]\ntimeout = 9\n", true, &config);
 	ck_assert_int_eq(plan_make(&input, &plan), 0);
 	ck_assert_int_eq(plan.mode, MODE_ANOMALY);
-	ck_assert(plan.entries[0].timeout.seconds == 42);
-	ck_assert(plan.entries[2].timeout.seconds == 42);
+	ck_assert(plan.entries[0].timing->timeout.seconds == 42);
+	ck_assert(plan.entries[2].timing->timeout.seconds == 42);
 	/* A section is merged with the command line and [run], as always. */
-	ck_assert(plan.entries[1].timeout.seconds == 9);
-	ck_assert(plan.entries[1].kill_after == 1);
+	ck_assert(plan.entries[1].timing->timeout.seconds == 9);
+	ck_assert(plan.entries[1].timing->kill_after == 1);
 	plan_release(&plan);
 	config_release(&config);
 }
@@ -343,19 +343,19 @@ START_TEST(test_plan_timeout_of_a_home_file_is_capped_by_max_timeout)
 	parse_config("[run]\ntimeout = 900\n[promise:b.sh]\ntimeout = 45\n",
 		     false, &config);
 	make_plan(&input, &plan);
-	ck_assert(plan.entries[0].timeout.seconds == 600);
-	ck_assert(plan.entries[0].timeout.capped);
-	ck_assert_int_eq(plan.entries[0].timeout.source, SOURCE_CONFIG);
-	ck_assert(plan.entries[1].timeout.seconds == 45);
-	ck_assert(!plan.entries[1].timeout.capped);
+	ck_assert(plan.entries[0].timing->timeout.seconds == 600);
+	ck_assert(plan.entries[0].timing->timeout.capped);
+	ck_assert_int_eq(plan.entries[0].timing->timeout.source, SOURCE_CONFIG);
+	ck_assert(plan.entries[1].timing->timeout.seconds == 45);
+	ck_assert(!plan.entries[1].timing->timeout.capped);
 	plan_release(&plan);
 
 	/* A lower --max-timeout caps the promise's own section too. */
 	set_option(&command_line, SETTING_MAX_TIMEOUT, "30");
 	make_plan(&input, &plan);
-	ck_assert(plan.entries[0].timeout.seconds == 30);
-	ck_assert(plan.entries[1].timeout.seconds == 30);
-	ck_assert(plan.entries[1].timeout.capped);
+	ck_assert(plan.entries[0].timing->timeout.seconds == 30);
+	ck_assert(plan.entries[1].timing->timeout.seconds == 30);
+	ck_assert(plan.entries[1].timing->timeout.capped);
 	plan_release(&plan);
 	config_release(&config);
 }
@@ -372,8 +372,8 @@ START_TEST(test_plan_timeout_of_the_operators_file_is_not_capped)
 
 	parse_config("[run]\ntimeout = 900\n", true, &config);
 	make_plan(&input, &plan);
-	ck_assert(plan.entries[0].timeout.seconds == 900);
-	ck_assert(!plan.entries[0].timeout.capped);
+	ck_assert(plan.entries[0].timing->timeout.seconds == 900);
+	ck_assert(!plan.entries[0].timing->timeout.capped);
 	plan_release(&plan);
 	config_release(&config);
 }

@@ -9,7 +9,7 @@
 #include "report_text.h"
 #include "suites.h"
 
-#define ENDED { .tv_sec = 1795557286, .tv_nsec = 0 }
+#define ENDED 1795557286
 
 /* slappart0: a promise of each kind, in byte order. */
 static struct promise promises[] = {
@@ -25,14 +25,20 @@ static struct skipped_entry skipped[] = {
 	{ .name = "etc/plugin/x.py", .reason = SKIP_PLUGIN },
 };
 
+/* What most promises run with. */
+static const struct plan_timing twenty_seconds = { .timeout = { .seconds = 20 } };
+
 static struct plan_entry entries[] = {
-	{ .disposition = PLAN_RUN, .timeout = { .seconds = 20 } },
-	{ .disposition = PLAN_RUN, .timeout = { .seconds = 20 },
-	  .nagios_levels = true },
-	{ .disposition = PLAN_RUN, .timeout = { .seconds = 20 } },
-	{ .disposition = PLAN_DISABLED, .timeout = { .seconds = 20 } },
+	{ .disposition = PLAN_RUN, .timing = &twenty_seconds },
 	{ .disposition = PLAN_RUN,
-	  .timeout = { .given = true, .source = SOURCE_CONFIG, .seconds = 0.5 } },
+	  .timing = &(const struct plan_timing){ .timeout = { .seconds = 20 },
+						 .nagios_levels = true } },
+	{ .disposition = PLAN_RUN, .timing = &twenty_seconds },
+	{ .disposition = PLAN_DISABLED, .timing = &twenty_seconds },
+	{ .disposition = PLAN_RUN,
+	  .timing = &(const struct plan_timing){
+		.timeout = { .given = true, .source = SOURCE_CONFIG,
+			     .seconds = 0.5 } } },
 };
 
 static struct promise_result results[] = {
@@ -96,8 +102,8 @@ static struct promise anomaly_promises[] = {
 };
 
 static struct plan_entry anomaly_entries[] = {
-	{ .disposition = PLAN_CACHED, .timeout = { .seconds = 20 } },
-	{ .disposition = PLAN_RUN, .timeout = { .seconds = 20 } },
+	{ .disposition = PLAN_CACHED, .timing = &twenty_seconds },
+	{ .disposition = PLAN_RUN, .timing = &twenty_seconds },
 };
 
 static struct promise_result anomaly_results[] = {
@@ -633,14 +639,18 @@ static struct promise list_promises[] = {
 
 static struct plan_entry list_entries[] = {
 	{ .disposition = PLAN_RUN,
-	  .timeout = { .source = SOURCE_COMMAND_LINE, .seconds = 3 } },
+	  .timing = &(const struct plan_timing){
+		.timeout = { .source = SOURCE_COMMAND_LINE, .seconds = 3 } } },
 	{ .disposition = PLAN_RUN,
-	  .timeout = { .source = SOURCE_CONFIG, .seconds = 600, .capped = true } },
-	{ .disposition = PLAN_REFUSED, .timeout = { .seconds = 20 },
+	  .timing = &(const struct plan_timing){
+		.timeout = { .source = SOURCE_CONFIG, .seconds = 600,
+			     .capped = true } } },
+	{ .disposition = PLAN_REFUSED, .timing = &twenty_seconds,
 	  .refusal = "writable by every user" },
-	{ .disposition = PLAN_UNSELECTED, .timeout = { .seconds = 20 } },
-	{ .disposition = PLAN_CACHED, .timeout = { .seconds = 20 } },
-	{ .disposition = PLAN_RUN, .timeout = { .seconds = 0.25 } },
+	{ .disposition = PLAN_UNSELECTED, .timing = &twenty_seconds },
+	{ .disposition = PLAN_CACHED, .timing = &twenty_seconds },
+	{ .disposition = PLAN_RUN,
+	  .timing = &(const struct plan_timing){ .timeout = { .seconds = 0.25 } } },
 };
 
 static struct skipped_entry list_skipped[] = {
