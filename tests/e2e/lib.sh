@@ -100,8 +100,9 @@ run_pr() {
 		"$PROMISE_RUN" --color=never --keep-env PROMISE_RUN_TEST_TAG \
 		"$@" 2>"$WORK.stderr")
 	status=$?
-	err=$(cat "$WORK.stderr")
-	rm -f "$WORK.stderr"
+	# $(<file), not cat and rm: run_pr runs hundreds of times a suite;
+	# the next call truncates the file, and the runner removes it.
+	err=$(<"$WORK.stderr")
 }
 
 # skip REASON: a missing prerequisite (root, IPv6, a tool): shown and
@@ -170,8 +171,7 @@ finish_pr() {
 	kill -KILL "$pr_pid" 2>/dev/null
 	wait "$pr_pid"
 	status=$?
-	out=$(cat "$WORK.out"); err=$(cat "$WORK.err")
-	rm -f "$WORK.out" "$WORK.err"
+	out=$(<"$WORK.out"); err=$(<"$WORK.err")
 }
 
 # conf LINE...: the configuration file of home/.
