@@ -63,6 +63,7 @@ remove_test_cgroup() {
 	[[ -d $test_cgroup ]] || return 0
 	echo 1 >"$test_cgroup/cgroup.kill" 2>/dev/null
 	while ((tries++ < 100)); do
+		value=
 		while read -r key value; do
 			[[ $key == populated ]] && break
 		done <"$test_cgroup/cgroup.events"
