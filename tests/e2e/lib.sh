@@ -17,40 +17,61 @@ processes_tagged() {
 	done
 }
 
-# The cgroup v2 folder of this shell, or nothing (not root, no cgroup v2).
-own_cgroup() {
-	local mount own
-	[[ $(id -u) == 0 ]] || return 0
-	mount=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
-	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+# e2e_cgroup: the cgroup v2 folder of this shell, or nothing (not root, no
+# cgroup v2).  The runner asks once, in bash alone: each test's cgroup is
+# made in it.
+e2e_cgroup() {
+	local line mount= own=
+	((EUID == 0)) || return 0
+	while IFS= read -r line; do
+		[[ $line == *" - cgroup2 "* ]] || continue
+		read -r _ _ _ _ mount _ <<<"$line"
+		break
+	done </proc/self/mountinfo
+	while IFS= read -r line; do
+		[[ $line == 0::* ]] && own=${line#0::}
+	done </proc/self/cgroup
 	[[ -n $mount && -n $own && -w $mount$own ]] && printf '%s\n' "${mount}${own%/}"
+	return 0
 }
 
 # enter_test_cgroup WORK: as root on cgroup v2, the test runs in a cgroup
 # of its own (as a service does under systemd), so that what its runs
 # leave (a promise-run killed hard) is its own and no other test's.
 enter_test_cgroup() {
-	local own test_cgroup
-	own=$(own_cgroup) || return 0
-	[[ -n $own ]] || return 0
-	test_cgroup=$own/e2e-${1##*.}
+	[[ -n ${E2E_CGROUP-} ]] || return 0
+	local test_cgroup=$E2E_CGROUP/e2e-${1##*.}
 	mkdir "$test_cgroup" 2>/dev/null && echo "$BASHPID" >"$test_cgroup/cgroup.procs"
 	return 0
+}
+
+# cgroup_tree FOLDER: adds FOLDER's cgroups to the array cgroups, deepest
+# first (no subshell: the runner calls it after every test).
+cgroup_tree() {
+	local folder
+	for folder in "$1"/*/; do
+		[[ -d $folder ]] && cgroup_tree "${folder%/}"
+	done
+	cgroups+=("$1")
 }
 
 # remove_test_cgroup WORK: kills what is left in the test's cgroup tree and
 # removes it, deepest first.
 remove_test_cgroup() {
-	local own test_cgroup folder
-	own=$(own_cgroup) || return 0
-	test_cgroup=$own/e2e-${1##*.}
-	[[ -n $own && -d $test_cgroup ]] || return 0
+	[[ -n ${E2E_CGROUP-} ]] || return 0
+	local test_cgroup=$E2E_CGROUP/e2e-${1##*.} key value tries=0 cgroups=()
+	[[ -d $test_cgroup ]] || return 0
 	echo 1 >"$test_cgroup/cgroup.kill" 2>/dev/null
-	for _ in $(seq 100); do
-		grep -q '^populated 0' "$test_cgroup/cgroup.events" && break
+	while ((tries++ < 100)); do
+		value=
+		while read -r key value; do
+			[[ $key == populated ]] && break
+		done <"$test_cgroup/cgroup.events"
+		[[ $value == 0 ]] && break
 		sleep 0.01
 	done
-	find "$test_cgroup" -depth -type d -exec rmdir {} + 2>/dev/null
+	cgroup_tree "$test_cgroup"
+	rmdir "${cgroups[@]}" 2>/dev/null
 }
 
 # make_instance HOME: an instance home with an empty promise folder.
@@ -80,8 +101,9 @@ run_pr() {
 		"$PROMISE_RUN" --color=never --keep-env PROMISE_RUN_TEST_TAG \
 		"$@" 2>"$WORK.stderr")
 	status=$?
-	err=$(cat "$WORK.stderr")
-	rm -f "$WORK.stderr"
+	# $(<file), not cat and rm: run_pr runs hundreds of times a suite;
+	# the next call truncates the file, and the runner removes it.
+	err=$(<"$WORK.stderr")
 }
 
 # skip REASON: a missing prerequisite (root, IPv6, a tool): shown and
@@ -150,8 +172,7 @@ finish_pr() {
 	kill -KILL "$pr_pid" 2>/dev/null
 	wait "$pr_pid"
 	status=$?
-	out=$(cat "$WORK.out"); err=$(cat "$WORK.err")
-	rm -f "$WORK.out" "$WORK.err"
+	out=$(<"$WORK.out"); err=$(<"$WORK.err")
 }
 
 # conf LINE...: the configuration file of home/.

@@ -201,13 +201,23 @@ test_a_fork_bomb_dies_with_its_promise_when_frozen() {
 
 fork_bomb_is_contained() {
 	attacker bomb <<'EOF'
+#include <time.h>
 #include <unistd.h>
-/* Every process forks children that leave its session, forever. */
+/* Every process forks children that leave its session, forever.  At the
+   limit each tries again every 10 ms: 120 processes still fork as soon as
+   one dies, and leave the processors to the other tests. */
 int main(void)
 {
-	for (;;)
-		if (fork() == 0)
+	const struct timespec rest = { 0, 10000000 };
+
+	for (;;) {
+		pid_t pid = fork();
+
+		if (pid == 0)
 			setsid();
+		else if (pid < 0)
+			nanosleep(&rest, NULL);
+	}
 }
 EOF
 	promise home bomb "exec prlimit --nproc=120 $WORK/bomb"
