@@ -44,7 +44,7 @@ struct cli_options {
 	enum cli_color color;
 	const char *output;         /* NULL: standard output ("-" too) */
 	bool wait;                  /* wait for a locked instance */
-	bool force;                 /* anomaly mode: ignore periodicity */
+	bool force;                 /* ignore periodicity */
 	const char *config;         /* --config FILE, or NULL */
 	bool no_config;             /* read no configuration file */
 	const char *user;           /* --user NAME, or NULL */

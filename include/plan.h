@@ -8,8 +8,9 @@
  *   PLAN_RUN        run it, with this timeout (and where it comes from)
  *   PLAN_DISABLED   skip = yes in the configuration
  *   PLAN_REFUSED    as root, a file someone else could have written
- *   PLAN_CACHED     anomaly mode: its periodicity has not come; the stored
- *                   result is reported again
+ *   PLAN_CACHED     its periodicity has not come (either mode, unless
+ *                   forced, as slapos.core's launcher); the stored result
+ *                   is reported again
  *   PLAN_UNSELECTED not named by --only
  *
  * The plan has one entry per promise of the scan, in the same order.
@@ -48,7 +49,7 @@ struct plan_entry {
 	bool shadowed;
 	struct setting_value timeout;   /* seconds, with its source */
 	double kill_after;
-	double periodicity;             /* seconds between runs, anomaly mode */
+	double periodicity;             /* seconds between runs */
 	char *refusal;                  /* PLAN_REFUSED: why */
 };
 
@@ -77,10 +78,10 @@ struct plan_input {
 	/* --only: the promises to run (none: all). */
 	const char *const *only;
 	size_t only_count;
-	bool force;                     /* anomaly mode: periodicity ignored */
+	bool force;                     /* periodicity ignored */
 	/*
-	 * Anomaly mode: per promise, the time (Unix seconds) before which it
-	 * need not run, from the cache; 0 when unknown.  May be NULL.
+	 * Per promise, the time (Unix seconds) before which it need not run,
+	 * from the cache; 0 when unknown.  NULL when forced.
 	 */
 	const double *next_run_after;
 	double now;                     /* Unix seconds */

@@ -104,6 +104,13 @@ const char *report_mode_name(const struct home_report *home);
 /* Whether promise `index` of `home` is listed as a promise with a result. */
 bool report_listed(const struct home_report *home, size_t index);
 
+/*
+ * slapgrid's type of a result, as its result file says: "Test Result" or
+ * "Anomaly Result"; NULL when there is none (not run, disabled, or not
+ * due with nothing stored).
+ */
+const char *report_result_type(const struct promise_result *result);
+
 /* The absolute path of promise `index`, malloc'd; NULL when out of memory. */
 char *report_promise_path(const struct home_report *home, size_t index);
 

@@ -23,7 +23,7 @@ static bool selected(const struct plan_input *input, const char *name)
 }
 
 /* Decides one promise; 0, or -1 when memory ran out. */
-static int plan_entry(const struct plan_input *input, const struct plan *plan,
+static int plan_entry(const struct plan_input *input,
                       const struct promise *promise, size_t index,
                       struct plan_entry *entry)
 {
@@ -57,8 +57,7 @@ static int plan_entry(const struct plan_input *input, const struct plan *plan,
 		entry->refusal = strdup(why);
 		if (!entry->refusal)
 			return -1;
-	} else if (plan->mode == MODE_ANOMALY && !input->force &&
-		   input->next_run_after &&
+	} else if (!input->force && input->next_run_after &&
 		   input->now < input->next_run_after[index]) {
 		entry->disposition = PLAN_CACHED;
 	}
@@ -79,7 +78,7 @@ int plan_make(const struct plan_input *input, struct plan *plan)
 	}
 	plan->count = count;
 	for (size_t i = 0; i < count; i++) {
-		if (plan_entry(input, plan, &input->list->promises[i], i,
+		if (plan_entry(input, &input->list->promises[i], i,
 			       &plan->entries[i]) < 0) {
 			plan_release(plan);
 			errno = ENOMEM;
@@ -105,7 +104,7 @@ const char *plan_reason(const struct plan_entry *entry)
 	case PLAN_REFUSED:
 		return entry->refusal;
 	case PLAN_CACHED:
-		return "not due (anomaly mode: its periodicity has not come)";
+		return "not due (its periodicity has not come)";
 	case PLAN_UNSELECTED:
 		return "not named by --only";
 	case PLAN_RUN:

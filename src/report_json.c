@@ -51,9 +51,12 @@ static int write_promise(FILE *out, const struct home_report *home,
 	    member(out, "title", promise->title) < 0 ||
 	    member(out, "path", path) < 0)
 		goto out;
-	fprintf(out, ", \"status\": \"%s\", \"failed\": %s, \"exit-code\": ",
+	fprintf(out, ", \"status\": \"%s\", \"failed\": %s",
 		result_status_name(result->status),
 		result->failed ? "true" : "false");
+	if (member(out, "type", report_result_type(result)) < 0)
+		goto out;
+	fputs(", \"exit-code\": ", out);
 	if (result->exit_code == RESULT_NO_EXIT_CODE)
 		fputs("null", out);
 	else
@@ -77,7 +80,8 @@ static int write_promise(FILE *out, const struct home_report *home,
 	if (member(out, "message", result->message) < 0)
 		goto out;
 	slapgrid_result_date(result->ended.tv_sec, date, sizeof date);
-	fprintf(out, ", \"date\": \"%s\"", date);
+	if (member(out, "date", result->nothing_stored ? NULL : date) < 0)
+		goto out;
 	if (home->plan.mode == MODE_ANOMALY)
 		fprintf(out, ", \"failed-runs\": %u, \"tolerated\": %s",
 			result->failed_runs,

@@ -94,7 +94,7 @@ const struct setting_spec settings_table[OPTION_COUNT] = {
 	  .key = "mode", .places = EVERY_RUN },
 	{ .id = OPTION_FORCE, .option = "force", .flag_value = "yes",
 	  .kind = SETTING_BOOLEAN,
-	  .help = "in anomaly mode, run promises whose periodicity has not come",
+	  .help = "run promises whose periodicity has not come",
 	  .places = SETTING_COMMAND_LINE },
 	{ .id = OPTION_ONLY, .option = "only", .argument = "NAME",
 	  .kind = SETTING_WORDS, .expected = "a promise's file name",
@@ -187,7 +187,7 @@ const struct setting_spec settings_table[OPTION_COUNT] = {
 	/* The keys that no option gives. */
 	{ .id = SETTING_PERIODICITY, .kind = SETTING_SECONDS,
 	  .default_value = "120",
-	  .help = "in anomaly mode, run a promise again after SECONDS",
+	  .help = "run a promise again after SECONDS, unless --force",
 	  .key = "periodicity",
 	  .places = SETTING_OPERATOR | SETTING_HOME | SETTING_PROMISE },
 	{ .id = SETTING_SKIP, .kind = SETTING_BOOLEAN, .default_value = "no",

@@ -17,17 +17,17 @@ test_per_promise_timeout_wins_over_run_and_command_line_over_all() {
 	promise home hang 'sleep 30'
 	promise home other 'sleep 30'
 	conf '[run]' 'timeout = 0.3' 'kill-after = 0.1' '[promise:hang]' 'timeout = 0.2'
-	run_pr --list home
+	run_pr --force --list home
 	expect_line '^promise +timeout 0\.2s \(config\) +hang$'
 	expect_line '^promise +timeout 0\.3s \(config\) +other$'
-	run_pr home
+	run_pr --force home
 	expect_status 2
 	expect_line 'timed out after 0\.2 seconds'
 	expect_line 'timed out after 0\.3 seconds'
-	run_pr -t 0.25 home
+	run_pr --force -t 0.25 home
 	[[ $(grep -c 'timed out after 0\.25 seconds' <<<"$out") == 2 ]] || fail "command line did not win"
 	rm home/etc/promise-run.conf
-	run_pr --list home
+	run_pr --force --list home
 	expect_line '^promise +timeout 20s \(default\) +hang$'
 }
 
@@ -145,14 +145,14 @@ test_the_operators_section_warns_only_when_no_home_has_its_promise() {
 test_clean_env_leaves_only_the_documented_variables() {
 	make_instance home
 	promise home env 'env | cut -d= -f1 | sort | tr "\n" " "'
-	SECRET=1 TZ=UTC run_pr --clean-env --verbose home
+	SECRET=1 TZ=UTC run_pr --force --clean-env --verbose home
 	expect_status 0
 	expect_line '^ +HOME INSTANCE_HOME LOGNAME PATH PROMISE_RUN PWD SHELL TZ USER$'
 	conf '[run]' 'clean-env = yes'
-	SECRET=1 run_pr --verbose home
+	SECRET=1 run_pr --force --verbose home
 	expect_line '^ +HOME INSTANCE_HOME LOGNAME PATH PROMISE_RUN PWD SHELL USER$'
 	rm home/etc/promise-run.conf
-	SECRET=1 run_pr --keep-env SECRET --verbose home
+	SECRET=1 run_pr --force --keep-env SECRET --verbose home
 	expect_line 'SECRET'
 }
 

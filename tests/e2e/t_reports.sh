@@ -132,13 +132,13 @@ test_an_unknown_format_is_an_error() {
 test_the_last_success_is_kept_across_runs() {
 	make_instance home
 	promise home flaky "test -e $WORK/down && exit 1; exit 0"
-	run_pr -f prometheus home
+	run_pr --force -f prometheus home
 	expect_status 0
 	local first
 	first=$(sed -n 's/^promise_run_last_success_timestamp_seconds{.*} //p' <<<"$out")
 	[[ $first =~ ^[0-9]+$ ]] || fail "no last success"
 	touch "$WORK/down"
-	run_pr -f prometheus home
+	run_pr --force -f prometheus home
 	expect_status 2
 	expect_line "^promise_run_last_success_timestamp_seconds\{home=\"$WORK/home\",promise=\"flaky\"\} $first$"
 	expect_line "^promise_run_ok\{home=\"$WORK/home\",promise=\"flaky\"\} 0$"
