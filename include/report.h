@@ -128,6 +128,18 @@ int report_prometheus(FILE *out, const struct run_report *report);
 int report_nagios(FILE *out, const struct run_report *report);
 
 /*
+ * json-seq (RFC 7464): the records of a run, each an RS, one line of JSON
+ * and an LF, written as the run goes: a promise's (as in report_json,
+ * with "record": "promise" and its "home"), then, once its promises are
+ * all written, its home's ("record": "instance", without "promises"),
+ * and last the run's ("record": "run", without "instances").  0, or -1.
+ */
+int report_json_seq_promise(FILE *out, const struct home_report *home,
+                            size_t index);
+int report_json_seq_home(FILE *out, const struct home_report *home);
+int report_json_seq_run(FILE *out, const struct run_report *report);
+
+/*
  * The Nagios plugin status of the run: 0 OK, 1 WARNING, 2 CRITICAL,
  * 3 UNKNOWN (the exit status of --format nagios).
  */

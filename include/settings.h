@@ -109,6 +109,7 @@ enum setting_bound {
 enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
+	REPORT_JSON_SEQ,            /* json records as the run goes (RFC 7464) */
 	REPORT_TAP,
 	REPORT_JUNIT,
 	REPORT_PROMETHEUS,

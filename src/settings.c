@@ -17,6 +17,7 @@
 static const char *const format_names[] = {
 	[REPORT_TEXT] = "text",
 	[REPORT_JSON] = "json",
+	[REPORT_JSON_SEQ] = "json-seq",
 	[REPORT_TAP] = "tap",
 	[REPORT_JUNIT] = "junit",
 	[REPORT_PROMETHEUS] = "prometheus",
