@@ -50,6 +50,8 @@ struct cli_options {
 	const char *user;           /* --user NAME, or NULL */
 	struct cli_words only;      /* --only NAME: just those promises */
 	struct cli_words keep_env;  /* --keep-env NAME, as root */
+	bool inherit_env;           /* as root: the whole environment */
+	bool accept_writable;       /* as root: run files others may write */
 	char **homes;               /* points into argv */
 	size_t home_count;          /* 0: the current directory */
 };

@@ -50,7 +50,11 @@ struct plan_entry {
 	struct setting_value timeout;   /* seconds, with its source */
 	double kill_after;
 	double periodicity;             /* seconds between runs */
-	char *refusal;                  /* PLAN_REFUSED: why */
+	/*
+	 * PLAN_REFUSED: why; PLAN_RUN: why it would have been refused, had
+	 * --accept-writable not accepted a file others may write (or NULL).
+	 */
+	char *refusal;
 };
 
 struct plan {
@@ -75,6 +79,8 @@ struct plan_input {
 	/* As root: the user the promises run as, whose files are checked. */
 	const struct credentials *user;
 	bool check_files;
+	/* slapgrid's way: run a file of root's or the user's others may write. */
+	bool accept_writable;
 	/* --only: the promises to run (none: all). */
 	const char *const *only;
 	size_t only_count;

@@ -170,6 +170,20 @@ static void read_caches(struct home *home)
 			home->store.next_run_after[i] = 0;
 }
 
+/* --accept-writable: a warning for each file run that root would refuse. */
+static void warn_accepted(struct home *home)
+{
+	const struct home_report *report = home->report;
+
+	for (size_t i = 0; i < report->plan.count; i++)
+		if (report->plan.entries[i].disposition == PLAN_RUN &&
+		    report->plan.entries[i].refusal)
+			home_say(home, "warning: '%s/%s' is %s: run all the same (--accept-writable)",
+				 report->promise_dir,
+				 report->list.promises[i].name,
+				 report->plan.entries[i].refusal);
+}
+
 /* The plan, from the scan, the settings and the caches: 0, or -1. */
 static int make_plan(struct home *home, double now)
 {
@@ -181,6 +195,7 @@ static int make_plan(struct home *home, double now)
 		.config = home->files.config,
 		.user = &home->files.user,
 		.check_files = geteuid() == 0,
+		.accept_writable = cli->accept_writable,
 		.only = cli->only.words,
 		.only_count = cli->only.count,
 		.force = cli->force,
@@ -256,6 +271,7 @@ int home_store_plan(struct home *home)
 		home_fail(home, "out of memory");
 		return -1;
 	}
+	warn_accepted(home);
 	if ((anomaly || due) && read_state_as_user(home, read_history) < 0)
 		return -1;
 	if (first_results(home, now) < 0) {

@@ -53,14 +53,19 @@ static int plan_entry(const struct plan_input *input,
 	} else if (input->check_files &&
 		   credentials_check_file(input->user, &promise->file, why,
 					  sizeof why) < 0) {
-		entry->disposition = PLAN_REFUSED;
+		/* Root's or the user's, refused only for others' write access. */
+		bool owned = promise->file.owner == 0 ||
+			     promise->file.owner == input->user->uid;
+
+		if (!(input->accept_writable && owned))
+			entry->disposition = PLAN_REFUSED;
 		entry->refusal = strdup(why);
 		if (!entry->refusal)
 			return -1;
-	} else if (!input->force && input->next_run_after &&
-		   input->now < input->next_run_after[index]) {
-		entry->disposition = PLAN_CACHED;
 	}
+	if (entry->disposition == PLAN_RUN && !input->force &&
+	    input->next_run_after && input->now < input->next_run_after[index])
+		entry->disposition = PLAN_CACHED;
 	return 0;
 }
 

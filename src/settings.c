@@ -144,6 +144,19 @@ const struct setting_spec settings_table[OPTION_COUNT] = {
 	  .refused = "=",
 	  .help = "as root, pass NAME to the promises too",
 	  .places = SETTING_COMMAND_LINE },
+	/*
+	 * slapgrid's ways, which root must ask for: its whole environment
+	 * (root's secrets too) reaches instance users; a promise file others
+	 * may write is run, and may be anyone's program run as the user.
+	 */
+	{ .id = OPTION_INHERIT_ENV, .option = "inherit-env", .flag_value = "yes",
+	  .kind = SETTING_BOOLEAN,
+	  .help = "as root, pass the whole environment to the promises, as slapgrid does",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_ACCEPT_WRITABLE, .option = "accept-writable",
+	  .flag_value = "yes", .kind = SETTING_BOOLEAN,
+	  .help = "as root, run promise files that others may write, as slapgrid does (a warning each)",
+	  .places = SETTING_COMMAND_LINE },
 	{ .id = OPTION_USER, .option = "user", .argument = "NAME",
 	  .kind = SETTING_TEXT, .expected = "a user name",
 	  .default_note = "the owner of each INSTANCE_HOME",

@@ -213,6 +213,32 @@ test_as_root_a_world_writable_promise_is_refused() {
 	[[ ! -e $WORK/ran ]] || fail "a refused promise ran"
 }
 
+# slapgrid's way, asked for: files others may write run, with a warning
+# each; a file of another owner is still refused.
+test_as_root_accept_writable_runs_writable_promise_files_with_a_warning() {
+	need_root
+	make_user
+	make_instance home
+	promise home group-open "touch ran-group"
+	promise home open "touch ran-open"
+	promise home foreign "touch ran-foreign"
+	promise home tight "touch ran-tight"
+	chown -R "$user": home
+	chown nobody:staff home/etc/promise/foreign
+	chgrp staff home/etc/promise/group-open
+	chmod 775 home/etc/promise/group-open
+	chmod 777 home/etc/promise/open
+	run_pr --accept-writable --no-state home
+	expect_status 2
+	[[ -e home/ran-group && -e home/ran-open && -e home/ran-tight ]] ||
+		fail "a writable promise did not run"
+	[[ ! -e home/ran-foreign ]] || fail "another user's promise ran"
+	expect_line "^ +refused: owned by uid $(id -u nobody), not by root or $user$"
+	[[ $err == "promise-run: warning: '$WORK/home/etc/promise/group-open' is writable by group 'staff': run all the same (--accept-writable)
+promise-run: warning: '$WORK/home/etc/promise/open' is writable by every user: run all the same (--accept-writable)" ]] ||
+		fail "warnings: $err"
+}
+
 test_as_root_a_promise_owned_by_another_user_is_refused() {
 	need_root
 	make_user

@@ -144,6 +144,16 @@ START_TEST(test_plan_refuses_files_someone_else_could_have_written)
 	ck_assert_uint_eq(plan.to_run, 1);
 	plan_release(&plan);
 
+	/* --accept-writable: the user's writable file runs, said why; another's not. */
+	input.accept_writable = true;
+	make_plan(&input, &plan);
+	ck_assert_int_eq(plan.entries[0].disposition, PLAN_RUN);
+	ck_assert_str_eq(plan.entries[0].refusal, "writable by every user");
+	ck_assert_int_eq(plan.entries[1].disposition, PLAN_REFUSED);
+	ck_assert_uint_eq(plan.to_run, 2);
+	plan_release(&plan);
+	input.accept_writable = false;
+
 	/* Not as root: the files are not checked. */
 	input.check_files = false;
 	make_plan(&input, &plan);
