@@ -92,6 +92,9 @@ SCENARIOS = {
     'echo "run $n"\nexit 1\n', 0o755)}, {}, [ANOMALY, (True, False)]),
   'periodicity-test': ({'once': ('#!/bin/sh\n' + NTH +
     'echo "run $n"\nexit 1\n', 0o755)}, {}, [TEST, (False, False)]),
+  # promise-run cannot be run: the launcher says so and runs them itself
+  'fallback': ({'ok': ('#!/bin/sh\necho fine\n', 0o755),
+                'fail': ('#!/bin/sh\necho bad\nexit 1\n', 0o755)}, {}, [TEST]),
   'plugins-and-legacy': ({'legacy-ok': ('#!/bin/sh\necho legacy\n', 0o755),
                           'legacy-fail': ('#!/bin/sh\necho bad\nexit 1\n',
                                           0o755)},
@@ -143,7 +146,8 @@ def build(partition, files, plugins):
       f.write(content)
 
 
-def launch(partition, delegate, check_anomaly, force, owner=None):
+def launch(partition, delegate, check_anomaly, force, owner=None,
+           binary=binary):
   logger = logging.getLogger('difftest')
   logger.handlers = [logging.NullHandler()]
   config = {
@@ -215,7 +219,9 @@ def run(name, user=None):
         for path in [folder] + [os.path.join(folder, n) for n in names]:
           os.lchown(path, owner.pw_uid, owner.pw_gid)
   for step, (check_anomaly, force) in enumerate(steps, 1):
-    errors = [launch(p, d, check_anomaly, force, owner)
+    errors = [launch(p, d, check_anomaly, force, owner,
+                     '/nonexistent/promise-run' if name == 'fallback'
+                     else binary)
               for p, d in zip(partitions, (False, True))]
     off, on = (observe(p) for p in partitions)
     off['error', None], on['error', None] = errors
