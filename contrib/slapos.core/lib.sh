@@ -72,8 +72,9 @@ mkdir -p "$work/slapos.core" "$work/lib/xml_marshaller" "$work/bin" \
 	"$work/home" "$work/tmp"
 tar -C "$SLAPOS_CORE" --exclude=.git -cf - . | tar -C "$work/slapos.core" -xf - ||
 	fail "cannot copy $SLAPOS_CORE"
-patch -s -p1 -d "$work/slapos.core" <"$here/promise-run.patch" ||
-	fail "promise-run.patch does not apply to $SLAPOS_CORE"
+patch=${PATCH:-$here/promise-run.patch}
+patch -s -p1 -d "$work/slapos.core" <"$patch" ||
+	fail "$patch does not apply to $SLAPOS_CORE"
 
 # xml_marshaller, which Debian lacks: a minimal one, for the tests only.
 : >"$work/lib/xml_marshaller/__init__.py"
