@@ -4,6 +4,9 @@
 
 Usage: python difftest.py PROMISE_RUN_BINARY SCRATCH_FOLDER [SCENARIO...]
        python difftest.py PROMISE_RUN_BINARY SCRATCH_FOLDER --as-root USER...
+PROMISE_RUN_BINARY is contrib/slapos.core/test's wrapper, which logs each
+call to the file DIFFTEST_CALLS names: a step where the launcher with the
+key did not call it fails too (but in `fallback`).
 
 Each scenario builds the same partition twice and runs slapos.core's
 PromiseLauncher on each in the same steps (mode, forced or not), the
@@ -206,6 +209,11 @@ def observe(partition):
   return seen
 
 
+def calls():
+  with open(os.environ['DIFFTEST_CALLS']) as f:
+    return len(f.readlines())
+
+
 def run(name, user=None):
   files, plugins, steps = AS_ROOT if user else SCENARIOS[name]
   owner = pwd.getpwnam(user) if user else None
@@ -219,10 +227,15 @@ def run(name, user=None):
         for path in [folder] + [os.path.join(folder, n) for n in names]:
           os.lchown(path, owner.pw_uid, owner.pw_gid)
   for step, (check_anomaly, force) in enumerate(steps, 1):
+    before = calls()
     errors = [launch(p, d, check_anomaly, force, owner,
                      '/nonexistent/promise-run' if name == 'fallback'
                      else binary)
               for p, d in zip(partitions, (False, True))]
+    if calls() != before + (name != 'fallback'):
+      print('DIFFERENT %s step %d: promise-run called %d times, not once' % (
+        name, step, calls() - before))
+      unexpected += 1
     off, on = (observe(p) for p in partitions)
     off['error', None], on['error', None] = errors
     for key in sorted(set(off) | set(on), key=repr):
