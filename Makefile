@@ -52,7 +52,8 @@ UNIT_BIN  = $(BUILD)/tests/unit/check_all
 
 .DELETE_ON_ERROR:
 .PHONY: all check unit e2e sanitize valgrind mutants rules fleet nrpe fuzz \
-        fuzz-smoke deb test fresh example bench install uninstall clean
+        fuzz-smoke deb test fresh example bench slapos-test install uninstall \
+        clean
 
 all: $(BIN)
 
@@ -129,6 +130,12 @@ test: $(BIN)
 # part of `make test`.
 fresh:
 	tests/fresh/run
+
+# slapos.core's own promise tests with contrib/slapos.core's patch, which
+# hands slapgrid's legacy promises to promise-run: SLAPOS_CORE=<a checkout
+# of the release contrib/slapos.core/README.md names>; a skip without it.
+slapos-test: $(BIN)
+	PROMISE_RUN=$(abspath $(BIN)) contrib/slapos.core/test
 
 # Runs promise-run on the example instance that ships in etc/.
 example: $(BIN)

@@ -44,12 +44,14 @@ struct cli_options {
 	enum cli_color color;
 	const char *output;         /* NULL: standard output ("-" too) */
 	bool wait;                  /* wait for a locked instance */
-	bool force;                 /* anomaly mode: ignore periodicity */
+	bool force;                 /* ignore periodicity */
 	const char *config;         /* --config FILE, or NULL */
 	bool no_config;             /* read no configuration file */
 	const char *user;           /* --user NAME, or NULL */
 	struct cli_words only;      /* --only NAME: just those promises */
 	struct cli_words keep_env;  /* --keep-env NAME, as root */
+	bool inherit_env;           /* as root: the whole environment */
+	bool accept_writable;       /* as root: run files others may write */
 	char **homes;               /* points into argv */
 	size_t home_count;          /* 0: the current directory */
 };

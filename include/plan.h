@@ -8,8 +8,9 @@
  *   PLAN_RUN        run it, with this timeout (and where it comes from)
  *   PLAN_DISABLED   skip = yes in the configuration
  *   PLAN_REFUSED    as root, a file someone else could have written
- *   PLAN_CACHED     anomaly mode: its periodicity has not come; the stored
- *                   result is reported again
+ *   PLAN_CACHED     its periodicity has not come (either mode, unless
+ *                   forced, as slapos.core's launcher); the stored result
+ *                   is reported again
  *   PLAN_UNSELECTED not named by --only
  *
  * The plan has one entry per promise of the scan, in the same order.
@@ -45,7 +46,7 @@ enum plan_disposition {
 struct plan_timing {
 	struct setting_value timeout;   /* seconds, with its source */
 	double kill_after;
-	double periodicity;             /* seconds between runs, anomaly mode */
+	double periodicity;             /* seconds between runs */
 	bool nagios_levels;             /* exit 1 WARNING, 2 CRITICAL, 3 UNKNOWN */
 };
 
@@ -58,7 +59,11 @@ struct plan_entry {
 	 */
 	bool shadowed;
 	const struct plan_timing *timing;       /* in the plan's timings */
-	char *refusal;                  /* PLAN_REFUSED: why */
+	/*
+	 * PLAN_REFUSED: why; PLAN_RUN: why it would have been refused, had
+	 * --accept-writable not accepted a file others may write (or NULL).
+	 */
+	char *refusal;
 };
 
 struct plan {
@@ -88,13 +93,15 @@ struct plan_input {
 	/* As root: the user the promises run as, whose files are checked. */
 	const struct credentials *user;
 	bool check_files;
+	/* slapgrid's way: run a file of root's or the user's others may write. */
+	bool accept_writable;
 	/* --only: the promises to run (none: all). */
 	const char *const *only;
 	size_t only_count;
-	bool force;                     /* anomaly mode: periodicity ignored */
+	bool force;                     /* periodicity ignored */
 	/*
-	 * Anomaly mode: per promise, the time (Unix seconds) before which it
-	 * need not run, from the cache; 0 when unknown.  May be NULL.
+	 * Per promise, the time (Unix seconds) before which it need not run,
+	 * from the cache; 0 when unknown.  NULL when forced.
 	 */
 	const double *next_run_after;
 	double now;                     /* Unix seconds */

@@ -104,6 +104,13 @@ const char *report_mode_name(const struct home_report *home);
 /* Whether promise `index` of `home` is listed as a promise with a result. */
 bool report_listed(const struct home_report *home, size_t index);
 
+/*
+ * slapgrid's type of a result, as its result file says: "Test Result" or
+ * "Anomaly Result"; NULL when there is none (not run, disabled, or not
+ * due with nothing stored).
+ */
+const char *report_result_type(const struct promise_result *result);
+
 /* The absolute path of promise `index`, malloc'd; NULL when out of memory. */
 char *report_promise_path(const struct home_report *home, size_t index);
 
@@ -119,6 +126,18 @@ int report_tap(FILE *out, const struct run_report *report);
 int report_junit(FILE *out, const struct run_report *report);
 int report_prometheus(FILE *out, const struct run_report *report);
 int report_nagios(FILE *out, const struct run_report *report);
+
+/*
+ * json-seq (RFC 7464): the records of a run, each an RS, one line of JSON
+ * and an LF, written as the run goes: a promise's (as in report_json,
+ * with "record": "promise" and its "home"), then, once its promises are
+ * all written, its home's ("record": "instance", without "promises"),
+ * and last the run's ("record": "run", without "instances").  0, or -1.
+ */
+int report_json_seq_promise(FILE *out, const struct home_report *home,
+                            size_t index);
+int report_json_seq_home(FILE *out, const struct home_report *home);
+int report_json_seq_run(FILE *out, const struct run_report *report);
 
 /*
  * The Nagios plugin status of the run: 0 OK, 1 WARNING, 2 CRITICAL,

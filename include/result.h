@@ -46,6 +46,7 @@ struct result_history {
 	/* The previous result file. */
 	bool has_previous;
 	bool previous_failed;
+	bool previous_anomaly_type;
 	bool previous_says_error;   /* its message holds "error:", any case */
 	char *previous_message;     /* for a cached promise; may be NULL */
 	time_t previous_date;
@@ -60,6 +61,7 @@ struct promise_result {
 	bool failed;                /* the mode's verdict: it does not work */
 	bool tolerated;             /* did not work, but the mode forgives */
 	bool anomaly_type;          /* slapgrid's "Anomaly Result" */
+	bool nothing_stored;        /* cached, but no stored result to tell */
 	enum promise_status status; /* what the promise did this run */
 	unsigned failed_runs;       /* anomaly: failed runs in a row, <= 3 */
 	int exit_code;              /* 0..255, or RESULT_NO_EXIT_CODE */

@@ -67,6 +67,8 @@ enum option_id {
 	OPTION_CONFIG,
 	OPTION_NO_CONFIG,
 	OPTION_KEEP_ENV,
+	OPTION_INHERIT_ENV,
+	OPTION_ACCEPT_WRITABLE,
 	OPTION_USER,
 	OPTION_QUIET,
 	OPTION_VERBOSE,
@@ -109,6 +111,7 @@ enum setting_bound {
 enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
+	REPORT_JSON_SEQ,            /* json records as the run goes (RFC 7464) */
 	REPORT_TAP,
 	REPORT_JUNIT,
 	REPORT_PROMETHEUS,

@@ -11,6 +11,7 @@
  *               queue that never blocks the loop (see outq); a home told
  *               and done keeps only its counts, so that memory stays that
  *               of the homes running;
+ *   json-seq    streamed the same way, as records (report_json_seq_*);
  *   documents   json, tap, junit, prometheus, nagios, or --list: written
  *               once the run is over, from the run's report;
  *   messages    complain(), on standard error, at once.
@@ -33,14 +34,14 @@
 struct sinks {
 	const struct cli_options *cli;
 	enum report_format format;
-	bool text;                      /* the text report, streamed */
+	bool streamed;                  /* text or json-seq, as results come */
 	bool color;
 	struct run_report report;       /* every home's, in the order given */
 	struct outq out;                /* standard output, queued */
 	struct atomic_file output;      /* --output, opened before the run */
 	/* Per home: its results come, are all in, its report handed over. */
 	bool *running, *complete, *done;
-	/* The text report: the home being written and its next promise. */
+	/* The streamed report: the home being written and its next promise. */
 	struct text_report text_report;
 	size_t text_home, text_next;
 	bool text_begun;

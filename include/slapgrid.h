@@ -90,6 +90,7 @@ size_t slapgrid_parse_log(const char *text, size_t size, bool whole,
 /* A previous result, as read back. */
 struct slapgrid_previous {
 	bool failed;
+	bool anomaly_type;          /* "Anomaly Result", else a "Test Result" */
 	char *message;              /* malloc'd; NULL when absent */
 	time_t date;                /* 0 when absent or bad */
 };

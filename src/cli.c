@@ -322,6 +322,12 @@ static int keep(struct cli_options *options, int id,
 	case OPTION_FORCE:
 		options->force = value->flag;
 		break;
+	case OPTION_INHERIT_ENV:
+		options->inherit_env = value->flag;
+		break;
+	case OPTION_ACCEPT_WRITABLE:
+		options->accept_writable = value->flag;
+		break;
 	case OPTION_QUIET:
 		options->verbosity = CLI_QUIET;
 		break;

@@ -330,8 +330,9 @@ static int build_environment(struct home *home)
 		.base = context->environment,
 		.kind = home->files.settings.values[SETTING_CLEAN_ENV].flag
 				? ENV_CLEAN
-			: is_root() ? ENV_RESET
-				    : ENV_INHERITED,
+			: is_root() && !context->cli->inherit_env
+				? ENV_RESET
+				: ENV_INHERITED,
 		.keep = context->cli->keep_env.words,
 		.keep_count = context->cli->keep_env.count,
 		.home = home->report->home,

@@ -84,8 +84,9 @@ int home_store_watch_lock(struct home *home)
 }
 
 /*
- * Anomaly mode: what the stored state says of each promise the plan runs
- * or re-reports: the previous result, and its last runs in the log.
+ * What the stored state says of each promise the plan re-reports (its
+ * previous result) and, in anomaly mode, of each it runs (that result and
+ * its last runs in the log).
  */
 static void read_history(struct home *home)
 {
@@ -102,13 +103,15 @@ static void read_history(struct home *home)
 		bool runs[RESULT_ANOMALY_RUNS - 1];
 		size_t found;
 
-		if (disposition != PLAN_RUN && disposition != PLAN_CACHED)
+		if (disposition != PLAN_CACHED &&
+		    (disposition != PLAN_RUN || report->plan.mode != MODE_ANOMALY))
 			continue;
 		if (state_read_previous(state, title, &previous) == 0) {
 			char *message = previous.message;
 
 			history->has_previous = true;
 			history->previous_failed = previous.failed;
+			history->previous_anomaly_type = previous.anomaly_type;
 			history->previous_says_error =
 				message && strcasestr(message, "error:");
 			history->previous_date = previous.date;
@@ -156,7 +159,7 @@ static int read_state_as_user(struct home *home, void (*read)(struct home *))
 	return 0;
 }
 
-/* Anomaly mode: when each promise is due, from its cache (0: now). */
+/* When each promise is due, from its cache (0: now). */
 static void read_caches(struct home *home)
 {
 	const struct promise_list *list = &home->report->list;
@@ -165,6 +168,20 @@ static void read_caches(struct home *home)
 		if (state_read_cache(&home->store.state, list->promises[i].title,
 				     &home->store.next_run_after[i]) < 0)
 			home->store.next_run_after[i] = 0;
+}
+
+/* --accept-writable: a warning for each file run that root would refuse. */
+static void warn_accepted(struct home *home)
+{
+	const struct home_report *report = home->report;
+
+	for (size_t i = 0; i < report->plan.count; i++)
+		if (report->plan.entries[i].disposition == PLAN_RUN &&
+		    report->plan.entries[i].refusal)
+			home_say(home, "warning: '%s/%s' is %s: run all the same (--accept-writable)",
+				 report->promise_dir,
+				 report->list.promises[i].name,
+				 report->plan.entries[i].refusal);
 }
 
 /* The plan, from the scan, the settings and the caches: 0, or -1. */
@@ -178,6 +195,7 @@ static int make_plan(struct home *home, double now)
 		.config = home->files.config,
 		.user = &home->files.user,
 		.check_files = geteuid() == 0,
+		.accept_writable = cli->accept_writable,
 		.only = cli->only.words,
 		.only_count = cli->only.count,
 		.force = cli->force,
@@ -221,22 +239,26 @@ int home_store_plan(struct home *home)
 	size_t count = report->list.count ? report->list.count : 1;
 	bool anomaly = home->files.settings.values[SETTING_MODE].choice ==
 		       MODE_ANOMALY;
-	/* The caches tell when promises are due: not when forced. */
-	bool due = anomaly && !home->context->cli->force;
+	/*
+	 * The caches tell when promises are due, in both modes, as
+	 * slapos.core's launcher: not when forced.
+	 */
+	bool due = !home->context->cli->force;
 	struct timespec now;
 	int status;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	report->results = calloc(count, sizeof *report->results);
 	store->unwritten = calloc(count, sizeof *store->unwritten);
-	/* The stored state is read in anomaly mode only. */
-	if (anomaly)
+	/* The stored state: for anomaly mode, or for promises not due. */
+	if (anomaly || due)
 		store->history = calloc(count, sizeof *store->history);
 	if (due)
 		store->next_run_after = calloc(count,
 					       sizeof *store->next_run_after);
 	if (!report->results || !store->unwritten ||
-	    (anomaly && !store->history) || (due && !store->next_run_after)) {
+	    ((anomaly || due) && !store->history) ||
+	    (due && !store->next_run_after)) {
 		home_fail(home, "out of memory");
 		return -1;
 	}
@@ -249,7 +271,8 @@ int home_store_plan(struct home *home)
 		home_fail(home, "out of memory");
 		return -1;
 	}
-	if (anomaly && read_state_as_user(home, read_history) < 0)
+	warn_accepted(home);
+	if ((anomaly || due) && read_state_as_user(home, read_history) < 0)
 		return -1;
 	if (first_results(home, now) < 0) {
 		home_fail(home, "out of memory");

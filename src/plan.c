@@ -65,15 +65,19 @@ static int plan_entry(const struct plan_input *input, struct plan *plan,
 	} else if (input->check_files &&
 		   credentials_check_file(input->user, &promise->file, why,
 					  sizeof why) < 0) {
-		entry->disposition = PLAN_REFUSED;
+		/* Root's or the user's, refused only for others' write access. */
+		bool owned = promise->file.owner == 0 ||
+			     promise->file.owner == input->user->uid;
+
+		if (!(input->accept_writable && owned))
+			entry->disposition = PLAN_REFUSED;
 		entry->refusal = strdup(why);
 		if (!entry->refusal)
 			return -1;
-	} else if (plan->mode == MODE_ANOMALY && !input->force &&
-		   input->next_run_after &&
-		   input->now < input->next_run_after[index]) {
-		entry->disposition = PLAN_CACHED;
 	}
+	if (entry->disposition == PLAN_RUN && !input->force &&
+	    input->next_run_after && input->now < input->next_run_after[index])
+		entry->disposition = PLAN_CACHED;
 	return 0;
 }
 
@@ -122,7 +126,7 @@ const char *plan_reason(const struct plan_entry *entry)
 	case PLAN_REFUSED:
 		return entry->refusal;
 	case PLAN_CACHED:
-		return "not due (anomaly mode: its periodicity has not come)";
+		return "not due (its periodicity has not come)";
 	case PLAN_UNSELECTED:
 		return "not named by --only";
 	case PLAN_RUN:

@@ -95,6 +95,15 @@ const char *report_mode_name(const struct home_report *home)
 	return home->plan.mode == MODE_ANOMALY ? "anomaly" : "test";
 }
 
+const char *report_result_type(const struct promise_result *result)
+{
+	bool stored = result->status == PROMISE_CACHED && !result->nothing_stored;
+
+	if (!result_ran(result) && !stored)
+		return NULL;
+	return result->anomaly_type ? "Anomaly Result" : "Test Result";
+}
+
 /*
  * Made for every promise started and every result written: two copies,
  * where asprintf read its format each time (a tenth of a run's own work).

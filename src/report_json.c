@@ -5,6 +5,9 @@
  * {"verdict", "version", "host", "started", "duration", "summary",
  *  "instances": [{"home", "verdict", "error", "mode", "summary",
  *                 "promises", "skipped"}]}
+ * or, as json-seq (RFC 7464), the same objects as records written as the
+ * run goes: each promise's, each home's without its promises, the run's
+ * without its homes; each on one line, after an RS and before an LF.
  */
 #include <stdlib.h>
 
@@ -34,8 +37,15 @@ static int state_member(FILE *out, const char *key, const char *folder,
 	return status;
 }
 
+/* The record separator of RFC 7464, before each record's JSON text. */
+#define RECORD_SEPARATOR '\x1e'
+
+/*
+ * A promise's object; as a json-seq `record`, with its "record" kind and
+ * its home first.
+ */
 static int write_promise(FILE *out, const struct home_report *home,
-                         size_t index)
+                         size_t index, bool record)
 {
 	const struct promise *promise = &home->list.promises[index];
 	const struct promise_result *result = &home->results[index];
@@ -46,14 +56,23 @@ static int write_promise(FILE *out, const struct home_report *home,
 
 	if (!path)
 		return -1;
-	fputs("{\"name\": ", out);
-	if (escape_json(out, promise->name) < 0 ||
+	if (record && (fputs("{\"record\": \"promise\", \"home\": ", out),
+		       escape_json(out, home->home) < 0 ||
+		       member(out, "name", promise->name) < 0))
+		goto out;
+	if (!record && (fputs("{\"name\": ", out),
+			escape_json(out, promise->name) < 0))
+		goto out;
+	if (
 	    member(out, "title", promise->title) < 0 ||
 	    member(out, "path", path) < 0)
 		goto out;
-	fprintf(out, ", \"status\": \"%s\", \"failed\": %s, \"exit-code\": ",
+	fprintf(out, ", \"status\": \"%s\", \"failed\": %s",
 		result_status_name(result->status),
 		result->failed ? "true" : "false");
+	if (member(out, "type", report_result_type(result)) < 0)
+		goto out;
+	fputs(", \"exit-code\": ", out);
 	if (result->exit_code == RESULT_NO_EXIT_CODE)
 		fputs("null", out);
 	else
@@ -77,7 +96,8 @@ static int write_promise(FILE *out, const struct home_report *home,
 	if (member(out, "message", result->message) < 0)
 		goto out;
 	slapgrid_result_date(result->ended, date, sizeof date);
-	fprintf(out, ", \"date\": \"%s\"", date);
+	if (member(out, "date", result->nothing_stored ? NULL : date) < 0)
+		goto out;
 	if (home->plan.mode == MODE_ANOMALY)
 		fprintf(out, ", \"failed-runs\": %u, \"tolerated\": %s",
 			result->failed_runs,
@@ -97,10 +117,19 @@ out:
 	return status;
 }
 
-static int write_skipped(FILE *out, bool *first, const char *name,
+/* Between two items of a list: a document's are one a line, a record's not. */
+static const char *item_separator(bool first, bool record)
+{
+	if (record)
+		return first ? "" : ", ";
+	return first ? "\n   " : ",\n   ";
+}
+
+static int write_skipped(FILE *out, bool *first, bool record, const char *name,
                          const char *reason)
 {
-	fputs(*first ? "\n   {\"name\": " : ",\n   {\"name\": ", out);
+	fputs(item_separator(*first, record), out);
+	fputs("{\"name\": ", out);
 	*first = false;
 	if (escape_json(out, name) < 0 || member(out, "reason", reason) < 0)
 		return -1;
@@ -117,13 +146,15 @@ static void write_summary(FILE *out, const struct report_counts *counts)
 		counts->not_run, counts->disabled);
 }
 
-static int write_home(FILE *out, const struct home_report *home)
+/* A home's object; as a json-seq `record`, without its promises. */
+static int write_home(FILE *out, const struct home_report *home, bool record)
 {
 	struct report_counts counts;
 	bool first = true;
 
 	counts = home->summary;
-	fputs("{\"home\": ", out);
+	fputs(record ? "{\"record\": \"instance\", \"home\": " : "{\"home\": ",
+	      out);
 	if (escape_json(out, home->home) < 0)
 		return -1;
 	fprintf(out, ", \"verdict\": \"%s\"",
@@ -134,28 +165,32 @@ static int write_home(FILE *out, const struct home_report *home)
 		return -1;
 	fputs(", \"summary\": ", out);
 	write_summary(out, &counts);
-	fputs(", \"promises\": [", out);
-	for (size_t i = 0; i < home->list.count; i++) {
-		if (!report_listed(home, i) ||
-		    home->results[i].status == PROMISE_DISABLED)
-			continue;
-		fputs(first ? "\n   " : ",\n   ", out);
-		first = false;
-		if (write_promise(out, home, i) < 0)
-			return -1;
+	if (!record) {
+		fputs(", \"promises\": [", out);
+		for (size_t i = 0; i < home->list.count; i++) {
+			if (!report_listed(home, i) ||
+			    home->results[i].status == PROMISE_DISABLED)
+				continue;
+			fputs(item_separator(first, false), out);
+			first = false;
+			if (write_promise(out, home, i, false) < 0)
+				return -1;
+		}
+		fputs("],\n ", out);
 	}
-	fputs("],\n  \"skipped\": [", out);
+	fputs(record ? ", \"skipped\": [" : " \"skipped\": [", out);
 	first = true;
 	for (size_t i = 0; i < home->list.count; i++)
 		if (report_listed(home, i) &&
 		    home->results[i].status == PROMISE_DISABLED &&
-		    write_skipped(out, &first, home->list.promises[i].name,
+		    write_skipped(out, &first, record,
+				  home->list.promises[i].name,
 				  home->results[i].message) < 0)
 			return -1;
 	for (size_t i = 0; i < home->list.skipped_count; i++) {
 		const struct skipped_entry *entry = &home->list.skipped[i];
 
-		if (write_skipped(out, &first, entry->name,
+		if (write_skipped(out, &first, record, entry->name,
 				  scan_skip_reason_text(entry->reason)) < 0)
 			return -1;
 	}
@@ -163,15 +198,21 @@ static int write_home(FILE *out, const struct home_report *home)
 	return 0;
 }
 
-int report_json(FILE *out, const struct run_report *report)
+/*
+ * The run's object up to its summary, included; as a json-seq `record`,
+ * on one line.
+ */
+static int write_run(FILE *out, const struct run_report *report, bool record)
 {
 	struct report_totals totals;
 	char started[64];
 
 	report_totals(report, &totals);
 	slapgrid_result_date(report->started.tv_sec, started, sizeof started);
-	fprintf(out, "{\"verdict\": \"%s\",\n \"version\": \"%s\"",
-		report_verdict_name(totals.verdict), report->version);
+	fprintf(out, "{%s\"verdict\": \"%s\",%s\"version\": \"%s\"",
+		record ? "\"record\": \"run\", " : "",
+		report_verdict_name(totals.verdict), record ? " " : "\n ",
+		report->version);
 	if (member(out, "host", report->host) < 0)
 		return -1;
 	fprintf(out, ", \"containment\": \"%s\", \"containment-reason\": ",
@@ -179,15 +220,51 @@ int report_json(FILE *out, const struct run_report *report)
 	if (escape_json(out, report->containment_reason) < 0)
 		return -1;
 	fprintf(out,
-		", \"started\": \"%s\", \"duration\": %.6f,\n \"summary\": {\"instances\": %zu, \"not-working\": %zu, \"not-checked\": %zu, \"promises\": %zu, \"promises-not-working\": %zu},\n \"instances\": [",
-		started, report->duration, report->count,
+		", \"started\": \"%s\", \"duration\": %.6f,%s\"summary\": {\"instances\": %zu, \"not-working\": %zu, \"not-checked\": %zu, \"promises\": %zu, \"promises-not-working\": %zu}",
+		started, report->duration, record ? " " : "\n ", report->count,
 		totals.homes_not_working, totals.homes_not_checked,
 		totals.promises, totals.promises_not_working);
+	return 0;
+}
+
+int report_json(FILE *out, const struct run_report *report)
+{
+	if (write_run(out, report, false) < 0)
+		return -1;
+	fputs(",\n \"instances\": [", out);
 	for (size_t i = 0; i < report->count; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
-		if (write_home(out, &report->homes[i]) < 0)
+		if (write_home(out, &report->homes[i], false) < 0)
 			return -1;
 	}
 	fputs("]}\n", out);
+	return 0;
+}
+
+int report_json_seq_promise(FILE *out, const struct home_report *home,
+                            size_t index)
+{
+	fputc(RECORD_SEPARATOR, out);
+	if (write_promise(out, home, index, true) < 0)
+		return -1;
+	fputc('\n', out);
+	return 0;
+}
+
+int report_json_seq_home(FILE *out, const struct home_report *home)
+{
+	fputc(RECORD_SEPARATOR, out);
+	if (write_home(out, home, true) < 0)
+		return -1;
+	fputc('\n', out);
+	return 0;
+}
+
+int report_json_seq_run(FILE *out, const struct run_report *report)
+{
+	fputc(RECORD_SEPARATOR, out);
+	if (write_run(out, report, true) < 0)
+		return -1;
+	fputs("}\n", out);
 	return 0;
 }

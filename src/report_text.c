@@ -109,7 +109,9 @@ static void put_details(FILE *out, const struct home_report *home,
 		    RESULT_ANOMALY_RUNS);
 	if (result->tolerated)
 		ADD("%stolerated", used ? ", " : "");
-	if (result->status == PROMISE_CACHED)
+	if (result->status == PROMISE_CACHED && result->nothing_stored)
+		ADD("not due: no stored result");
+	else if (result->status == PROMISE_CACHED)
 		ADD("not due: the stored result, %s",
 		    result->failed ? "failed" : "working");
 #undef ADD

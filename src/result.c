@@ -212,7 +212,10 @@ int result_from_plan(const struct plan_entry *entry,
 	case PLAN_CACHED:
 		result->status = PROMISE_CACHED;
 		result->failed = history && history->previous_failed;
-		if (history && history->has_previous)
+		result->anomaly_type = history && history->previous_anomaly_type;
+		/* Not due, never judged (a cache without its result file). */
+		result->nothing_stored = !(history && history->has_previous);
+		if (!result->nothing_stored)
 			result->ended = history->previous_date;
 		result->message = strdup(history && history->previous_message
 						 ? history->previous_message

@@ -284,7 +284,7 @@ static bool wait_once(struct scheduler *s)
 		if (s->lock_waits.polled)
 			lock_index = (int)count++;
 	}
-	if (s->sinks.text && outq_pending(&s->sinks.out)) {
+	if (s->sinks.streamed && outq_pending(&s->sinks.out)) {
 		out_index = (int)count;
 		polls[count++] = outq_poll(&s->sinks.out);
 	}

@@ -17,6 +17,7 @@
 static const char *const format_names[] = {
 	[REPORT_TEXT] = "text",
 	[REPORT_JSON] = "json",
+	[REPORT_JSON_SEQ] = "json-seq",
 	[REPORT_TAP] = "tap",
 	[REPORT_JUNIT] = "junit",
 	[REPORT_PROMETHEUS] = "prometheus",
@@ -94,7 +95,7 @@ const struct setting_spec settings_table[OPTION_COUNT] = {
 	  .key = "mode", .places = EVERY_RUN },
 	{ .id = OPTION_FORCE, .option = "force", .flag_value = "yes",
 	  .kind = SETTING_BOOLEAN,
-	  .help = "in anomaly mode, run promises whose periodicity has not come",
+	  .help = "run promises whose periodicity has not come",
 	  .places = SETTING_COMMAND_LINE },
 	{ .id = OPTION_ONLY, .option = "only", .argument = "NAME",
 	  .kind = SETTING_WORDS, .expected = "a promise's file name",
@@ -143,6 +144,19 @@ const struct setting_spec settings_table[OPTION_COUNT] = {
 	  .refused = "=",
 	  .help = "as root, pass NAME to the promises too",
 	  .places = SETTING_COMMAND_LINE },
+	/*
+	 * slapgrid's ways, which root must ask for: its whole environment
+	 * (root's secrets too) reaches instance users; a promise file others
+	 * may write is run, and may be anyone's program run as the user.
+	 */
+	{ .id = OPTION_INHERIT_ENV, .option = "inherit-env", .flag_value = "yes",
+	  .kind = SETTING_BOOLEAN,
+	  .help = "as root, pass the whole environment to the promises, as slapgrid does",
+	  .places = SETTING_COMMAND_LINE },
+	{ .id = OPTION_ACCEPT_WRITABLE, .option = "accept-writable",
+	  .flag_value = "yes", .kind = SETTING_BOOLEAN,
+	  .help = "as root, run promise files that others may write, as slapgrid does (a warning each)",
+	  .places = SETTING_COMMAND_LINE },
 	{ .id = OPTION_USER, .option = "user", .argument = "NAME",
 	  .kind = SETTING_TEXT, .expected = "a user name",
 	  .default_note = "the owner of each INSTANCE_HOME",
@@ -187,7 +201,7 @@ const struct setting_spec settings_table[OPTION_COUNT] = {
 	/* The keys that no option gives. */
 	{ .id = SETTING_PERIODICITY, .kind = SETTING_SECONDS,
 	  .default_value = "120",
-	  .help = "in anomaly mode, run a promise again after SECONDS",
+	  .help = "run a promise again after SECONDS, unless --force",
 	  .key = "periodicity",
 	  .places = SETTING_OPERATOR | SETTING_HOME | SETTING_PROMISE },
 	{ .id = SETTING_SKIP, .kind = SETTING_BOOLEAN, .default_value = "no",

@@ -29,7 +29,8 @@ int sinks_init(struct sinks *sinks, const struct cli_options *cli,
 	*sinks = (struct sinks){
 		.cli = cli,
 		.format = format,
-		.text = format == REPORT_TEXT && cli->action == CLI_RUN,
+		.streamed = (format == REPORT_TEXT || format == REPORT_JSON_SEQ) &&
+			    cli->action == CLI_RUN,
 		.color = format == REPORT_TEXT && !cli->output &&
 			 use_color(cli->color),
 	};
@@ -47,38 +48,69 @@ int sinks_init(struct sinks *sinks, const struct cli_options *cli,
 	return outq_init(&sinks->out, cli->output ? -1 : STDOUT_FILENO);
 }
 
+/* A streamed report's home begins: the text report's header. */
+static void stream_begin(struct sinks *sinks, const struct home_report *report)
+{
+	if (sinks->format == REPORT_TEXT)
+		text_report_begin(&sinks->text_report, outq_stream(&sinks->out),
+				  sinks->color, sinks->cli->verbosity, report);
+	sinks->text_begun = true;
+}
+
 /*
- * Writes, in home order, what the text report can say now: each result
- * once it and those before it are known, a home's verdict once its every
- * result is in.  A home told and handed over keeps only its counts.
+ * A promise of the home being streamed, known (or not to be run); json-seq
+ * lists a disabled one in its home's record, as json does.
+ */
+static void stream_promise(struct sinks *sinks, size_t index)
+{
+	const struct home_report *report =
+		&sinks->report.homes[sinks->text_home];
+
+	if (sinks->format == REPORT_TEXT)
+		text_report_promise(&sinks->text_report, index);
+	else if (report_listed(report, index) &&
+		 report->results[index].status != PROMISE_DISABLED &&
+		 report_json_seq_promise(outq_stream(&sinks->out), report,
+					 index) < 0)
+		sinks->broken = true;
+}
+
+/* The home being streamed is complete: its verdict, or its record. */
+static void stream_end(struct sinks *sinks, const struct home_report *report)
+{
+	if (sinks->format == REPORT_TEXT)
+		text_report_end(&sinks->text_report);
+	else if (report_json_seq_home(outq_stream(&sinks->out), report) < 0)
+		sinks->broken = true;
+}
+
+/*
+ * Writes, in home order, what the streamed report can say now: each
+ * result once it and those before it are known, a home's verdict once its
+ * every result is in.  A home told and handed over keeps only its counts.
  */
 static void advance_text(struct sinks *sinks)
 {
-	FILE *out = outq_stream(&sinks->out);
-
 	while (sinks->text_home < sinks->report.count) {
 		size_t index = sinks->text_home;
 		struct home_report *report = &sinks->report.homes[index];
 
 		if (!report->error && !sinks->running[index])
 			return;
-		if (!sinks->text_begun) {
-			text_report_begin(&sinks->text_report, out, sinks->color,
-					  sinks->cli->verbosity, report);
-			sinks->text_begun = true;
-		}
+		if (!sinks->text_begun)
+			stream_begin(sinks, report);
 		while (!report->error && sinks->text_next < report->list.count) {
 			size_t next = sinks->text_next;
 
 			if (!report->results[next].known &&
 			    report->plan.entries[next].disposition == PLAN_RUN)
 				return;
-			text_report_promise(&sinks->text_report, next);
+			stream_promise(sinks, next);
 			sinks->text_next++;
 		}
 		if (!report->error && !sinks->complete[index])
 			return;
-		text_report_end(&sinks->text_report);
+		stream_end(sinks, report);
 		sinks->text_home++;
 		sinks->text_next = 0;
 		sinks->text_begun = false;
@@ -97,28 +129,28 @@ int sinks_open_output(struct sinks *sinks)
 void sinks_running(struct sinks *sinks, size_t home)
 {
 	sinks->running[home] = true;
-	if (sinks->text)
+	if (sinks->streamed)
 		advance_text(sinks);
 }
 
 void sinks_judged(struct sinks *sinks, size_t home, size_t promise)
 {
 	(void)promise;      /* read in order, when its turn comes */
-	if (sinks->text && home == sinks->text_home)
+	if (sinks->streamed && home == sinks->text_home)
 		advance_text(sinks);
 }
 
 void sinks_complete(struct sinks *sinks, size_t home)
 {
 	sinks->complete[home] = true;
-	if (sinks->text && home == sinks->text_home)
+	if (sinks->streamed && home == sinks->text_home)
 		advance_text(sinks);
 }
 
 void sinks_done(struct sinks *sinks, size_t home)
 {
 	sinks->done[home] = true;
-	if (!sinks->text)
+	if (!sinks->streamed)
 		return;
 	/* Told already: its details may go. */
 	if (home < sinks->text_home)
@@ -142,13 +174,10 @@ static void finish_text_after_stop(struct sinks *sinks)
 		if (!report->results)
 			break;
 		if (!sinks->text_begun)
-			text_report_begin(&sinks->text_report,
-					  outq_stream(&sinks->out), sinks->color,
-					  sinks->cli->verbosity, report);
+			stream_begin(sinks, report);
 		for (; sinks->text_next < report->list.count; sinks->text_next++)
 			if (report->results[sinks->text_next].known)
-				text_report_promise(&sinks->text_report,
-						    sinks->text_next);
+				stream_promise(sinks, sinks->text_next);
 		sinks->text_next = 0;
 		sinks->text_begun = false;
 	}
@@ -185,6 +214,10 @@ static int render(struct sinks *sinks, FILE *out, bool stopped)
 		return report_prometheus(out, report);
 	case REPORT_NAGIOS:
 		return report_nagios(out, report);
+	case REPORT_JSON_SEQ:
+		if (stopped)
+			finish_text_after_stop(sinks);
+		return report_json_seq_run(out, report);
 	}
 	return 0;
 }
@@ -204,7 +237,7 @@ static void write_failed(struct sinks *sinks, const char *what)
 /* Writes to standard output what is queued or rendered: 0, or -1. */
 static int write_stdout(struct sinks *sinks)
 {
-	if (sinks->text)
+	if (sinks->streamed)
 		return outq_drain(&sinks->out);
 	return fflush(stdout) == EOF || ferror(stdout) ? -1 : 0;
 }
@@ -213,7 +246,7 @@ static int write_stdout(struct sinks *sinks)
 static void write_file(struct sinks *sinks, struct atomic_file *file,
                        int status)
 {
-	if (sinks->text && status == 0)
+	if (sinks->streamed && status == 0)
 		status = outq_copy(&sinks->out, file->stream);
 	if (status < 0 || atomic_file_close(file, true) < 0 ||
 	    atomic_file_commit(file) < 0) {
@@ -229,7 +262,7 @@ static void write_file(struct sinks *sinks, struct atomic_file *file,
 void sinks_write(struct sinks *sinks, bool stopped)
 {
 	struct atomic_file *file = &sinks->output;
-	FILE *out = sinks->text ? outq_stream(&sinks->out)
+	FILE *out = sinks->streamed ? outq_stream(&sinks->out)
 		    : file->stream ? file->stream : stdout;
 	int status = render(sinks, out, stopped);
 

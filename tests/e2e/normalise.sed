@@ -22,3 +22,4 @@ s/(Promise stopped after )[0-9.]+( seconds)/\1N\2/
 /^promise_run_memory_peak_bytes\{/d
 s/("containment": ")[a-z]+", "containment-reason": (null|"[^"]*")/\1C", "containment-reason": R/
 s/^containment: .*/containment: C/
+s/\x1e/<RS>/g

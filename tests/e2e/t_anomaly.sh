@@ -52,7 +52,7 @@ test_anomaly_a_success_resets_the_count() {
 test_anomaly_counts_the_runs_of_test_mode() {
 	make_instance home
 	promise home broken 'exit 1'
-	[[ $(statuses 2) == "2 2" ]] || fail "test mode"
+	[[ $(statuses 2 --force) == "2 2" ]] || fail "test mode"
 	[[ $(statuses 1 --check-anomaly --force) == "2" ]] || fail "anomaly mode"
 }
 
@@ -86,12 +86,61 @@ test_anomaly_a_promise_whose_periodicity_has_not_come_is_not_run() {
 		>/dev/null <<<"$out" || fail "json: $out"
 	run_pr --check-anomaly --force home
 	[[ $(wc -l <"$WORK/runs") == 2 ]] || fail "--force did not run it"
-	# Test mode ignores periodicity, as slapgrid's does.
-	run_pr home
+	# Test mode forced, as slapgrid calls it, runs it.
+	run_pr --force home
 	[[ $(wc -l <"$WORK/runs") == 3 ]] || fail "test mode did not run it"
 	jq -e '(.next_run_after - .timestamp) == 120 and .periodicity == 2 and .is_tested and .is_anomaly_detected' \
 		home/.slapgrid/promise/cache/counted >/dev/null ||
 		fail "cache: $(cat home/.slapgrid/promise/cache/counted)"
+}
+
+# As slapos.core's launcher called with force=False (slapgrid forces its
+# test mode; the launcher's other users do not).
+test_test_mode_honours_periodicity_unless_forced() {
+	make_instance home
+	promise home counted "echo ran >>$WORK/runs; echo down; exit 1"
+	run_pr home
+	expect_status 2
+	run_pr home
+	expect_status 2
+	[[ $(wc -l <"$WORK/runs") == 1 ]] || fail "run again within its periodicity"
+	expect_line '^cached +counted \(not due: the stored result, failed\)$'
+	run_pr -f json home
+	jq -e '.instances[0].promises[0] | .status == "cached" and .failed and .type == "Test Result" and .message == "down"' \
+		>/dev/null <<<"$out" || fail "json: $out"
+	run_pr --force home
+	[[ $(wc -l <"$WORK/runs") == 2 ]] || fail "--force did not run it"
+}
+
+# A cache without its result file (slapos.core writes the cache before
+# the promise runs, the result after): not due, and nothing to tell of it,
+# neither a success dated now nor a failure.
+test_a_promise_not_due_with_nothing_stored_is_said_so() {
+	make_instance home
+	promise home counted "echo ran >>$WORK/runs"
+	run_pr home
+	rm home/.slapgrid/promise/result/counted.status.json
+	run_pr home
+	expect_status 0
+	[[ $(wc -l <"$WORK/runs") == 1 ]] || fail "run again within its periodicity"
+	expect_line '^cached +counted \(not due: no stored result\)$'
+	run_pr -f json home
+	jq -e '.instances[0].promises[0] | .status == "cached" and (.failed | not) and .type == null and .date == null' \
+		>/dev/null <<<"$out" || fail "json: $out"
+}
+
+# The type of slapgrid's result file, in the report: a timeout judged in
+# anomaly mode is an "Anomaly Result", and stays one when re-reported.
+test_the_json_report_gives_each_results_type() {
+	make_instance home
+	promise home hang 'exec sleep 30'
+	promise home ok 'exit 0'
+	run_pr --check-anomaly -t 0.2 -k 0.1 -f json home
+	jq -e '[.instances[0].promises[] | .type] == ["Anomaly Result", "Test Result"]' \
+		>/dev/null <<<"$out" || fail "json: $out"
+	run_pr --check-anomaly -t 0.2 -k 0.1 -f json home
+	jq -e '[.instances[0].promises[] | [.status, .type]] == [["cached", "Anomaly Result"], ["cached", "Test Result"]]' \
+		>/dev/null <<<"$out" || fail "json: $out"
 }
 
 test_anomaly_a_cached_failure_is_reported_again_as_failing() {
@@ -163,18 +212,18 @@ test_the_default_report_counts_the_plugins_not_run() {
 	mkdir -p home/etc/plugin
 	touch home/etc/plugin/__init__.py
 	for i in $(seq -w 1 20); do touch "home/etc/plugin/check_$i.py"; done
-	run_pr home
+	run_pr --force home
 	expect_status 0
 	expect_line "^$WORK/home: working \(2 promises; 20 Python plugins not run: only slapgrid runs them\)$"
-	run_pr -f nagios home
+	run_pr --force -f nagios home
 	expect_line '^PROMISE-RUN OK - 2 promises work in 1 instance; 20 Python plugins not run: only slapgrid runs them \| '
-	run_pr -f prometheus home
+	run_pr --force -f prometheus home
 	expect_line "^promise_run_plugins_not_run\\{home=\"$WORK/home\"\\} 20$"
 	rm home/etc/plugin/check_0*.py home/etc/plugin/check_1*.py
-	run_pr home
+	run_pr --force home
 	expect_line "^$WORK/home: working \(2 promises; 1 Python plugin not run: only slapgrid runs it\)$"
 	rm home/etc/plugin/check_20.py
-	run_pr home
+	run_pr --force home
 	expect_line "^$WORK/home: working \(2 promises\)$"
 }
 

@@ -17,17 +17,17 @@ test_per_promise_timeout_wins_over_run_and_command_line_over_all() {
 	promise home hang 'sleep 30'
 	promise home other 'sleep 30'
 	conf '[run]' 'timeout = 0.3' 'kill-after = 0.1' '[promise:hang]' 'timeout = 0.2'
-	run_pr --list home
+	run_pr --force --list home
 	expect_line '^promise +timeout 0\.2s \(config\) +hang$'
 	expect_line '^promise +timeout 0\.3s \(config\) +other$'
-	run_pr home
+	run_pr --force home
 	expect_status 2
 	expect_line 'timed out after 0\.2 seconds'
 	expect_line 'timed out after 0\.3 seconds'
-	run_pr -t 0.25 home
+	run_pr --force -t 0.25 home
 	[[ $(grep -c 'timed out after 0\.25 seconds' <<<"$out") == 2 ]] || fail "command line did not win"
 	rm home/etc/promise-run.conf
-	run_pr --list home
+	run_pr --force --list home
 	expect_line '^promise +timeout 20s \(default\) +hang$'
 }
 
@@ -145,14 +145,14 @@ test_the_operators_section_warns_only_when_no_home_has_its_promise() {
 test_clean_env_leaves_only_the_documented_variables() {
 	make_instance home
 	promise home env 'env | cut -d= -f1 | sort | tr "\n" " "'
-	SECRET=1 TZ=UTC run_pr --clean-env --verbose home
+	SECRET=1 TZ=UTC run_pr --force --clean-env --verbose home
 	expect_status 0
 	expect_line '^ +HOME INSTANCE_HOME LOGNAME PATH PROMISE_RUN PWD SHELL TZ USER$'
 	conf '[run]' 'clean-env = yes'
-	SECRET=1 run_pr --verbose home
+	SECRET=1 run_pr --force --verbose home
 	expect_line '^ +HOME INSTANCE_HOME LOGNAME PATH PROMISE_RUN PWD SHELL USER$'
 	rm home/etc/promise-run.conf
-	SECRET=1 run_pr --keep-env SECRET --verbose home
+	SECRET=1 run_pr --force --keep-env SECRET --verbose home
 	expect_line 'SECRET'
 }
 
@@ -211,6 +211,32 @@ test_as_root_a_world_writable_promise_is_refused() {
 	expect_line '^error .* open$'
 	expect_line '^ +refused: writable by every user$'
 	[[ ! -e $WORK/ran ]] || fail "a refused promise ran"
+}
+
+# slapgrid's way, asked for: files others may write run, with a warning
+# each; a file of another owner is still refused.
+test_as_root_accept_writable_runs_writable_promise_files_with_a_warning() {
+	need_root
+	make_user
+	make_instance home
+	promise home group-open "touch ran-group"
+	promise home open "touch ran-open"
+	promise home foreign "touch ran-foreign"
+	promise home tight "touch ran-tight"
+	chown -R "$user": home
+	chown nobody:staff home/etc/promise/foreign
+	chgrp staff home/etc/promise/group-open
+	chmod 775 home/etc/promise/group-open
+	chmod 777 home/etc/promise/open
+	run_pr --accept-writable --no-state home
+	expect_status 2
+	[[ -e home/ran-group && -e home/ran-open && -e home/ran-tight ]] ||
+		fail "a writable promise did not run"
+	[[ ! -e home/ran-foreign ]] || fail "another user's promise ran"
+	expect_line "^ +refused: owned by uid $(id -u nobody), not by root or $user$"
+	[[ $err == "promise-run: warning: '$WORK/home/etc/promise/group-open' is writable by group 'staff': run all the same (--accept-writable)
+promise-run: warning: '$WORK/home/etc/promise/open' is writable by every user: run all the same (--accept-writable)" ]] ||
+		fail "warnings: $err"
 }
 
 test_as_root_a_promise_owned_by_another_user_is_refused() {

@@ -83,6 +83,21 @@ test_as_root_roots_environment_does_not_reach_promises() {
 	expect_line '^ +HOME INSTANCE_HOME LANG LC_ALL LOGNAME PATH PROMISE_RUN PROMISE_RUN_TEST_TAG PWD SHELL USER$'
 }
 
+# slapgrid's way, asked for: the caller's whole environment; the user's
+# own HOME, USER, LOGNAME and SHELL still, as for any other user.
+test_as_root_inherit_env_passes_the_whole_environment() {
+	(( EUID == 0 )) || skip "needs root"
+	make_user
+	make_instance home
+	promise home env 'echo "$ROOT_TOKEN $USER"'
+	chown -R "$user": home
+	ROOT_TOKEN=s3cr3t run_pr --inherit-env --verbose --no-state home
+	expect_status 0
+	expect_line "^ +s3cr3t $user$"
+	ROOT_TOKEN=s3cr3t run_pr --verbose --no-state home
+	expect_line "^ +$user$"
+}
+
 test_closed_standard_descriptors_are_reopened() {
 	make_instance home
 	promise home fds 'exec ls /proc/self/fd'

@@ -43,7 +43,7 @@ test_a_short_write_leaves_no_half_record_and_every_other_state() {
 	make_instance home
 	promise home a 'echo fine'
 	promise home b 'echo "$(head -c 300 /dev/zero | tr "\0" x)"'
-	run_pr home
+	run_pr --force home
 	expect_status 0
 	# b's log ends 100 bytes short of the largest file allowed: its next
 	# record is written in part, then refused (EFBIG), as on a full disk.
@@ -53,7 +53,7 @@ test_a_short_write_leaves_no_half_record_and_every_other_state() {
 	} >"$WORK/b.log"
 	truncate -s -1 "$WORK/b.log"; echo >>"$WORK/b.log"
 	cp "$WORK/b.log" home/.slapgrid/promise/log/b.log
-	out=$(ulimit -f 64; PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" \
+	out=$(ulimit -f 64; PROMISE_RUN_TEST_TAG=$TEST_TAG "$PROMISE_RUN" --force \
 		--keep-env PROMISE_RUN_TEST_TAG home 2>"$WORK/err")
 	status=$? err=$(cat "$WORK/err")
 	expect_status 1
@@ -98,14 +98,14 @@ test_no_process_left_to_fork_waits_or_fails_each_promise_clearly() {
 	# Promises are started as slots free up; with the user's process limit
 	# at three, promise-run and two promises at most.
 	out=$(ulimit -u 3; PROMISE_RUN_TEST_TAG=$TEST_TAG setpriv --reuid="$user" \
-		--regid="$user" --clear-groups "$PROMISE_RUN" -j 6 home 2>"$WORK/err")
+		--regid="$user" --clear-groups "$PROMISE_RUN" --force -j 6 home 2>"$WORK/err")
 	status=$? err=$(cat "$WORK/err")
 	expect_status 0
 	expect_line '^.*home: working \(6 promises\)$'
 	# With no room even for one, each promise is an error saying why.
 	# (A sanitizer build's leak check needs a thread at exit: not here.)
 	out=$(ulimit -u 1; ASAN_OPTIONS=detect_leaks=0 PROMISE_RUN_TEST_TAG=$TEST_TAG setpriv --reuid="$user" \
-		--regid="$user" --clear-groups "$PROMISE_RUN" -j 6 home 2>"$WORK/err")
+		--regid="$user" --clear-groups "$PROMISE_RUN" --force -j 6 home 2>"$WORK/err")
 	status=$? err=$(cat "$WORK/err")
 	expect_status 2
 	expect_line '^ +cannot start: Resource temporarily unavailable$'

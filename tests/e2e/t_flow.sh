@@ -71,7 +71,7 @@ test_a_shared_title_always_gives_the_later_promises_result() {
 	promise home check.py 'sleep 0.05; echo python'
 	promise home check.sh 'echo shell'
 	for run in 1 2 3 4 5 6 7 8 9 10; do
-		run_pr home
+		run_pr --force home
 		expect_status 0
 		expect_err "^promise-run: warning: 'check.py' and 'check.sh' have the same title 'check': the result file and log are those of 'check.sh'$"
 		jq -e '.name == "check.sh" and .result.message == "shell"' \

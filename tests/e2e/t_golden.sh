@@ -49,7 +49,7 @@ test_golden_text() {
 test_golden_documents() {
 	golden_instance
 	local format
-	for format in json tap junit prometheus nagios; do
+	for format in json json-seq tap junit prometheus nagios; do
 		golden "$format" --no-state -t 0.2 -k 0.1 -f "$format" home
 	done
 }
@@ -78,6 +78,7 @@ test_golden_several_homes_one_not_checked() {
 	golden homes-json --no-state -f json one two three
 	golden homes-tap --no-state -f tap one two three
 	golden homes-nagios --no-state -f nagios one two three
+	golden homes-json-seq --no-state -f json-seq one two three
 }
 
 test_golden_anomaly() {

@@ -68,7 +68,7 @@ test_bash_completion_knows_options_formats_and_checks() {
 		complete_words promise-run check-url --ca
 	' bash "$REPO/etc/bash-completion/promise-run")
 	[[ $out == "--format 
-text json tap junit prometheus nagios 
+text json json-seq tap junit prometheus nagios 
 check-url check-port "*"
 --cacert " ]] || fail "completions: $out"
 }

@@ -209,12 +209,12 @@ test_as_root_home_io_is_done_with_no_capability() {
 	promise home ok 'exit 0'
 	printf '[run]\ntimeout = 5\n' >home/etc/promise-run.conf
 	chown -R "$user": home
-	run_pr home
+	run_pr --force home
 	expect_status 0
 	# Its configuration is read, and its log appended to, as the user.
 	watch_opens "$WORK/home/etc/promise-run.conf" \
 		"$WORK/home/.slapgrid/promise/log/ok.log"
-	run_pr home
+	run_pr --force home
 	expect_status 0
 	local uid
 	uid=$(id -u "$user")
@@ -223,7 +223,7 @@ $uid 0000000000000000" ]] || fail "opens (fsuid, CapEff): $(cat "$WORK/opens")"
 	# Root's capabilities are back for the next home: its own runs.
 	make_instance roots
 	promise roots mine "touch $WORK/roots-ran"
-	run_pr home roots
+	run_pr --force home roots
 	expect_status 0
 	[[ -e $WORK/roots-ran ]] || fail "root's home after the user's"
 }

@@ -113,12 +113,12 @@ test_a_locked_home_among_three_is_told_while_the_others_run() {
 test_waiting_for_one_homes_lock_holds_back_no_other() {
 	make_instance one; promise one a "touch $WORK/one-ran"
 	make_instance two; promise two b 'echo fine'
-	run_pr one
+	run_pr --force one
 	rm "$WORK/one-ran"
 	exec 8>"$WORK/one/.slapgrid/promise/promise-run.lock"
 	flock 8
 	# Not inherited: promise-run would then hold the lock itself.
-	start_pr --wait one two 8>&-
+	start_pr --force --wait one two 8>&-
 	# two runs and is committed while one still waits for its lock.
 	wait_for_file two/.slapgrid/promise/result/b.status.json
 	[[ ! -e $WORK/one-ran ]] || fail "ran under another run's lock"
@@ -204,7 +204,7 @@ test_the_progress_line_shows_on_a_terminal_only() {
 		fail "no progress line"
 	[[ $out == *$'\r\033[K'* ]] || fail "the line was not erased"
 	rm "$WORK/typescript"
-	run_pr -t 1 home
+	run_pr --force -t 1 home
 	expect_status 2
 	[[ $err != *running* ]] || fail "a progress line in a pipe"
 }

@@ -53,7 +53,7 @@ test_no_control_character_of_an_instance_reaches_a_terminal_or_nagios() {
 	chmod +x "home/etc/promise/$name"
 	local controls=$'[\x01-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]'
 	for format in text nagios; do
-		run_pr -v -f "$format" home
+		run_pr --force -v -f "$format" home
 		expect_status 2
 		! LC_ALL=C grep -qE "$controls" <<<"$out" || fail "$format: a control character: $(od -c <<<"$out" | head -20)"
 		iconv -f UTF-8 -t UTF-8 <<<"$out" >/dev/null || fail "$format: not UTF-8"

@@ -126,20 +126,43 @@ test_an_unwritable_output_fails_before_running_anything() {
 test_an_unknown_format_is_an_error() {
 	run_pr --format yaml
 	expect_status 1
-	expect_err "option '--format' expects text, json, tap, junit, prometheus or nagios, not 'yaml'"
+	expect_err "option '--format' expects text, json, json-seq, tap, junit, prometheus or nagios, not 'yaml'"
 }
 
 test_the_last_success_is_kept_across_runs() {
 	make_instance home
 	promise home flaky "test -e $WORK/down && exit 1; exit 0"
-	run_pr -f prometheus home
+	run_pr --force -f prometheus home
 	expect_status 0
 	local first
 	first=$(sed -n 's/^promise_run_last_success_timestamp_seconds{.*} //p' <<<"$out")
 	[[ $first =~ ^[0-9]+$ ]] || fail "no last success"
 	touch "$WORK/down"
-	run_pr -f prometheus home
+	run_pr --force -f prometheus home
 	expect_status 2
 	expect_line "^promise_run_last_success_timestamp_seconds\{home=\"$WORK/home\",promise=\"flaky\"\} $first$"
 	expect_line "^promise_run_ok\{home=\"$WORK/home\",promise=\"flaky\"\} 0$"
+}
+
+# json-seq: each promise's record is written as soon as it is judged, so
+# that a caller (slapgrid) shows progress during a long home: the second
+# promise waits for the first's record to be out.
+test_json_seq_writes_each_record_as_it_is_judged() {
+	make_instance home
+	promise home a-first 'echo first'
+	promise home b-second "while [ ! -e '$WORK/go' ]; do sleep 0.01; done"
+	start_pr --no-state -j 1 -t 30 -f json-seq home
+	local tries=0
+	until grep -q '"name": "a-first"' "$WORK.out" 2>/dev/null; do
+		((tries++ < 1000)) || { touch "$WORK/go"; finish_pr; fail "no record of a-first while b-second runs"; }
+		sleep 0.01
+	done
+	grep -q '"b-second"' "$WORK.out" && fail "b-second told before it ended"
+	touch "$WORK/go"
+	finish_pr
+	expect_status 0
+	# RFC 7464: every record an RS, one line of JSON, an LF.
+	[[ $(tr -cd '\036' <<<"$out" | wc -c) == 4 ]] || fail "not 4 records"
+	jq --seq -s -e 'map(.record) == ["promise", "promise", "instance", "run"]' \
+		>/dev/null <<<"$out" || fail "records: $out"
 }

@@ -46,13 +46,13 @@ test_result_files_have_slapgrids_keys_types_and_date() {
 test_a_spare_that_cannot_be_written_keeps_the_last_success() {
 	make_instance home
 	promise home ok 'echo fine'
-	run_pr home
+	run_pr --force home
 	expect_status 0
 	local successes=home/.slapgrid/promise/promise-run.last-success
 	grep -qE '^[0-9]+ ok$' "$successes" || fail "no last success: $(cat "$successes")"
 	rm home/.slapgrid/promise/result/.promise-run-spare.ok
 	mkfifo home/.slapgrid/promise/result/.promise-run-spare.ok
-	run_pr home
+	run_pr --force home
 	expect_status 1
 	expect_err "^promise-run: cannot write the state of '$WORK/home' for 'ok' \('$WORK/home/.slapgrid/promise/result/ok.status.json'\): "
 	grep -qE '^[0-9]+ ok$' "$successes" || fail "the last success is lost: $(cat "$successes")"
@@ -62,9 +62,9 @@ test_a_second_run_exchanges_results_with_their_spares() {
 	make_instance home
 	promise home check.sh 'echo "run $(cat "$INSTANCE_HOME/count" 2>/dev/null)"'
 	echo 1 >home/count
-	run_pr home
+	run_pr --force home
 	echo 2 >home/count
-	run_pr home
+	run_pr --force home
 	result=home/.slapgrid/promise/result
 	jq -e '.result.message == "run 2"' "$result/check.status.json" >/dev/null ||
 		fail "result: $(cat "$result/check.status.json")"
@@ -73,7 +73,7 @@ test_a_second_run_exchanges_results_with_their_spares() {
 		fail "spare: $(cat "$result/.promise-run-spare.check")"
 	inode=$(stat -c %i "$result/.promise-run-spare.check")
 	echo 3 >home/count
-	run_pr home
+	run_pr --force home
 	[[ $(stat -c %i "$result/check.status.json") == "$inode" ]] || fail "a new inode"
 }
 
@@ -81,8 +81,8 @@ test_log_lines_are_appended_in_slapgrids_format() {
 	make_instance home
 	promise home check.sh 'echo fine'
 	promise home broken 'echo "it is broken"; exit 1'
-	run_pr home
-	run_pr home
+	run_pr --force home
+	run_pr --force home
 	line='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} - %s - [0-9]{10}-[1-9][0-9]{2} - %s$'
 	[[ $(grep -cE "$(printf "$line" INFO fine)" "$(log_of check)") == 2 ]] ||
 		fail "log of check: $(cat "$(log_of check)")"
@@ -166,7 +166,7 @@ test_the_lock_retry_comes_even_while_other_promises_keep_the_loop_busy() {
 	# waiting home has run: it times out if the retry never comes.
 	make_instance busy
 	promise busy chatter "while [ ! -e $WORK/locked-home-ran ]; do echo x; sleep 0.1; done"
-	start_pr --wait -t 10 home busy 8>&-
+	start_pr --force --wait -t 10 home busy 8>&-
 	wait_for_lock_wait "$pr_pid"
 	flock -u 8
 	finish_pr
@@ -255,7 +255,7 @@ test_a_result_file_is_never_written_in_place() {
 	make_instance home
 	promise home a 'echo fine'
 	promise home b 'exit 1'
-	run_pr home
+	run_pr --force home
 	# Every write in the result folder, by name, while two runs go on:
 	# only spare files may be written; result files only move into place.
 	cat >"$WORK/watch.py" <<'PY'
@@ -283,8 +283,8 @@ PY
 	python3 "$WORK/watch.py" home/.slapgrid/promise/result "$WORK/events" \
 		"$WORK/watching" "$WORK/stop" &
 	wait_for_file "$WORK/watching"
-	run_pr home
-	run_pr home
+	run_pr --force home
+	run_pr --force home
 	touch "$WORK/stop"
 	wait
 	grep -q '^moved a.status.json$' "$WORK/events" || fail "no result moved: $(cat "$WORK/events")"

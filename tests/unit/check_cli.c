@@ -248,7 +248,7 @@ START_TEST(test_cli_refuses_a_bad_setting_value_in_one_line)
 		       "-t", "0");
 	ASSERT_REFUSED("option '--jobs' expects a whole number from 1 to 4096, not '0'",
 		       "--jobs=0");
-	ASSERT_REFUSED("option '--format' expects text, json, tap, junit, prometheus or nagios, not 'xml'",
+	ASSERT_REFUSED("option '--format' expects text, json, json-seq, tap, junit, prometheus or nagios, not 'xml'",
 		       "--format", "xml");
 	ASSERT_REFUSED("option '--promise-timeout' expects a number of seconds above 0, not '1e3'",
 		       "--promise-timeout=1e3");
@@ -372,8 +372,8 @@ START_TEST(test_cli_usage_wraps_its_lines)
 				  "                           (default 1)\n"));
 	ck_assert_ptr_nonnull(strstr(usage, "\n      --max-timeout=SECONDS  the longest timeout"));
 	ck_assert_ptr_nonnull(strstr(usage, "(default: 8 per processor, 16 to 64)"));
-	ck_assert_ptr_nonnull(strstr(usage, "the report's format: text, json, tap, junit,\n"
-				  "                           prometheus or nagios (default text)\n"));
+	ck_assert_ptr_nonnull(strstr(usage, "the report's format: text, json, json-seq, tap,\n"
+				  "                           junit, prometheus or nagios (default text)\n"));
 	ck_assert_ptr_nonnull(strstr(usage, "\n      --only=NAME          run only the promise file NAME (repeatable)\n"));
 	ck_assert_ptr_nonnull(strstr(usage, "--color alone: always)"));
 }

@@ -126,7 +126,7 @@ START_TEST(test_config_bad_value_says_what_is_expected)
 	ASSERT_REFUSED("[run]\n\n\nstate = perhaps\n", false,
 		       "test.conf:4: bad value 'perhaps' for 'state': expected yes or no");
 	ASSERT_REFUSED("[run]\nformat = xml\n", true,
-		       "test.conf:2: bad value 'xml' for 'format': expected text, json, tap, junit, prometheus or nagios");
+		       "test.conf:2: bad value 'xml' for 'format': expected text, json, json-seq, tap, junit, prometheus or nagios");
 	ASSERT_REFUSED("[promise:a.sh]\ntimeout =\n", false,
 		       "test.conf:2: bad value '' for 'timeout': expected a number of seconds above 0");
 }

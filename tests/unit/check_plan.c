@@ -144,6 +144,16 @@ START_TEST(test_plan_refuses_files_someone_else_could_have_written)
 	ck_assert_uint_eq(plan.to_run, 1);
 	plan_release(&plan);
 
+	/* --accept-writable: the user's writable file runs, said why; another's not. */
+	input.accept_writable = true;
+	make_plan(&input, &plan);
+	ck_assert_int_eq(plan.entries[0].disposition, PLAN_RUN);
+	ck_assert_str_eq(plan.entries[0].refusal, "writable by every user");
+	ck_assert_int_eq(plan.entries[1].disposition, PLAN_REFUSED);
+	ck_assert_uint_eq(plan.to_run, 2);
+	plan_release(&plan);
+	input.accept_writable = false;
+
 	/* Not as root: the files are not checked. */
 	input.check_files = false;
 	make_plan(&input, &plan);
@@ -191,9 +201,10 @@ START_TEST(test_plan_force_runs_promises_not_yet_due)
 }
 END_TEST
 
-START_TEST(test_plan_ignores_the_cache_in_test_mode)
+/* As slapos.core's launcher called with force=False, in either mode. */
+START_TEST(test_plan_honours_the_cache_in_test_mode_too)
 {
-	const double next_run_after[] = { 1000, 1000, 1000 };
+	const double next_run_after[] = { 1000, 0, 1000 };
 	struct setting_values command_line = { 0 };
 	struct plan_input input = { .list = &three_list,
 				    .command_line = &command_line,
@@ -202,7 +213,11 @@ START_TEST(test_plan_ignores_the_cache_in_test_mode)
 	struct plan plan;
 
 	make_plan(&input, &plan);
-	ck_assert_uint_eq(plan.to_run, 3);
+	ck_assert_int_eq(plan.mode, MODE_TEST);
+	ck_assert_uint_eq(plan.to_run, 1);
+	ck_assert_int_eq(plan.entries[0].disposition, PLAN_CACHED);
+	ck_assert_int_eq(plan.entries[1].disposition, PLAN_RUN);
+	ck_assert_int_eq(plan.entries[2].disposition, PLAN_CACHED);
 	plan_release(&plan);
 }
 END_TEST
@@ -443,7 +458,7 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_plan_refuses_files_someone_else_could_have_written);
 	tcase_add_test(tc, test_plan_caches_a_promise_not_yet_due_in_anomaly_mode);
 	tcase_add_test(tc, test_plan_force_runs_promises_not_yet_due);
-	tcase_add_test(tc, test_plan_ignores_the_cache_in_test_mode);
+	tcase_add_test(tc, test_plan_honours_the_cache_in_test_mode_too);
 	tcase_add_test(tc, test_plan_leaves_out_promises_not_named_by_only);
 	tcase_add_test(tc, test_plan_unselected_comes_before_disabled_and_refused);
 	tcase_add_test(tc, test_plan_timeout_of_the_command_line_comes_first);

@@ -430,12 +430,21 @@ START_TEST(test_result_from_plan_of_a_cached_promise_repeats_the_stored_result)
 	ck_assert(result.failed);
 	ck_assert_str_eq(result.message, "disk full");
 	ck_assert_int_eq(result.ended, 1600000000);
+	ck_assert(!result.anomaly_type);
+	ck_assert(!result.nothing_stored);
 	result_release(&result);
 
-	/* Nothing stored: an empty message, working, dated now. */
+	/* Its type is the stored one. */
+	history.previous_anomaly_type = true;
+	ck_assert_int_eq(result_from_plan(&cached, &history, now, &result), 0);
+	ck_assert(result.anomaly_type);
+	result_release(&result);
+
+	/* Nothing stored: said so, working, with an empty message. */
 	ck_assert_int_eq(result_from_plan(&cached, NULL, now, &result), 0);
 	ck_assert_int_eq(result.status, PROMISE_CACHED);
 	ck_assert(!result.failed);
+	ck_assert(result.nothing_stored);
 	ck_assert_str_eq(result.message, "");
 	ck_assert_int_eq(result.ended, 1700000000);
 	result_release(&result);

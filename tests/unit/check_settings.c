@@ -270,7 +270,7 @@ START_TEST(test_settings_expected_words_of_each_type)
 			 "a whole number from 1 to 4096");
 	ck_assert_str_eq(expected(SETTING_NAGIOS_LEVELS), "yes or no");
 	ck_assert_str_eq(expected(SETTING_FORMAT),
-			 "text, json, tap, junit, prometheus or nagios");
+			 "text, json, json-seq, tap, junit, prometheus or nagios");
 	ck_assert_str_eq(expected(SETTING_MODE), "test or anomaly");
 	ck_assert_str_eq(expected(SETTING_CONTAINMENT),
 			 "auto, cgroup or freeze");

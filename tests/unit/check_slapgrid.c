@@ -216,8 +216,22 @@ START_TEST(test_slapgrid_parse_result_reads_failed_message_and_date)
 
 	ck_assert_int_eq(slapgrid_parse_result(text, sizeof text - 1, &previous), 0);
 	ck_assert(previous.failed);
+	ck_assert(!previous.anomaly_type);
 	ck_assert_str_eq(previous.message, "Error: disk\nfull");
 	ck_assert_int_eq(previous.date, WHEN);
+	free(previous.message);
+}
+END_TEST
+
+START_TEST(test_slapgrid_parse_result_reads_an_anomaly_results_type)
+{
+	static const char text[] =
+		"{\"result\": {\"type\": \"Anomaly Result\", \"failed\": false, \"message\": \"Error: Promise timed out after 20 seconds\"}}";
+	struct slapgrid_previous previous;
+
+	ck_assert_int_eq(slapgrid_parse_result(text, sizeof text - 1, &previous), 0);
+	ck_assert(previous.anomaly_type);
+	ck_assert(!previous.failed);
 	free(previous.message);
 }
 END_TEST
@@ -333,6 +347,7 @@ Suite *slapgrid_suite(void)
 	tcase_add_test(tc, test_slapgrid_parse_log_does_not_read_a_cut_first_line);
 	tcase_add_test(tc, test_slapgrid_parse_log_follows_slapos_cores_pattern);
 	tcase_add_test(tc, test_slapgrid_parse_result_reads_failed_message_and_date);
+	tcase_add_test(tc, test_slapgrid_parse_result_reads_an_anomaly_results_type);
 	tcase_add_test(tc, test_slapgrid_parse_result_of_its_own_format);
 	tcase_add_test(tc, test_slapgrid_parse_result_without_message_or_with_a_bad_date);
 	tcase_add_test(tc, test_slapgrid_parse_result_refuses_what_is_not_one);
