@@ -11,6 +11,12 @@
  *   PLAN_CACHED     anomaly mode: its periodicity has not come; the stored
  *                   result is reported again
  *   PLAN_UNSELECTED not named by --only
+ *   PLAN_NO_RUNNER  a Python plugin, and no way to run slapos.core's
+ *                   runner in this home (why: its refusal)
+ *
+ * Plugins (etc/plugin/NAME.py) are run together by slapos.core's own
+ * runner, which applies slapos.core's periodicity: never cached, and
+ * their files are not root's to check (the runner runs as the user).
  *
  * The plan has one entry per promise of the scan, in the same order.
  *
@@ -35,6 +41,7 @@ enum plan_disposition {
 	PLAN_REFUSED,
 	PLAN_CACHED,
 	PLAN_UNSELECTED,
+	PLAN_NO_RUNNER,
 };
 
 /* One per promise: the small fields first, so that no padding comes. */
@@ -46,10 +53,11 @@ struct plan_entry {
 	 * one writes no result file, log line or cache (the later one does).
 	 */
 	bool shadowed;
+	bool plugin;                    /* run by slapos.core's runner */
 	struct setting_value timeout;   /* seconds, with its source */
 	double kill_after;
 	double periodicity;             /* seconds between runs, anomaly mode */
-	char *refusal;                  /* PLAN_REFUSED: why */
+	char *refusal;                  /* PLAN_REFUSED, _NO_RUNNER: why */
 };
 
 struct plan {
@@ -57,6 +65,7 @@ struct plan {
 	size_t count;
 	enum setting_mode mode;
 	size_t to_run;                  /* entries to run */
+	size_t plugins_to_run;          /* of them, plugins */
 };
 
 /* What the plan is made of. */
@@ -84,6 +93,8 @@ struct plan_input {
 	 */
 	const double *next_run_after;
 	double now;                     /* Unix seconds */
+	/* Why the plugins cannot run here, or NULL: they can. */
+	const char *plugin_problem;
 };
 
 /* Makes the plan; 0, or -1 with errno ENOMEM. */

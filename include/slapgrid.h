@@ -92,6 +92,7 @@ struct slapgrid_previous {
 	bool failed;
 	char *message;              /* malloc'd; NULL when absent */
 	time_t date;                /* 0 when absent or bad */
+	double execution_time;      /* seconds; 0 when absent or bad */
 };
 
 /* Reads a result file's text; 0, or -1 when it is not one. */

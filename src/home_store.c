@@ -102,7 +102,9 @@ static void read_history(struct home *home)
 		bool runs[RESULT_ANOMALY_RUNS - 1];
 		size_t found;
 
-		if (disposition != PLAN_RUN && disposition != PLAN_CACHED)
+		/* slapos.core judges the plugins. */
+		if ((disposition != PLAN_RUN && disposition != PLAN_CACHED) ||
+		    list->promises[i].plugin)
 			continue;
 		if (state_read_previous(state, title, &previous) == 0) {
 			char *message = previous.message;
@@ -183,6 +185,7 @@ static int make_plan(struct home *home, double now)
 		.force = cli->force,
 		.next_run_after = home->store.next_run_after,
 		.now = now,
+		.plugin_problem = home->report->plugin_problem,
 	};
 
 	return plan_make(&input, &home->report->plan);
@@ -414,7 +417,9 @@ static int write_spares(struct home *home, size_t promise)
 /* Whether a promise's files are written: it ran, and its title is its. */
 static bool writes_state(const struct home *home, size_t promise)
 {
+	/* slapos.core's runner writes the plugins' own. */
 	return result_ran(&home->report->results[promise]) &&
+	       !home->report->plan.entries[promise].plugin &&
 	       !home->report->plan.entries[promise].shadowed &&
 	       !home->store.unwritten[promise];
 }

@@ -45,11 +45,19 @@ static int plan_entry(const struct plan_input *input, const struct plan *plan,
 	entry->periodicity = settings->values[SETTING_PERIODICITY].seconds;
 	entry->nagios_levels = settings->values[SETTING_NAGIOS_LEVELS].flag;
 	entry->shadowed = promise->title_taken_later;
+	entry->plugin = promise->plugin;
 	entry->disposition = PLAN_RUN;
 	if (!selected(input, promise->name)) {
 		entry->disposition = PLAN_UNSELECTED;
 	} else if (settings->values[SETTING_SKIP].flag) {
 		entry->disposition = PLAN_DISABLED;
+	} else if (promise->plugin) {
+		if (input->plugin_problem) {
+			entry->disposition = PLAN_NO_RUNNER;
+			entry->refusal = strdup(input->plugin_problem);
+			if (!entry->refusal)
+				return -1;
+		}
 	} else if (input->check_files &&
 		   credentials_check_file(input->user, &promise->file, why,
 					  sizeof why) < 0) {
@@ -86,6 +94,9 @@ int plan_make(const struct plan_input *input, struct plan *plan)
 			return -1;
 		}
 		plan->to_run += plan->entries[i].disposition == PLAN_RUN;
+		plan->plugins_to_run += plan->entries[i].disposition ==
+						PLAN_RUN &&
+					plan->entries[i].plugin;
 	}
 	return 0;
 }
@@ -108,6 +119,8 @@ const char *plan_reason(const struct plan_entry *entry)
 		return "not due (anomaly mode: its periodicity has not come)";
 	case PLAN_UNSELECTED:
 		return "not named by --only";
+	case PLAN_NO_RUNNER:
+		return entry->refusal;
 	case PLAN_RUN:
 		break;
 	}

@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The promise-run authors */
+/* home_plugins: a home's plugins through slapos.core's own runner. */
+#include "home_plugins.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "failure.h"
+#include "fdio.h"
+#include "fsat.h"
+#include "home_files.h"
+#include "identity.h"
+#include "runner.h"
+#include "spawn.h"
+#include "value.h"
+
+/* The start of a bin/buildout, or of a plugin: enough for their heads. */
+#define HEAD_SIZE 8192
+#define PLUGIN_MAX_SIZE (1024 * 1024)
+
+/* slapgrid's runner is given nothing for the legacy promises: this path
+ * cannot exist (nobody may create a file in /proc/self), and a missing
+ * folder is an empty one to slapos.core. */
+#define NO_LEGACY_FOLDER "/proc/self/promise-run-runs-the-legacy-promises"
+
+bool home_plugins_wanted(const struct home_context *context)
+{
+	const struct setting_value *given =
+		&context->cli->settings.values[SETTING_PLUGINS];
+
+	if (given->given)
+		return given->flag;
+	if (context->operator_config &&
+	    context->operator_config->run.values[SETTING_PLUGINS].given)
+		return context->operator_config->run.values[SETTING_PLUGINS].flag;
+	return true;
+}
+
+/* The next shell word of `line` (quotes as shlex takes them), or NULL. */
+static char *next_word(const char **line)
+{
+	const char *at = *line + strspn(*line, " \t");
+	char *word = malloc(strlen(at) + 1), *out = word;
+	char quote = 0;
+
+	if (!word || !*at || *at == '\n') {
+		free(word);
+		return NULL;
+	}
+	for (; *at && *at != '\n' && (quote || (*at != ' ' && *at != '\t'));
+	     at++) {
+		if (quote && *at == quote)
+			quote = 0;
+		else if (!quote && (*at == '\'' || *at == '"'))
+			quote = *at;
+		else if (*at == '\\' && quote != '\'' && at[1] && at[1] != '\n')
+			*out++ = *++at;
+		else
+			*out++ = *at;
+	}
+	*out = '\0';
+	*line = at;
+	return word;
+}
+
+/*
+ * slapgrid's getPythonExecutableFromSoftwarePath on the head of a
+ * bin/buildout: "#!PYTHON ...", or "#!/bin/sh" and "exec PYTHON ...".
+ * malloc'd, or NULL.
+ */
+static char *python_of_buildout(const char *head)
+{
+	const char *line = head + 2, *second;
+	char *python, *exec_word;
+
+	if (strncmp(head, "#!", 2) != 0)
+		return NULL;
+	python = next_word(&line);
+	if (!python || strcmp(python, "/bin/sh") != 0)
+		return python;
+	second = strchr(head, '\n');
+	if (!second)
+		return python;
+	second++;
+	exec_word = next_word(&second);
+	if (exec_word && strcmp(exec_word, "exec") == 0) {
+		char *wrapped = next_word(&second);
+
+		if (wrapped) {
+			free(python);
+			python = wrapped;
+		}
+	}
+	free(exec_word);
+	return python;
+}
+
+/* Reads the head of the regular file `path` (as the caller's identity). */
+static int read_head(const char *path, char *head, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat status = { 0 };
+	ssize_t got;
+
+	if (fd < 0)
+		return -1;
+	errno = EINVAL;     /* not a regular file: the file names no python */
+	if (fstat(fd, &status) < 0 || !S_ISREG(status.st_mode)) {
+		int error = errno;
+
+		fdio_close_quietly(fd);
+		errno = S_ISDIR(status.st_mode) ? EISDIR : error;
+		return -1;
+	}
+	got = fdio_read(fd, head, size - 1);
+	fdio_close_quietly(fd);
+	if (got < 0)
+		return -1;
+	head[got] = '\0';
+	return 0;
+}
+
+/* Whether `path` is a file the user may execute (as the user). */
+static int check_executable(const char *path)
+{
+	struct stat status;
+
+	if (stat(path, &status) < 0)
+		return -1;
+	if (!S_ISREG(status.st_mode)) {
+		errno = S_ISDIR(status.st_mode) ? EISDIR : EACCES;
+		return -1;
+	}
+	return faccessat(AT_FDCWD, path, X_OK, AT_EACCESS);
+}
+
+/* Records why the plugins cannot run; 0, or -1 (ENOMEM). */
+static int say_problem(struct home *home, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int say_problem(struct home *home, const char *format, ...)
+{
+	va_list arguments;
+	int written;
+
+	va_start(arguments, format);
+	written = vasprintf(&home->report->plugin_problem, format, arguments);
+	va_end(arguments);
+	if (written < 0) {
+		home->report->plugin_problem = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The software python, into the report, or the problem said. */
+static int find_python(struct home *home, const char *override)
+{
+	struct home_report *report = home->report;
+	char target[PATH_MAX], buildout[PATH_MAX + 32], head[HEAD_SIZE];
+	ssize_t length;
+
+	if (override) {
+		if (check_executable(override) < 0)
+			return say_problem(home, "no python for the plugins: '%s' (--plugin-python): %s",
+					   override, failure_reason(errno));
+		report->plugin_python = strdup(override);
+		return report->plugin_python ? 0 : -1;
+	}
+	length = readlinkat(home->files.home_fd, "software_release", target,
+			    sizeof target - 1);
+	if (length < 0)
+		return say_problem(home, "no python for the plugins: '%s/software_release'%s%s (--plugin-python names one)",
+				   report->home,
+				   errno == EINVAL ? " " : ": ",
+				   errno == EINVAL ? "is not a symbolic link"
+						   : failure_reason(errno));
+	target[length] = '\0';
+	/* A relative link is taken in the home, as the kernel would. */
+	if (snprintf(buildout, sizeof buildout, "%s%s%s/bin/buildout",
+		     target[0] == '/' ? "" : report->home,
+		     target[0] == '/' ? "" : "/", target) >=
+	    (int)sizeof buildout)
+		return say_problem(home, "no python for the plugins: the software_release link of '%s' is too long",
+				   report->home);
+	if (read_head(buildout, head, sizeof head) < 0)
+		return say_problem(home, "no python for the plugins: cannot read '%s': %s",
+				   buildout, failure_reason(errno));
+	report->plugin_python = python_of_buildout(head);
+	if (!report->plugin_python)
+		return say_problem(home, "no python for the plugins: '%s' names none on its first lines",
+				   buildout);
+	if (check_executable(report->plugin_python) < 0) {
+		int error = errno;
+		char *python = report->plugin_python;
+
+		report->plugin_python = NULL;
+		length = say_problem(home, "no python for the plugins: '%s' (named by '%s'): %s",
+				     python, buildout, failure_reason(error));
+		free(python);
+		return (int)length;
+	}
+	return 0;
+}
+
+/*
+ * The next string of a Python list of string literals at *at, into
+ * `out` (at most PATH_MAX); 1 found, 0 at the list's end, -1 not a list.
+ */
+static int next_string(const char **at, char *out)
+{
+	const char *p = *at + strspn(*at, " \t\r\n,");
+	char quote;
+	size_t length = 0;
+
+	if (*p == ']' || *p == ')')
+		return 0;
+	if (*p != '\'' && *p != '"')
+		return -1;
+	quote = *p++;
+	for (; *p && *p != quote; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		if (*p == '\n' || length == PATH_MAX - 1)
+			return -1;
+		out[length++] = *p;
+	}
+	if (*p != quote)
+		return -1;
+	out[length] = '\0';
+	*at = p + 1;
+	return 1;
+}
+
+/* In the list after "sys.path[0:0]" of `text`, the runner's folder. */
+static int runner_in_path(const char *text, char *runner, size_t size)
+{
+	const char *at = strstr(text, "sys.path[0:0]");
+	char folder[PATH_MAX];
+	int status;
+
+	if (!at)
+		return -1;
+	at += strlen("sys.path[0:0]");
+	at += strspn(at, " \t");
+	if (*at++ != '=')
+		return -1;
+	at += strspn(at, " \t");
+	if (*at != '[' && *at != '(')
+		return -1;
+	at++;
+	while ((status = next_string(&at, folder)) == 1) {
+		struct stat file;
+
+		if ((size_t)snprintf(runner, size, "%s/%s", folder,
+				     HOME_PLUGINS_RUNNER_PATH) < size &&
+		    stat(runner, &file) == 0 && S_ISREG(file.st_mode))
+			return 1;
+	}
+	return status;
+}
+
+/* slapos.core's runner, into the report, or the problem said. */
+static int find_runner(struct home *home, const char *override)
+{
+	struct home_report *report = home->report;
+	const char *plugin = report->list.promises[0].name;
+	char path[PATH_MAX + 64], *text;
+	size_t size;
+	int status;
+
+	if (override) {
+		struct stat file;
+
+		if (stat(override, &file) < 0 ||
+		    (!S_ISREG(file.st_mode) && (errno = EISDIR)))
+			return say_problem(home, "no plugin runner: '%s' (--plugin-runner): %s",
+					   override, failure_reason(errno));
+		report->plugin_runner = strdup(override);
+		return report->plugin_runner ? 0 : -1;
+	}
+	snprintf(path, sizeof path, "etc/plugin/%s", plugin);
+	if (fsat_read_file(home->files.home_fd, path, PLUGIN_MAX_SIZE, &text,
+			   &size) < 0)
+		return say_problem(home, "no plugin runner: cannot read '%s/%s': %s",
+				   report->home, path, failure_reason(errno));
+	status = runner_in_path(text, path, sizeof path);
+	free(text);
+	if (status < 0)
+		return say_problem(home, "no plugin runner: '%s/etc/plugin/%s' has no sys.path[0:0] = [...] list (--plugin-runner names one)",
+				   report->home, plugin);
+	if (status == 0)
+		return say_problem(home, "no plugin runner: no folder of the sys.path list of '%s/etc/plugin/%s' holds " HOME_PLUGINS_RUNNER_PATH " (--plugin-runner names one)",
+				   report->home, plugin);
+	report->plugin_runner = strdup(path);
+	return report->plugin_runner ? 0 : -1;
+}
+
+int home_plugins_find(struct home *home)
+{
+	const struct setting_values *settings = &home->files.settings;
+	struct home_report *report = home->report;
+	int status;
+
+	if (report->list.plugin_count == 0)
+		return 0;
+	if (!home_become_user(home))
+		return -1;
+	status = find_python(home,
+			     settings->values[SETTING_PLUGIN_PYTHON].text);
+	if (status == 0 && !report->plugin_problem)
+		status = find_runner(home,
+				     settings->values[SETTING_PLUGIN_RUNNER].text);
+	identity_restore();
+	if (status < 0) {
+		home_fail(home, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+long home_plugins_promise_timeout(double timeout)
+{
+	/* Rounded up by hand: no libm for one rounding.  At most 31 days. */
+	long whole;
+
+	if (!(timeout > 1))
+		return 1;
+	if (timeout > 31 * 86400.0)
+		return 31 * 86400L;
+	whole = (long)timeout;
+	return whole + ((double)whole < timeout);
+}
+
+double home_plugins_timeout(size_t plugins, double promise_timeout,
+                            double max)
+{
+	double timeout = (double)plugins *
+				 (double)home_plugins_promise_timeout(
+					 promise_timeout) + 10;
+
+	return timeout < max ? timeout : max;
+}
+
+char **home_plugins_command(const struct home *home)
+{
+	const struct home_report *report = home->report;
+	const struct home_files *files = &home->files;
+	bool anomaly = report->plan.mode == MODE_ANOMALY;
+	/* slapgrid forces test mode; anomaly mode only with --force. */
+	bool force = !anomaly || home->context->cli->force;
+	const char *log_folder = home->context->cli->log_folder;
+	char timeout[32], *block, **argv, *text;
+	size_t size, at = 0;
+
+	snprintf(timeout, sizeof timeout, "%ld",
+		 home_plugins_promise_timeout(
+			 files->settings.values[SETTING_TIMEOUT].seconds));
+	const char *words[] = {
+		report->plugin_python, report->plugin_runner,
+		"--promise-folder", "etc/plugin",
+		"--legacy-promise-folder", NO_LEGACY_FOLDER,
+		"--promise-timeout", timeout,
+		"--partition-folder", report->home,
+		"--log-folder", log_folder ? log_folder : ".slapgrid/promise/log",
+		force ? "--force" : NULL,
+		anomaly ? "--check-anomaly" : NULL,
+	};
+	size_t count = sizeof words / sizeof *words;
+
+	size = (count + 1) * sizeof *argv;
+	for (size_t i = 0; i < count; i++)
+		if (words[i])
+			size += strlen(words[i]) + 1;
+	block = malloc(size);
+	if (!block)
+		return NULL;
+	argv = (char **)(void *)block;
+	text = block + (count + 1) * sizeof *argv;
+	for (size_t i = 0; i < count; i++) {
+		if (!words[i])
+			continue;
+		argv[at++] = strcpy(text, words[i]);
+		text += strlen(words[i]) + 1;
+	}
+	argv[at] = NULL;
+	return argv;
+}
+
+int home_plugins_result_of_file(enum home_plugins_file kind,
+                                const struct slapgrid_previous *file,
+                                struct timespec written, bool cached_allowed,
+                                struct timespec now,
+                                struct promise_result *result)
+{
+	*result = (struct promise_result){
+		.known = true,
+		.exit_code = RESULT_NO_EXIT_CODE,
+		.cpu_seconds = -1,
+		.memory_peak = -1,
+		.ended = now,
+	};
+	if (kind == PLUGIN_FILE_NONE ||
+	    (kind == PLUGIN_FILE_OLD && !cached_allowed)) {
+		result->status = PROMISE_NOT_RUN;
+		result->failed = true;
+		result->message = strdup(
+			kind == PLUGIN_FILE_NONE
+				? "not run: slapos.core's runner wrote no result for it"
+				: "not run: slapos.core's runner did not run it (its result file is older than this run)");
+	} else {
+		const char *message = file->message ? file->message : "";
+
+		result->failed = file->failed;
+		result->ended = written;
+		result->execution_time = file->execution_time;
+		if (kind == PLUGIN_FILE_OLD)
+			result->status = PROMISE_CACHED;
+		else if (!file->failed)
+			result->status = PROMISE_OK;
+		else if (strncmp(message, "Error: Promise timed out after ",
+				 31) == 0)
+			result->status = PROMISE_TIMEOUT;
+		else
+			result->status = PROMISE_FAILED;
+		result->message = strdup(message);
+	}
+	if (!result->message) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Why the runner did not end well, or NULL when it did (exit 0 or 2). */
+static char *runner_trouble(const struct home *home,
+                            const struct runner_outcome *outcome,
+                            double timeout)
+{
+	const char *output = outcome->output ? outcome->output : "";
+	const char *last = strrchr(output, '\n');
+	char seconds[64], *why = NULL;
+	int written = 0;
+
+	last = last ? last + 1 : output;
+	if (!outcome->started)
+		written = asprintf(&why, "slapos.core's plugin runner could not start: %s",
+				   failure_reason(outcome->start_error));
+	else if (outcome->exec_failed)
+		written = asprintf(&why, "slapos.core's plugin runner could not be executed: '%s': %s",
+				   home->report->plugin_python,
+				   failure_reason(outcome->failure.error));
+	else if (outcome->cut_by_deadline)
+		written = asprintf(&why, "slapos.core's plugin runner was stopped: the run's deadline came");
+	else if (outcome->timed_out) {
+		value_format_seconds(timeout, seconds, sizeof seconds);
+		written = asprintf(&why, "slapos.core's plugin runner timed out after %s seconds",
+				   seconds);
+	} else if (WIFSIGNALED(outcome->wait_status))
+		written = asprintf(&why, "slapos.core's plugin runner was killed by signal %d",
+				   WTERMSIG(outcome->wait_status));
+	else if (WEXITSTATUS(outcome->wait_status) != 0 &&
+		 WEXITSTATUS(outcome->wait_status) != 2)
+		written = asprintf(&why, "slapos.core's plugin runner exited with status %d%s%s",
+				   WEXITSTATUS(outcome->wait_status),
+				   *last ? ": " : "", last);
+	else
+		return NULL;
+	return written < 0 ? strdup("out of memory") : why;
+}
+
+/* A plugin's result file, read as the user: what became of it. */
+static enum home_plugins_file read_result(int folder_fd, const char *title,
+                                          struct timespec started,
+                                          struct slapgrid_previous *file,
+                                          struct timespec *written)
+{
+	char name[NAME_MAX + 1], *text;
+	struct stat status;
+	size_t size;
+	int fd;
+
+	if ((size_t)snprintf(name, sizeof name, "%s" SLAPGRID_RESULT_SUFFIX,
+			     title) >= sizeof name ||
+	    (fd = fsat_open_readable(folder_fd, name)) < 0)
+		return PLUGIN_FILE_NONE;
+	if (fstat(fd, &status) < 0) {
+		fdio_close_quietly(fd);
+		return PLUGIN_FILE_NONE;
+	}
+	if (fsat_read_fd(fd, 256 * 1024, &text, &size) < 0)
+		return PLUGIN_FILE_NONE;
+	if (slapgrid_parse_result(text, size, file) < 0) {
+		free(text);
+		return PLUGIN_FILE_NONE;
+	}
+	free(text);
+	*written = status.st_mtim;
+	return status.st_mtim.tv_sec > started.tv_sec ||
+			       (status.st_mtim.tv_sec == started.tv_sec &&
+				status.st_mtim.tv_nsec >= started.tv_nsec)
+		       ? PLUGIN_FILE_FRESH
+		       : PLUGIN_FILE_OLD;
+}
+
+int home_plugins_results(struct home *home,
+                         const struct runner_outcome *outcome)
+{
+	struct home_report *report = home->report;
+	const struct plan *plan = &report->plan;
+	bool cached_allowed = plan->mode == MODE_ANOMALY &&
+			      !home->context->cli->force;
+	double timeout = home_plugins_timeout(
+		report->list.plugin_count,
+		home->files.settings.values[SETTING_TIMEOUT].seconds,
+		home->context->run->values[SETTING_MAX_TIMEOUT].seconds);
+	char *trouble = runner_trouble(home, outcome, timeout);
+	struct timespec now, started = outcome->ended;
+	int folder_fd = -1, status = 0;
+	bool as_user = false;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	started.tv_sec -= (time_t)outcome->duration;
+	started.tv_nsec -= (long)((outcome->duration -
+				   (double)(time_t)outcome->duration) * 1e9);
+	if (started.tv_nsec < 0) {
+		started.tv_sec--;
+		started.tv_nsec += 1000000000L;
+	}
+	if (!trouble) {
+		as_user = identity_become(&home->files.user) == 0;
+		if (as_user)
+			folder_fd = fsat_open(home->files.home_fd,
+					      ".slapgrid/promise/result",
+					      O_RDONLY | O_DIRECTORY, 0);
+	}
+	for (size_t i = 0; i < report->list.plugin_count; i++) {
+		struct promise_result *result = &report->results[i];
+		struct slapgrid_previous file = { 0 };
+		struct timespec written = now;
+		enum home_plugins_file kind = PLUGIN_FILE_NONE;
+
+		if (plan->entries[i].disposition != PLAN_RUN)
+			continue;
+		long long last_success = result->last_success;
+
+		result_release(result);
+		if (trouble) {
+			*result = (struct promise_result){
+				.known = true, .status = PROMISE_ERROR,
+				.failed = true,
+				.exit_code = RESULT_NO_EXIT_CODE,
+				.cpu_seconds = -1, .memory_peak = -1,
+				.ended = now, .message = strdup(trouble),
+			};
+			if (!result->message)
+				status = -1;
+		} else {
+			if (folder_fd >= 0)
+				kind = read_result(folder_fd,
+						   report->list.promises[i].title,
+						   started, &file, &written);
+			if (home_plugins_result_of_file(kind, &file, written,
+							cached_allowed, now,
+							result) < 0)
+				status = -1;
+			free(file.message);
+		}
+		if (status < 0) {
+			*result = (struct promise_result){ 0 };
+			break;
+		}
+		result->last_success = result->status == PROMISE_OK
+					       ? (long long)result->ended.tv_sec
+					       : last_success;
+	}
+	fdio_close_quietly(folder_fd);
+	if (as_user)
+		identity_restore();
+	free(trouble);
+	return status;
+}
