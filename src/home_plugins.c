@@ -359,19 +359,34 @@ char **home_plugins_command(const struct home *home)
 	/* slapgrid forces test mode; anomaly mode only with --force. */
 	bool force = !anomaly || home->context->cli->force;
 	const char *log_folder = home->context->cli->log_folder;
-	char timeout[32], *block, **argv, *text;
+	char timeout[32], plugin_folder[PATH_MAX], logs[PATH_MAX];
+	char *block, **argv, *text;
 	size_t size, at = 0;
+
+	/* Absolute, as slapgrid gives them: the result files name the path. */
+	if (!log_folder)
+		log_folder = ".slapgrid/promise/log";
+	if ((size_t)snprintf(plugin_folder, sizeof plugin_folder,
+			     "%s/etc/plugin", report->home) >=
+		    sizeof plugin_folder ||
+	    (size_t)snprintf(logs, sizeof logs, "%s%s%s",
+			     log_folder[0] == '/' ? "" : report->home,
+			     log_folder[0] == '/' ? "" : "/", log_folder) >=
+		    sizeof logs) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
 
 	snprintf(timeout, sizeof timeout, "%ld",
 		 home_plugins_promise_timeout(
 			 files->settings.values[SETTING_TIMEOUT].seconds));
 	const char *words[] = {
 		report->plugin_python, report->plugin_runner,
-		"--promise-folder", "etc/plugin",
+		"--promise-folder", plugin_folder,
 		"--legacy-promise-folder", NO_LEGACY_FOLDER,
 		"--promise-timeout", timeout,
 		"--partition-folder", report->home,
-		"--log-folder", log_folder ? log_folder : ".slapgrid/promise/log",
+		"--log-folder", logs,
 		force ? "--force" : NULL,
 		anomaly ? "--check-anomaly" : NULL,
 	};
