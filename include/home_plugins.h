@@ -54,6 +54,14 @@ int home_plugins_find(struct home *home);
 char **home_plugins_command(const struct home *home);
 
 /*
+ * The runner's environment: the promises' `envp` without PYTHON*, with
+ * PYTHONNOUSERSITE=true, as slapgrid's getCleanEnvironment makes it for
+ * the runner (the rest is the promises').  The strings are envp's; NULL
+ * when out of memory.  Freed with free().
+ */
+char **home_plugins_environment(char *const *envp);
+
+/*
  * The runner's timeout, as slapgrid's: the plugins' count times the
  * promise timeout (whole seconds) plus 10 s, at most `max`.
  */

@@ -328,6 +328,23 @@ int home_plugins_find(struct home *home)
 	return 0;
 }
 
+char **home_plugins_environment(char *const *envp)
+{
+	size_t count = 0, at = 0;
+	char **copy;
+
+	while (envp[count])
+		count++;
+	copy = calloc(count + 2, sizeof *copy);
+	if (!copy)
+		return NULL;
+	for (size_t i = 0; i < count; i++)
+		if (strncmp(envp[i], "PYTHON", 6) != 0)
+			copy[at++] = envp[i];
+	copy[at] = "PYTHONNOUSERSITE=true";
+	return copy;
+}
+
 long home_plugins_promise_timeout(double timeout)
 {
 	/* Rounded up by hand: no libm for one rounding.  At most 31 days. */

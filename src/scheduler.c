@@ -82,10 +82,14 @@ static int spawn(void *pool, struct home *home, size_t promise,
 	const struct plan_entry *entry = &report->plan.entries[promise];
 	/* A plugin: slapos.core's runner, under the software python. */
 	char **argv = entry->plugin ? home_plugins_command(home) : NULL;
+	char **envp = entry->plugin ? home_plugins_environment(home->files.envp)
+				    : NULL;
 	char *path = entry->plugin ? NULL : report_promise_path(report, promise);
 	int status;
 
-	if (entry->plugin ? !argv : !path) {
+	if (entry->plugin ? !argv || !envp : !path) {
+		free(argv);
+		free(envp);
 		complain("out of memory");
 		s->broken = true;
 		s->start_refused = true;
@@ -95,7 +99,7 @@ static int spawn(void *pool, struct home *home, size_t promise,
 		.path = argv ? argv[0] : path,
 		.argv = argv,
 		.workdir = report->home,
-		.envp = home->files.envp,
+		.envp = envp ? envp : home->files.envp,
 		.credentials = home->files.user.change ? &home->files.user : NULL,
 		.timeout = entry->timeout.seconds,
 		.kill_after = entry->kill_after,
@@ -110,6 +114,7 @@ static int spawn(void *pool, struct home *home, size_t promise,
 	status = runner_start(&s->runner, &task);
 	free(path);
 	free(argv);
+	free(envp);
 	if (status < 0)
 		s->start_refused = true;    /* out of descriptors: wait */
 	return status;

@@ -214,3 +214,24 @@ test_plugins_runner_runs_as_the_homes_user() {
 	[[ $(stat -c %U home/.slapgrid/promise/result/check-db.status.json) == "$user" ]] ||
 		fail "the result file is not the user's"
 }
+
+# The runner's environment is the promises', cleaned of PYTHON* as
+# slapgrid cleans it; its arguments are slapgrid's, the legacy folder
+# pointing at nothing.
+test_plugins_runner_gets_slapgrids_arguments_and_a_clean_python_environment() {
+	plugin_software
+	plugin_home home
+	plugin home check-db.py "'runner': 'env'"
+	PYTHONPATH=/nowhere PYTHONHOME=/nowhere run_pr --keep-env PYTHONPATH \
+		--clean-env --no-state -t 2.5 home
+	expect_status 2
+	grep -qx 'PYTHONNOUSERSITE=true' home/runner-env ||
+		fail "no PYTHONNOUSERSITE: $(cat home/runner-env)"
+	! grep -q '^PYTHONPATH=\|^PYTHONHOME=' home/runner-env ||
+		fail "PYTHON* passed: $(cat home/runner-env)"
+	grep -qx "argv: --promise-folder $WORK/home/etc/plugin --legacy-promise-folder /proc/self/promise-run-runs-the-legacy-promises --promise-timeout 3 --partition-folder $WORK/home --log-folder $WORK/home/.slapgrid/promise/log --force" \
+		home/runner-env || fail "arguments: $(grep argv home/runner-env)"
+	run_pr --no-state --check-anomaly home
+	grep -q -- '--promise-timeout 20 --partition-folder .* --check-anomaly$' \
+		home/runner-env || fail "anomaly: $(grep argv home/runner-env)"
+}

@@ -13,7 +13,8 @@ message on stderr).  A plugin says what it does in its extra_config_dict:
   'periodicity': minutes between runs in anomaly mode (default 2)
   'runner': 'crash' (the runner raises after the plugins ran, as 1.24.0
             does without --legacy-promise-folder), 'hang' (it never ends),
-            'kill' (it dies by SIGKILL)
+            'kill' (it dies by SIGKILL), 'env' (it writes its environment
+            and arguments to PARTITION/runner-env)
 The plugins are run in byte order (slapos.core takes os.listdir's)."""
 from __future__ import print_function
 
@@ -126,6 +127,10 @@ for name in plugins:
         if first_failure is None:
             first_failure = (name, message)
 
+if runner_fault == 'env':
+    with open(os.path.join(partition, 'runner-env'), 'w') as f:
+        f.write(''.join('%s=%s\n' % item for item in sorted(os.environ.items())))
+        f.write('argv: %s\n' % ' '.join(sys.argv[1:]))
 if runner_fault == 'hang':
     open(os.path.join(partition, 'runner-hangs'), 'w').close()
     while True:
