@@ -19,6 +19,7 @@
 #include "fsat.h"
 #include "home_files.h"
 #include "identity.h"
+#include "plugin_text.h"
 #include "runner.h"
 #include "spawn.h"
 #include "value.h"
@@ -43,65 +44,6 @@ bool home_plugins_wanted(const struct home_context *context)
 	    context->operator_config->run.values[SETTING_PLUGINS].given)
 		return context->operator_config->run.values[SETTING_PLUGINS].flag;
 	return true;
-}
-
-/* The next shell word of `line` (quotes as shlex takes them), or NULL. */
-static char *next_word(const char **line)
-{
-	const char *at = *line + strspn(*line, " \t");
-	char *word = malloc(strlen(at) + 1), *out = word;
-	char quote = 0;
-
-	if (!word || !*at || *at == '\n') {
-		free(word);
-		return NULL;
-	}
-	for (; *at && *at != '\n' && (quote || (*at != ' ' && *at != '\t'));
-	     at++) {
-		if (quote && *at == quote)
-			quote = 0;
-		else if (!quote && (*at == '\'' || *at == '"'))
-			quote = *at;
-		else if (*at == '\\' && quote != '\'' && at[1] && at[1] != '\n')
-			*out++ = *++at;
-		else
-			*out++ = *at;
-	}
-	*out = '\0';
-	*line = at;
-	return word;
-}
-
-/*
- * slapgrid's getPythonExecutableFromSoftwarePath on the head of a
- * bin/buildout: "#!PYTHON ...", or "#!/bin/sh" and "exec PYTHON ...".
- * malloc'd, or NULL.
- */
-static char *python_of_buildout(const char *head)
-{
-	const char *line = head + 2, *second;
-	char *python, *exec_word;
-
-	if (strncmp(head, "#!", 2) != 0)
-		return NULL;
-	python = next_word(&line);
-	if (!python || strcmp(python, "/bin/sh") != 0)
-		return python;
-	second = strchr(head, '\n');
-	if (!second)
-		return python;
-	second++;
-	exec_word = next_word(&second);
-	if (exec_word && strcmp(exec_word, "exec") == 0) {
-		char *wrapped = next_word(&second);
-
-		if (wrapped) {
-			free(python);
-			python = wrapped;
-		}
-	}
-	free(exec_word);
-	return python;
 }
 
 /* Reads the head of the regular file `path` (as the caller's identity). */
@@ -195,7 +137,7 @@ static int find_python(struct home *home, const char *override)
 	if (read_head(buildout, head, sizeof head) < 0)
 		return say_problem(home, "no python for the plugins: cannot read '%s': %s",
 				   buildout, failure_reason(errno));
-	report->plugin_python = python_of_buildout(head);
+	report->plugin_python = plugin_text_buildout_python(head);
 	if (!report->plugin_python)
 		return say_problem(home, "no python for the plugins: '%s' names none on its first lines",
 				   buildout);
@@ -213,52 +155,19 @@ static int find_python(struct home *home, const char *override)
 }
 
 /*
- * The next string of a Python list of string literals at *at, into
- * `out` (at most PATH_MAX); 1 found, 0 at the list's end, -1 not a list.
+ * In the sys.path list of a plugin's `text`, the first folder holding
+ * runpromises.py, into `runner`: 1, 0 when none, -1 when no list.
  */
-static int next_string(const char **at, char *out)
-{
-	const char *p = *at + strspn(*at, " \t\r\n,");
-	char quote;
-	size_t length = 0;
-
-	if (*p == ']' || *p == ')')
-		return 0;
-	if (*p != '\'' && *p != '"')
-		return -1;
-	quote = *p++;
-	for (; *p && *p != quote; p++) {
-		if (*p == '\\' && p[1])
-			p++;
-		if (*p == '\n' || length == PATH_MAX - 1)
-			return -1;
-		out[length++] = *p;
-	}
-	if (*p != quote)
-		return -1;
-	out[length] = '\0';
-	*at = p + 1;
-	return 1;
-}
-
-/* In the list after "sys.path[0:0]" of `text`, the runner's folder. */
 static int runner_in_path(const char *text, char *runner, size_t size)
 {
-	const char *at = strstr(text, "sys.path[0:0]");
+	const char *at;
 	char folder[PATH_MAX];
 	int status;
 
-	if (!at)
+	if (plugin_text_path_list(text, &at) < 0)
 		return -1;
-	at += strlen("sys.path[0:0]");
-	at += strspn(at, " \t");
-	if (*at++ != '=')
-		return -1;
-	at += strspn(at, " \t");
-	if (*at != '[' && *at != '(')
-		return -1;
-	at++;
-	while ((status = next_string(&at, folder)) == 1) {
+	while ((status = plugin_text_next_string(&at, folder,
+						 sizeof folder)) == 1) {
 		struct stat file;
 
 		if ((size_t)snprintf(runner, size, "%s/%s", folder,

@@ -6,6 +6,7 @@
 
 #include "helpers.h"
 #include "home_plugins.h"
+#include "plugin_text.h"
 #include "suites.h"
 
 START_TEST(test_plugins_timeout_is_slapgrids_count_times_whole_seconds_plus_10)
@@ -82,6 +83,55 @@ START_TEST(test_plugins_old_file_is_cached_in_anomaly_mode_else_not_run)
 }
 END_TEST
 
+/* plugin_text_buildout_python of `head`, or "(none)". */
+static void assert_python(const char *head, const char *expected)
+{
+	char *python = plugin_text_buildout_python(head);
+
+	ck_assert_str_eq(python ? python : "(none)", expected);
+	free(python);
+}
+
+START_TEST(test_plugins_python_of_a_buildout_as_slapgrid_reads_it)
+{
+	assert_python("#!/opt/slapgrid/abc/bin/python3.9 -S\nimport sys\n",
+		      "/opt/slapgrid/abc/bin/python3.9");
+	assert_python("#! /usr/bin/python3\n", "/usr/bin/python3");
+	assert_python("#!/bin/sh\n\"exec\" '/opt/py 3/bin/python' \"$0\" \"$@\"\n",
+		      "/opt/py 3/bin/python");
+	assert_python("#!/bin/sh\nexec /opt/bin/python3 \"$0\"\n",
+		      "/opt/bin/python3");
+	/* slapgrid's rule: a /bin/sh without an exec line is /bin/sh. */
+	assert_python("#!/bin/sh\necho hi\n", "/bin/sh");
+	assert_python("#!/bin/sh", "/bin/sh");
+	assert_python("import sys\n", "(none)");
+	assert_python("#!\n", "(none)");
+	assert_python("", "(none)");
+}
+END_TEST
+
+START_TEST(test_plugins_sys_path_list_as_the_runner_reads_it)
+{
+	const char *text = "import sys\nsys.path[0:0] = [\n  '/a/eggs/x',\n  \"/a/eggs/sl\\\"apos\",\n  ]\nmore = 1\n";
+	const char *at;
+	char folder[64];
+
+	ck_assert_int_eq(plugin_text_path_list(text, &at), 0);
+	ck_assert_int_eq(plugin_text_next_string(&at, folder, sizeof folder), 1);
+	ck_assert_str_eq(folder, "/a/eggs/x");
+	ck_assert_int_eq(plugin_text_next_string(&at, folder, sizeof folder), 1);
+	ck_assert_str_eq(folder, "/a/eggs/sl\"apos");
+	ck_assert_int_eq(plugin_text_next_string(&at, folder, sizeof folder), 0);
+	/* A tuple too; a name that does not fit is no list. */
+	ck_assert_int_eq(plugin_text_path_list("sys.path[0:0]=('/b',)", &at), 0);
+	ck_assert_int_eq(plugin_text_next_string(&at, folder, 2), -1);
+	ck_assert_int_eq(plugin_text_path_list("sys.path.insert(0, '/b')", &at), -1);
+	ck_assert_int_eq(plugin_text_path_list("sys.path[0:0] = paths", &at), -1);
+	ck_assert_int_eq(plugin_text_path_list("sys.path[0:0] = [x]", &at), 0);
+	ck_assert_int_eq(plugin_text_next_string(&at, folder, sizeof folder), -1);
+}
+END_TEST
+
 Suite *home_plugins_suite(void)
 {
 	Suite *suite = suite_create("home_plugins");
@@ -90,6 +140,8 @@ Suite *home_plugins_suite(void)
 	tcase_add_test(tc, test_plugins_timeout_is_slapgrids_count_times_whole_seconds_plus_10);
 	tcase_add_test(tc, test_plugins_result_of_a_fresh_file_is_the_runners_verdict);
 	tcase_add_test(tc, test_plugins_old_file_is_cached_in_anomaly_mode_else_not_run);
+	tcase_add_test(tc, test_plugins_python_of_a_buildout_as_slapgrid_reads_it);
+	tcase_add_test(tc, test_plugins_sys_path_list_as_the_runner_reads_it);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
