@@ -222,6 +222,19 @@ int home_plugins_find(struct home *home)
 
 	if (report->list.plugin_count == 0)
 		return 0;
+	/*
+	 * The runner would run the plugins' code, and a python found through
+	 * the home, as root: only the promise folder's layout is checked for
+	 * root (see home_files), so root runs no plugin.
+	 */
+	if (geteuid() == 0 && !home->files.user.change) {
+		if (say_problem(home, "the plugins are not run as root: '%s' belongs to root (--user names who runs them)",
+				report->home) < 0) {
+			home_fail(home, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
 	if (!home_become_user(home))
 		return -1;
 	status = find_python(home,
@@ -483,6 +496,10 @@ int home_plugins_results(struct home *home,
 			folder_fd = fsat_open(home->files.home_fd,
 					      ".slapgrid/promise/result",
 					      O_RDONLY | O_DIRECTORY, 0);
+		else if (asprintf(&trouble, "cannot read the plugins' results: cannot take the identity of '%s': %s",
+				  home->files.user.user,
+				  failure_reason(errno)) < 0)
+			trouble = NULL;
 	}
 	for (size_t i = 0; i < report->list.plugin_count; i++) {
 		struct promise_result *result = &report->results[i];

@@ -18,6 +18,14 @@ plugin_software() {
 		"$WORK/eggs/slapos.core/slapos/grid/promise/runpromises.py"
 }
 
+# as_instance_user HOME...: as root, the homes are given to a throw-away
+# user (root runs no plugin of a home of root's), $WORK opened to it.
+as_instance_user() {
+	[[ $(id -u) == 0 ]] || return 0
+	[[ -n ${user-} ]] || { make_user; chmod 755 "$WORK"; }
+	chown -R "$user": "$@"
+}
+
 # plugin HOME NAME CONFIG: a plugin as the promise.plugin recipe writes
 # one, its extra_config_dict CONFIG (a Python dict's inside).
 plugin() {
@@ -33,6 +41,7 @@ extra_config_dict = {
 }
 from slapos.promise.plugin.check_stand_in import RunPromise
 PLUGIN
+	[[ -z ${user-} ]] || chown "$user": "$1/etc/plugin/$2"
 }
 
 # plugin_home HOME: 3 plugins (one fails) and 2 legacy promises that work.
@@ -44,6 +53,7 @@ plugin_home() {
 	plugin "$1" check-url.py "'result': 'ok', 'message': 'http://[::1]:8080/ is available'"
 	promise "$1" check-config.sh 'echo config ok'
 	promise "$1" check-port 'exit 0'
+	as_instance_user "$1"
 }
 
 test_plugins_and_legacy_promises_in_every_format() {
@@ -203,11 +213,8 @@ test_plugins_of_a_node_run_in_parallel_across_homes() {
 # and promise-run reads the results back as that user.
 test_plugins_runner_runs_as_the_homes_user() {
 	need_root
-	make_user
-	chmod 755 "$WORK"
 	plugin_software
 	plugin_home home
-	chown -R "$user": home
 	run_pr --no-state home
 	expect_status 2
 	expect_line "^$WORK/home: not working \(1 of 5 promises does not work\)$"
@@ -234,4 +241,21 @@ test_plugins_runner_gets_slapgrids_arguments_and_a_clean_python_environment() {
 	run_pr --no-state --check-anomaly home
 	grep -q -- '--promise-timeout 20 --partition-folder .* --check-anomaly$' \
 		home/runner-env || fail "anomaly: $(grep argv home/runner-env)"
+}
+
+# Root runs no plugin of a home of root's: the runner would run code found
+# through the home as root.  The legacy promises run, as before.
+test_plugins_of_a_home_of_roots_are_not_run_as_root() {
+	need_root
+	plugin_software
+	plugin_home home
+	chown -R root: home
+	run_pr --no-state home
+	expect_status 2
+	expect_line "^ +the plugins are not run as root: '$WORK/home' belongs to root \(--user names who runs them\)$"
+	expect_line '^ok +[0-9.]+s  check-port$'
+	[[ ! -e home/.slapgrid/promise/result/check-db.status.json ]] ||
+		fail "the runner ran as root"
+	run_pr --list home
+	expect_line "^plugins  the plugins are not run as root"
 }

@@ -42,8 +42,12 @@ from slapos.cli.entry import SlapOSApp' 2>&1) ||
 		skip "slapos.core cannot be imported: $(tail -n 1 <<<"$why") (sh .ci/deps slapos)"
 	printf '#!/usr/bin/python3\n' >"$WORK/software/bin/buildout"
 	chmod +x "$WORK/software/bin/buildout"
+	# Compiled once, as a software release is: the user writes no cache.
+	/usr/bin/python3 -m compileall -q "$WORK/eggs" >/dev/null 2>&1
 	runner=$WORK/eggs/slapos.core/slapos/grid/promise/runpromises.py
 }
+
+# (As root, the homes are a throw-away user's: see as_instance_user.)
 
 # real_plugin HOME NAME SENSE [PERIODICITY]: a plugin of a real
 # GenericPromise class, whose sense() runs SENSE (Python).
@@ -75,6 +79,7 @@ class RunPromise(GenericPromise):
   def test(self):
     return self._test(result_count=1, failure_amount=1)
 PLUGIN
+	[[ -z ${user-} ]] || chown "$user": "$1/etc/plugin/$2"
 }
 
 real_home() {
@@ -85,6 +90,7 @@ real_home() {
 	real_plugin home check-url.py 'self.logger.info("url ok")'
 	promise home check-config.sh 'echo config ok'
 	promise home check-port 'exit 0'
+	as_instance_user home
 }
 
 # result_files DIR: each result file of home, without what varies by run.
@@ -126,6 +132,7 @@ test_real_slapos_plugin_timeout() {
 	ln -sfn "$WORK/software" home/software_release
 	real_plugin home check-hang.py 'time.sleep(30)'
 	real_plugin home check-ok.py 'self.logger.info("fine")'
+	as_instance_user home
 	# The runner's own timeout: 2 plugins x 3 s + 10 s, ample to start it.
 	run_pr -t 3 home
 	expect_status 2
@@ -140,6 +147,7 @@ test_real_slapos_anomaly_and_periodicity() {
 	ln -sfn "$WORK/software" home/software_release
 	real_plugin home check-down.py 'self.logger.error("down")'
 	real_plugin home check-up.py 'self.logger.info("up")'
+	as_instance_user home
 	# Anomaly: slapos.core's rule (3 failures of 3), its own verdict.
 	local statuses=
 	for _ in 1 2 3; do

@@ -5,7 +5,7 @@ partition has plugins and a software python (slapos.core's
 slapos/grid/slapgrid.py, _checkPromiseList): slapos.core's own
 runpromises.py, under that python, given the plugin folder and the legacy
 promise folder, in the partition, with slapgrid's timeout of the whole
-(promises x timeout + 10 s).  No SlapOS code here: the runner is the one
+(promises x timeout + 10 s), as the partition's owner.  No SlapOS code here: the runner is the one
 of the slapos.core checkout given.  It prints the runner's error text on
 stderr and exits as slapgrid concludes: 0, 2 (a promise failed) or 1.
 
@@ -55,7 +55,24 @@ env = {k: v for k, v in os.environ.items()
        k not in ('CONFIG_SITE', 'ENV', 'LOGNAME', 'TEMP', 'TMP', 'TMPDIR',
                  'LANG', 'LANGUAGE')}
 env['PYTHONNOUSERSITE'] = 'true'
+try:
+    import pwd
+    env['HOME'] = pwd.getpwuid(os.stat(partition).st_uid).pw_dir
+except KeyError:
+    pass
+# As the partition's owner, as slapgrid's dropPrivileges (when root).
+owner = os.stat(partition)
+
+
+def drop_privileges():
+    if os.getuid() == 0 and owner.st_uid != 0:
+        os.setgroups([owner.st_gid])
+        os.setgid(owner.st_gid)
+        os.setuid(owner.st_uid)
+
+
 process = subprocess.Popen(command, cwd=partition, env=env,
+                           preexec_fn=drop_privileges,
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, universal_newlines=True)
 try:
