@@ -200,10 +200,14 @@ test_plugins_left_to_slapgrid_with_no_plugins() {
 test_plugins_of_a_node_run_in_parallel_across_homes() {
 	plugin_software
 	local i
+	# Each runner waits for all 20 to have started: one after another,
+	# the first would wait alone and fail.
+	mkdir -m 777 "$WORK/rendezvous"
 	for i in $(seq -w 1 20); do
 		plugin_home "part$i"
+		plugin "part$i" check-db.py "'rendezvous': '$WORK/rendezvous', 'peers': 20"
 	done
-	run_pr --no-state -f json 'part*'
+	run_pr --no-state -j 40 -f json 'part*'
 	expect_status 2
 	jq -e '[.instances[].summary | .promises == 5 and ."not-working" == 1] | all and length == 20' \
 		>/dev/null <<<"$out" || fail "json: $out"
@@ -229,8 +233,9 @@ test_plugins_runner_gets_slapgrids_arguments_and_a_clean_python_environment() {
 	plugin_software
 	plugin_home home
 	plugin home check-db.py "'runner': 'env'"
+	# Even what promises get (here as root through --keep-env).
 	PYTHONPATH=/nowhere PYTHONHOME=/nowhere run_pr --keep-env PYTHONPATH \
-		--clean-env --no-state -t 2.5 home
+		--keep-env PYTHONHOME --no-state -t 2.5 home
 	expect_status 2
 	grep -qx 'PYTHONNOUSERSITE=true' home/runner-env ||
 		fail "no PYTHONNOUSERSITE: $(cat home/runner-env)"

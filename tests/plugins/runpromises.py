@@ -15,6 +15,9 @@ message on stderr).  A plugin says what it does in its extra_config_dict:
             does without --legacy-promise-folder), 'hang' (it never ends),
             'kill' (it dies by SIGKILL), 'env' (it writes its environment
             and arguments to PARTITION/runner-env)
+  'rendezvous': FOLDER, 'peers': N: before it ends, the runner leaves a
+            file in FOLDER and waits (at most 30 s) until N runners have:
+            alone, it exits 1
 The plugins are run in byte order (slapos.core takes os.listdir's)."""
 from __future__ import print_function
 
@@ -127,6 +130,19 @@ for name in plugins:
         if first_failure is None:
             first_failure = (name, message)
 
+rendezvous = None
+for name in plugins:
+    config = assignment(trees[name], 'extra_config_dict') or {}
+    if 'rendezvous' in config:
+        rendezvous = (config['rendezvous'], config.get('peers', 2))
+if rendezvous:
+    open(os.path.join(rendezvous[0], str(os.getpid())), 'w').close()
+    deadline = time.time() + 30
+    while len(os.listdir(rendezvous[0])) < rendezvous[1]:
+        if time.time() > deadline:
+            os.write(err, b'alone: no other runner ran meanwhile')
+            sys.exit(1)
+        time.sleep(0.05)
 if runner_fault == 'env':
     with open(os.path.join(partition, 'runner-env'), 'w') as f:
         f.write(''.join('%s=%s\n' % item for item in sorted(os.environ.items())))
