@@ -112,6 +112,10 @@ static int find_python(struct home *home, const char *override)
 	ssize_t length;
 
 	if (override) {
+		/* Paths are run from the home: only an absolute one is the same. */
+		if (override[0] != '/')
+			return say_problem(home, "no python for the plugins: '%s' (--plugin-python) is not an absolute path",
+					   override);
 		if (check_executable(override) < 0)
 			return say_problem(home, "no python for the plugins: '%s' (--plugin-python): %s",
 					   override, failure_reason(errno));
@@ -138,9 +142,12 @@ static int find_python(struct home *home, const char *override)
 		return say_problem(home, "no python for the plugins: cannot read '%s': %s",
 				   buildout, failure_reason(errno));
 	report->plugin_python = plugin_text_buildout_python(head);
-	if (!report->plugin_python)
-		return say_problem(home, "no python for the plugins: '%s' names none on its first lines",
+	if (!report->plugin_python || report->plugin_python[0] != '/') {
+		free(report->plugin_python);
+		report->plugin_python = NULL;
+		return say_problem(home, "no python for the plugins: '%s' names none on its first lines (an absolute path)",
 				   buildout);
+	}
 	if (check_executable(report->plugin_python) < 0) {
 		int error = errno;
 		char *python = report->plugin_python;
@@ -170,7 +177,9 @@ static int runner_in_path(const char *text, char *runner, size_t size)
 						 sizeof folder)) == 1) {
 		struct stat file;
 
-		if ((size_t)snprintf(runner, size, "%s/%s", folder,
+		/* Python takes a relative one in the home: not looked at. */
+		if (folder[0] == '/' &&
+		    (size_t)snprintf(runner, size, "%s/%s", folder,
 				     HOME_PLUGINS_RUNNER_PATH) < size &&
 		    stat(runner, &file) == 0 && S_ISREG(file.st_mode))
 			return 1;
@@ -190,10 +199,15 @@ static int find_runner(struct home *home, const char *override)
 	if (override) {
 		struct stat file;
 
-		if (stat(override, &file) < 0 ||
-		    (!S_ISREG(file.st_mode) && (errno = EISDIR)))
+		if (override[0] != '/')
+			return say_problem(home, "no plugin runner: '%s' (--plugin-runner) is not an absolute path",
+					   override);
+		if (stat(override, &file) < 0)
 			return say_problem(home, "no plugin runner: '%s' (--plugin-runner): %s",
 					   override, failure_reason(errno));
+		if (!S_ISREG(file.st_mode))
+			return say_problem(home, "no plugin runner: '%s' (--plugin-runner) is not a file",
+					   override);
 		report->plugin_runner = strdup(override);
 		return report->plugin_runner ? 0 : -1;
 	}

@@ -131,6 +131,9 @@ test_plugins_without_a_runner_are_errors_and_the_rest_goes_on() {
 	expect_line "^ +no plugin runner: no folder of the sys\.path list of '$WORK/other/etc/plugin/check-db\.py' holds slapos/grid/promise/runpromises\.py \(--plugin-runner names one\)$"
 	run_pr --no-state --plugin-runner "$REPO/tests/plugins/runpromises.py" other
 	expect_line "^$WORK/other: not working \(1 of 5 promises does not work\)$"
+	# Paths are run from the home: the operator's must be absolute.
+	run_pr --no-state --plugin-runner runpromises.py other
+	expect_line "^ +no plugin runner: 'runpromises\.py' \(--plugin-runner\) is not an absolute path$"
 	# A buildout wrapped in /bin/sh names its python on its second line.
 	printf '#!/bin/sh\nexec "/usr/bin/python3" "$0" "$@"\n' >"$WORK/software/bin/buildout"
 	run_pr --list -f json --plugin-runner /dev/null other
