@@ -155,6 +155,19 @@ test_plugins_runner_that_fails_makes_every_plugin_an_error() {
 	expect_line "^ +slapos\.core's plugin runner was killed by signal 9$"
 }
 
+# What the runner leaves behind dies with it (slapos.core leaves a
+# timed-out plugin's children running).
+test_plugins_runner_leaves_nothing_behind() {
+	plugin_software
+	plugin_home home
+	plugin home check-db.py "'runner': 'orphan'"
+	run_pr --no-state home
+	expect_status 2
+	local left
+	left=$(processes_tagged "$TEST_TAG")
+	[[ -z $left ]] || fail "left behind: $(ps -o pid,args -p ${left// /,})"
+}
+
 test_plugins_runner_is_stopped_at_its_timeout_with_its_tree() {
 	plugin_software
 	plugin_home home

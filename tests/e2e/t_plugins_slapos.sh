@@ -130,7 +130,9 @@ test_real_slapos_plugin_timeout() {
 	need_slapos_core
 	make_instance home
 	ln -sfn "$WORK/software" home/software_release
-	real_plugin home check-hang.py 'time.sleep(30)'
+	# slapos.core leaves a timed-out plugin's children running: here they
+	# die with the runner (the test fails on any process left behind).
+	real_plugin home check-hang.py 'import subprocess; subprocess.Popen(["sh", "-c", "setsid sleep 60 &"]); time.sleep(30)'
 	real_plugin home check-ok.py 'self.logger.info("fine")'
 	as_instance_user home
 	# The runner's own timeout: 2 plugins x 3 s + 10 s, ample to start it.
@@ -139,6 +141,9 @@ test_real_slapos_plugin_timeout() {
 	expect_line '^timeout +[0-9.]+s  check-hang\.py$'
 	expect_line '^ +Error: Promise timed out after 3 seconds$'
 	expect_line '^ok +[0-9.]+s  check-ok\.py$'
+	local left
+	left=$(processes_tagged "$TEST_TAG")
+	[[ -z $left ]] || fail "left behind: $(ps -o pid,args -p ${left// /,})"
 }
 
 test_real_slapos_anomaly_and_periodicity() {

@@ -13,7 +13,8 @@ message on stderr).  A plugin says what it does in its extra_config_dict:
   'periodicity': minutes between runs in anomaly mode (default 2)
   'runner': 'crash' (the runner raises after the plugins ran, as 1.24.0
             does without --legacy-promise-folder), 'hang' (it never ends),
-            'kill' (it dies by SIGKILL), 'env' (it writes its environment
+            'kill' (it dies by SIGKILL), 'orphan' (it leaves a process of
+            a session of its own, its parent gone), 'env' (it writes its environment
             and arguments to PARTITION/runner-env)
   'rendezvous': FOLDER, 'peers': N: before it ends, the runner leaves a
             file in FOLDER and waits (at most 30 s) until N runners have:
@@ -147,6 +148,8 @@ if runner_fault == 'env':
     with open(os.path.join(partition, 'runner-env'), 'w') as f:
         f.write(''.join('%s=%s\n' % item for item in sorted(os.environ.items())))
         f.write('argv: %s\n' % ' '.join(sys.argv[1:]))
+if runner_fault == 'orphan':
+    os.system('setsid sleep 60 &')
 if runner_fault == 'hang':
     open(os.path.join(partition, 'runner-hangs'), 'w').close()
     while True:
