@@ -68,6 +68,9 @@ char **home_plugins_environment(char *const *envp);
 double home_plugins_timeout(size_t plugins, double promise_timeout,
                             double max);
 
+/* That of a home's runner: its settings' timeout, the run's max-timeout. */
+double home_plugins_runner_timeout(const struct home *home);
+
 /* What runpromises.py is given as --promise-timeout: whole seconds. */
 long home_plugins_promise_timeout(double timeout);
 

@@ -37,12 +37,13 @@ bool home_plugins_wanted(const struct home_context *context)
 {
 	const struct setting_value *given =
 		&context->cli->settings.values[SETTING_PLUGINS];
+	const struct config *operator = context->operator_config;
 
+	/* Read before the home's settings are merged: its listing needs it. */
 	if (given->given)
 		return given->flag;
-	if (context->operator_config &&
-	    context->operator_config->run.values[SETTING_PLUGINS].given)
-		return context->operator_config->run.values[SETTING_PLUGINS].flag;
+	if (operator && operator->run.values[SETTING_PLUGINS].given)
+		return operator->run.values[SETTING_PLUGINS].flag;
 	return true;
 }
 
@@ -112,7 +113,7 @@ static int find_python(struct home *home, const char *override)
 	ssize_t length;
 
 	if (override) {
-		/* Paths are run from the home: only an absolute one is the same. */
+		/* Run from the home: only an absolute path is the same. */
 		if (override[0] != '/')
 			return say_problem(home, "no python for the plugins: '%s' (--plugin-python) is not an absolute path",
 					   override);
@@ -254,8 +255,8 @@ int home_plugins_find(struct home *home)
 	status = find_python(home,
 			     settings->values[SETTING_PLUGIN_PYTHON].text);
 	if (status == 0 && !report->plugin_problem)
-		status = find_runner(home,
-				     settings->values[SETTING_PLUGIN_RUNNER].text);
+		status = find_runner(
+			home, settings->values[SETTING_PLUGIN_RUNNER].text);
 	identity_restore();
 	if (status < 0) {
 		home_fail(home, "out of memory");
@@ -302,6 +303,14 @@ double home_plugins_timeout(size_t plugins, double promise_timeout,
 					 promise_timeout) + 10;
 
 	return timeout < max ? timeout : max;
+}
+
+double home_plugins_runner_timeout(const struct home *home)
+{
+	return home_plugins_timeout(
+		home->report->list.plugin_count,
+		home->files.settings.values[SETTING_TIMEOUT].seconds,
+		home->context->run->values[SETTING_MAX_TIMEOUT].seconds);
 }
 
 char **home_plugins_command(const struct home *home)
@@ -487,11 +496,8 @@ int home_plugins_results(struct home *home,
 	const struct plan *plan = &report->plan;
 	bool cached_allowed = plan->mode == MODE_ANOMALY &&
 			      !home->context->cli->force;
-	double timeout = home_plugins_timeout(
-		report->list.plugin_count,
-		home->files.settings.values[SETTING_TIMEOUT].seconds,
-		home->context->run->values[SETTING_MAX_TIMEOUT].seconds);
-	char *trouble = runner_trouble(home, outcome, timeout);
+	char *trouble = runner_trouble(home, outcome,
+				       home_plugins_runner_timeout(home));
 	struct timespec now, started = outcome->ended;
 	int folder_fd = -1, status = 0;
 	bool as_user = false;
@@ -538,9 +544,9 @@ int home_plugins_results(struct home *home,
 				status = -1;
 		} else {
 			if (folder_fd >= 0)
-				kind = read_result(folder_fd,
-						   report->list.promises[i].title,
-						   started, &file, &written);
+				kind = read_result(
+					folder_fd, report->list.promises[i].title,
+					started, &file, &written);
 			if (home_plugins_result_of_file(kind, &file, written,
 							cached_allowed, now,
 							result) < 0)

@@ -414,7 +414,8 @@ static int add_plugin_promises(char **names, size_t count,
 
 		offsets[2 * i] = name_block_add(&block, names[i], length);
 		/* "NAME.py": its title is NAME, as slapos.core's. */
-		offsets[2 * i + 1] = name_block_add(&block, names[i], length - 3);
+		offsets[2 * i + 1] = name_block_add(&block, names[i],
+						    length - 3);
 		if (offsets[2 * i] < 0 || offsets[2 * i + 1] < 0)
 			goto fail;
 	}
@@ -472,8 +473,9 @@ int scan_plugins(int plugin_fd, bool as_promises, struct promise_list *list)
 	if (names.count)
 		qsort(names.items, names.count, sizeof(char *), compare_names);
 	if (saved_errno == 0 && names.count &&
-	    (as_promises ? add_plugin_promises(names.items, names.count, list)
-			 : add_skipped_plugins(names.items, names.count, list)) < 0)
+	    (as_promises
+		     ? add_plugin_promises(names.items, names.count, list)
+		     : add_skipped_plugins(names.items, names.count, list)) < 0)
 		saved_errno = ENOMEM;
 	for (size_t i = 0; i < names.count; i++)
 		free(((char **)names.items)[i]);

@@ -84,7 +84,8 @@ static int spawn(void *pool, struct home *home, size_t promise,
 	char **argv = entry->plugin ? home_plugins_command(home) : NULL;
 	char **envp = entry->plugin ? home_plugins_environment(home->files.envp)
 				    : NULL;
-	char *path = entry->plugin ? NULL : report_promise_path(report, promise);
+	char *path = entry->plugin ? NULL
+				   : report_promise_path(report, promise);
 	int status;
 
 	if (entry->plugin ? !argv || !envp : !path) {
@@ -101,16 +102,13 @@ static int spawn(void *pool, struct home *home, size_t promise,
 		.workdir = report->home,
 		.envp = envp ? envp : home->files.envp,
 		.credentials = home->files.user.change ? &home->files.user : NULL,
-		.timeout = entry->timeout.seconds,
+		.timeout = entry->plugin ? home_plugins_runner_timeout(home)
+					 : entry->timeout.seconds,
 		.kill_after = entry->kill_after,
 		.stop_at = stop_at,
 		.home = home->index,
 		.promise = promise,
 	};
-	if (entry->plugin)
-		task.timeout = home_plugins_timeout(
-			report->list.plugin_count, entry->timeout.seconds,
-			s->in->run->values[SETTING_MAX_TIMEOUT].seconds);
 	status = runner_start(&s->runner, &task);
 	free(path);
 	free(argv);
