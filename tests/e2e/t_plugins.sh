@@ -280,3 +280,14 @@ test_plugins_of_a_home_of_roots_are_not_run_as_root() {
 	run_pr --list home
 	expect_line "^plugins  the plugins are not run as root"
 }
+
+# The run's deadline stops the runner like any promise.
+test_plugins_runner_is_stopped_by_the_deadline() {
+	plugin_software
+	plugin_home home
+	plugin home check-db.py "'runner': 'hang'"
+	run_pr --no-state --deadline 3 -k 0.1 home
+	expect_status 2
+	expect_line "^ +slapos\.core's plugin runner was stopped: the run's deadline came$"
+	expect_line '^ok +[0-9.]+s  check-port$'
+}
