@@ -38,6 +38,7 @@ MODULES = cli option_error value settings failure config scan plan job runner sl
           reaper cgroup \
           signals capture utf8 result env monotime fdio fsat identity \
           state last_success slapgrid json_read outq progress homes home home_files \
+          home_plugins plugin_text \
           home_store deadline sinks pool lock_waits scheduler \
           report report_text report_json report_tap report_junit \
           report_prometheus report_nagios escape atomic_file credentials \

@@ -45,6 +45,8 @@ struct config {
 	struct promise_config *promises;
 	size_t promise_count;
 	char **warnings;            /* "FILE:LINE: ..." for keys ignored */
+	char **texts;               /* the values of text keys, owned */
+	size_t text_count;
 	size_t warning_count;
 };
 

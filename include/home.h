@@ -11,7 +11,8 @@
  *   NEW --open--> (prepared, then locked and planned) RUNNING
  *             \-> WAITING (--wait: its lock is held) --lock freed /
  *                 wait over--> RUNNING, or DONE (still locked)
- *   RUNNING: each free slot it is given starts its next promise; each
+ *   RUNNING: each free slot it is given starts its next promise (its
+ *   Python plugins, first, all at once: slapos.core's runner); each
  *   result is judged and told to the sinks; once the last is in:
  *   COMMITTING (its state written one step per `write` event, between the
  *   runner's deadlines) --> DONE; a home whose files are not written goes
@@ -100,6 +101,14 @@ struct home_ops {
 	 */
 	int (*spawn)(void *pool, struct home *home, size_t promise,
 		     struct timespec stop_at);
+	/*
+	 * The plugins (the list's first entries) go out as one task, slapos.
+	 * core's runner, given for the first plugin the plan runs; when its
+	 * outcome comes, this gives every plugin the plan runs its result.
+	 * 0, or -1 (out of memory).
+	 */
+	int (*plugin_results)(struct home *home,
+			      const struct runner_outcome *outcome);
 	/*
 	 * The sinks: its results begin to come (its plan is made), one is
 	 * judged, every one is in (its state is yet to be written), a

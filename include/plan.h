@@ -12,6 +12,12 @@
  *                   forced, as slapos.core's launcher); the stored result
  *                   is reported again
  *   PLAN_UNSELECTED not named by --only
+ *   PLAN_NO_RUNNER  a Python plugin, and no way to run slapos.core's
+ *                   runner in this home (why: its refusal)
+ *
+ * Plugins (etc/plugin/NAME.py) are run together by slapos.core's own
+ * runner, which applies slapos.core's periodicity: never cached, and
+ * their files are not root's to check (the runner runs as the user).
  *
  * The plan has one entry per promise of the scan, in the same order.
  *
@@ -36,6 +42,7 @@ enum plan_disposition {
 	PLAN_REFUSED,
 	PLAN_CACHED,
 	PLAN_UNSELECTED,
+	PLAN_NO_RUNNER,
 };
 
 /*
@@ -58,10 +65,12 @@ struct plan_entry {
 	 * one writes no result file, log line or cache (the later one does).
 	 */
 	bool shadowed;
+	bool plugin;                    /* run by slapos.core's runner */
 	const struct plan_timing *timing;       /* in the plan's timings */
 	/*
-	 * PLAN_REFUSED: why; PLAN_RUN: why it would have been refused, had
-	 * --accept-writable not accepted a file others may write (or NULL).
+	 * PLAN_REFUSED, PLAN_NO_RUNNER: why; PLAN_RUN: why it would have
+	 * been refused, had --accept-writable not accepted a file others may
+	 * write (or NULL).
 	 */
 	char *refusal;
 };
@@ -76,6 +85,7 @@ struct plan {
 	size_t count;
 	enum setting_mode mode;
 	size_t to_run;                  /* entries to run */
+	size_t plugins_to_run;          /* of them, plugins */
 };
 
 /* What the plan is made of. */
@@ -105,6 +115,8 @@ struct plan_input {
 	 */
 	const double *next_run_after;
 	double now;                     /* Unix seconds */
+	/* Why the plugins cannot run here, or NULL: they can. */
+	const char *plugin_problem;
 };
 
 /* Makes the plan; 0, or -1 with errno ENOMEM. */

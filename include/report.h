@@ -47,6 +47,11 @@ struct home_report {
 	/* Where its state files are, for the documents; NULL: no state. */
 	char *result_folder, *log_folder;
 	/*
+	 * Its plugins: the python and slapos.core's runner that run them, or
+	 * why none can (all NULL: no plugins, or --no-plugins).
+	 */
+	char *plugin_python, *plugin_runner, *plugin_problem;
+	/*
 	 * Its counts, summed up once when the home hands its report over
 	 * (report_home_sum_up).  The text report, streamed, needs no
 	 * details once a home is written: they are dropped, the counts stay.

@@ -46,6 +46,7 @@ struct slot;
 /* One promise to run. */
 struct runner_task {
 	const char *path;               /* absolute */
+	char *const *argv;              /* NULL: { path } */
 	const char *workdir;
 	char *const *envp;
 	const struct credentials *credentials;  /* NULL: promise-run's own */

@@ -3,8 +3,9 @@
 /*
  * scan: a promise folder to the sorted list of its promises and of the
  * entries that are not promises, with the reason each is skipped; and the
- * Python plugins of etc/plugin, which only slapgrid can run, listed among
- * the entries not run so that no one believes they were checked.
+ * Python plugins of etc/plugin: promises too, run by slapos.core's own
+ * runner (see plugins), or, with --no-plugins, listed among the entries
+ * not run so that no one believes they were checked.
  *
  * The folder is given as a descriptor: the caller opens it, as the
  * instance's user (see identity), and scan reaches every entry relative
@@ -27,6 +28,7 @@ struct promise {
 	char *title;            /* name without its last extension */
 	/* Another promise has the same title, and comes later in byte order. */
 	bool title_taken_later;
+	bool plugin;            /* etc/plugin/NAME.py, run by slapos.core */
 	struct file_mode file;  /* of the file (links followed) */
 };
 
@@ -44,13 +46,18 @@ struct skipped_entry {
 };
 
 struct promise_list {
-	struct promise *promises;       /* sorted by name, byte-wise */
-	size_t count;
+	/*
+	 * The plugins first (plugin_count of them), then the legacy
+	 * promises, each part sorted by name, byte-wise.
+	 */
+	struct promise *promises;
+	size_t count, plugin_count;
 	/*
 	 * Where the promises' names and titles are, one after another: one
 	 * block for a folder of any size rather than two strings a promise.
 	 */
 	char *names;
+	char *plugin_names;             /* the plugins' names and titles */
 	struct skipped_entry *skipped;  /* sorted, then the plugins sorted */
 	size_t skipped_count;
 };
@@ -67,9 +74,11 @@ int scan_dir(int dir_fd, const struct credentials *runner,
 
 /*
  * Adds the plugins of the folder open as `plugin_fd` (etc/plugin), names
- * ending in ".py" but for "__init__*", as skipped entries.  0, or -1.
+ * ending in ".py" but for "__init__*": `as_promises`, before the promises
+ * (their title the name without ".py"), else as skipped entries.  0, or
+ * -1 with errno.
  */
-int scan_plugins(int plugin_fd, struct promise_list *list);
+int scan_plugins(int plugin_fd, bool as_promises, struct promise_list *list);
 
 void scan_release(struct promise_list *list);
 

@@ -93,6 +93,7 @@ struct slapgrid_previous {
 	bool anomaly_type;          /* "Anomaly Result", else a "Test Result" */
 	char *message;              /* malloc'd; NULL when absent */
 	time_t date;                /* 0 when absent or bad */
+	double execution_time;      /* seconds; 0 when absent or bad */
 };
 
 /* Reads a result file's text; 0, or -1 when it is not one. */

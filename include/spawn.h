@@ -44,7 +44,9 @@
 struct credentials;
 
 struct spawn_request {
-	const char *path;           /* executed, and given as argv[0] */
+	const char *path;           /* executed */
+	/* Its arguments, argv[0] first; NULL: { path } alone. */
+	char *const *argv;
 	const char *workdir;
 	char *const *envp;
 	int stdin_fd;               /* becomes the child's standard input */

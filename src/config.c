@@ -114,6 +114,20 @@ static int set_key(struct parse *parse, struct setting_values *values,
 		return reject(parse, "unknown key '%s' in [%s] (expected %s)",
 			      key, section, allowed);
 	}
+	/* A text is kept by the value: the configuration owns a copy. */
+	if (settings_spec(id)->kind == SETTING_TEXT) {
+		char **texts = reallocarray(parse->config->texts,
+					    parse->config->text_count + 1,
+					    sizeof *texts);
+
+		if (!texts)
+			return reject(parse, "out of memory");
+		parse->config->texts = texts;
+		value = texts[parse->config->text_count] = strdup(value);
+		if (!value)
+			return reject(parse, "out of memory");
+		parse->config->text_count++;
+	}
 	if (settings_parse(id, value, SOURCE_CONFIG, &values->values[id]) < 0)
 		return reject(parse, "bad value '%s' for '%s': expected %s",
 			      value, key,
@@ -246,6 +260,9 @@ const struct promise_config *config_find_promise(const struct config *config,
 
 void config_release(struct config *config)
 {
+	for (size_t i = 0; i < config->text_count; i++)
+		free(config->texts[i]);
+	free(config->texts);
 	for (size_t i = 0; i < config->promise_count; i++)
 		free(config->promises[i].name);
 	for (size_t i = 0; i < config->warning_count; i++)

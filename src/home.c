@@ -331,7 +331,9 @@ static void give_out(struct home *home, struct timespec now)
 		status = context->ops->spawn(context->pool, home, promise, stop);
 		if (status < 0)
 			break;      /* no slot took it: it is given again */
-		home->next++;
+		/* The plugins (first in the list) go out as one runner. */
+		home->next = entry->plugin ? home->report->list.plugin_count
+					   : home->next + 1;
 		home->waiting++;
 		home->running += status == 0;
 		break;
@@ -370,14 +372,37 @@ static void record(struct home *home, struct runner_outcome *outcome)
 	context->ops->judged(context->sinks, home, promise);
 }
 
+/*
+ * slapos.core's runner of the plugins ended: each plugin it was to run
+ * has its result (judged by slapos.core), told.
+ */
+static void record_plugins(struct home *home, struct runner_outcome *outcome)
+{
+	const struct home_context *context = home->context;
+	const struct home_report *report = home->report;
+
+	if (context->ops->plugin_results(home, outcome) < 0) {
+		home_say(home, "out of memory");
+		home->broken = true;
+	}
+	for (size_t i = 0; i < report->list.plugin_count; i++)
+		if (report->plan.entries[i].disposition == PLAN_RUN &&
+		    report->results[i].known)
+			context->ops->judged(context->sinks, home, i);
+}
+
 /* A promise's outcome came back from the pool. */
 static void finished(struct home *home, struct runner_outcome *outcome)
 {
 	home->waiting--;
 	if (outcome->started)
 		home->running--;
-	if (!outcome->interrupted)
-		record(home, outcome);
+	if (!outcome->interrupted) {
+		if (home->report->plan.entries[outcome->promise].plugin)
+			record_plugins(home, outcome);
+		else
+			record(home, outcome);
+	}
 	runner_outcome_release(outcome);
 	complete_if_over(home);
 }

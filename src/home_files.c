@@ -19,6 +19,7 @@
 #include "failure.h"
 #include "fdio.h"
 #include "fsat.h"
+#include "home_plugins.h"
 #include "identity.h"
 
 static bool is_root(void)
@@ -282,7 +283,9 @@ static int list_promises(struct home *home)
 		return -1;
 	dir_fd = fsat_open(home->files.home_fd, "etc/plugin",
 			   O_RDONLY | O_DIRECTORY, 0);
-	if (dir_fd >= 0 && scan_plugins(dir_fd, &report->list) < 0) {
+	if (dir_fd >= 0 &&
+	    scan_plugins(dir_fd, home_plugins_wanted(home->context),
+			 &report->list) < 0) {
 		home_fail(home, "cannot read '%s/etc/plugin': %s", report->home,
 			  failure_reason(errno));
 		status = -1;
@@ -384,6 +387,8 @@ int home_files_prepare(struct home *home)
 	merge_settings(home);
 	home->store.stateful = files->settings.values[SETTING_STATE].flag &&
 			       cli->action == CLI_RUN;
+	if (home_plugins_find(home) < 0)
+		return -1;
 	return build_environment(home);
 }
 

@@ -103,8 +103,10 @@ static void read_history(struct home *home)
 		bool runs[RESULT_ANOMALY_RUNS - 1];
 		size_t found;
 
-		if (disposition != PLAN_CACHED &&
-		    (disposition != PLAN_RUN || report->plan.mode != MODE_ANOMALY))
+		/* slapos.core judges the plugins. */
+		if (list->promises[i].plugin ||
+		    (disposition != PLAN_CACHED &&
+		     (disposition != PLAN_RUN || report->plan.mode != MODE_ANOMALY)))
 			continue;
 		if (state_read_previous(state, title, &previous) == 0) {
 			char *message = previous.message;
@@ -201,6 +203,7 @@ static int make_plan(struct home *home, double now)
 		.force = cli->force,
 		.next_run_after = home->store.next_run_after,
 		.now = now,
+		.plugin_problem = home->report->plugin_problem,
 	};
 
 	return plan_make(&input, &home->report->plan);
@@ -437,7 +440,9 @@ static int write_spares(struct home *home, size_t promise)
 /* Whether a promise's files are written: it ran, and its title is its. */
 static bool writes_state(const struct home *home, size_t promise)
 {
+	/* slapos.core's runner writes the plugins' own. */
 	return result_ran(&home->report->results[promise]) &&
+	       !home->report->plan.entries[promise].plugin &&
 	       !home->report->plan.entries[promise].shadowed &&
 	       !home->store.unwritten[promise];
 }

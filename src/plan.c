@@ -57,11 +57,19 @@ static int plan_entry(const struct plan_input *input, struct plan *plan,
 		entry->timing = own;
 	}
 	entry->shadowed = promise->title_taken_later;
+	entry->plugin = promise->plugin;
 	entry->disposition = PLAN_RUN;
 	if (!selected(input, promise->name)) {
 		entry->disposition = PLAN_UNSELECTED;
 	} else if (settings->values[SETTING_SKIP].flag) {
 		entry->disposition = PLAN_DISABLED;
+	} else if (promise->plugin) {
+		if (input->plugin_problem) {
+			entry->disposition = PLAN_NO_RUNNER;
+			entry->refusal = strdup(input->plugin_problem);
+			if (!entry->refusal)
+				return -1;
+		}
 	} else if (input->check_files &&
 		   credentials_check_file(input->user, &promise->file, why,
 					  sizeof why) < 0) {
@@ -75,8 +83,10 @@ static int plan_entry(const struct plan_input *input, struct plan *plan,
 		if (!entry->refusal)
 			return -1;
 	}
-	if (entry->disposition == PLAN_RUN && !input->force &&
-	    input->next_run_after && input->now < input->next_run_after[index])
+	/* slapos.core's runner applies its own periodicity to the plugins. */
+	if (entry->disposition == PLAN_RUN && !promise->plugin &&
+	    !input->force && input->next_run_after &&
+	    input->now < input->next_run_after[index])
 		entry->disposition = PLAN_CACHED;
 	return 0;
 }
@@ -107,6 +117,9 @@ int plan_make(const struct plan_input *input, struct plan *plan)
 			return -1;
 		}
 		plan->to_run += plan->entries[i].disposition == PLAN_RUN;
+		plan->plugins_to_run += plan->entries[i].disposition ==
+						PLAN_RUN &&
+					plan->entries[i].plugin;
 	}
 	return 0;
 }
@@ -129,6 +142,8 @@ const char *plan_reason(const struct plan_entry *entry)
 		return "not due (its periodicity has not come)";
 	case PLAN_UNSELECTED:
 		return "not named by --only";
+	case PLAN_NO_RUNNER:
+		return entry->refusal;
 	case PLAN_RUN:
 		break;
 	}

@@ -110,16 +110,23 @@ const char *report_result_type(const struct promise_result *result)
  */
 char *report_promise_path(const struct home_report *home, size_t index)
 {
-	const char *name = home->list.promises[index].name;
-	size_t folder_length = strlen(home->promise_dir);
+	const struct promise *promise = &home->list.promises[index];
+	const char *name = promise->name;
+	/* A plugin is in etc/plugin, whatever the promise folder. */
+	const char *folder = promise->plugin ? home->home : home->promise_dir;
+	const char *plugins = promise->plugin ? "/etc/plugin" : "";
+	size_t folder_length = strlen(folder), plugins_length = strlen(plugins);
 	size_t name_length = strlen(name);
-	char *path = malloc(folder_length + 1 + name_length + 1);
+	char *path = malloc(folder_length + plugins_length + 1 +
+			    name_length + 1);
 
 	if (!path)
 		return NULL;
-	memcpy(path, home->promise_dir, folder_length);
-	path[folder_length] = '/';
-	memcpy(path + folder_length + 1, name, name_length + 1);
+	memcpy(path, folder, folder_length);
+	memcpy(path + folder_length, plugins, plugins_length);
+	path[folder_length + plugins_length] = '/';
+	memcpy(path + folder_length + plugins_length + 1, name,
+	       name_length + 1);
 	return path;
 }
 
@@ -141,5 +148,8 @@ void report_home_release(struct home_report *home)
 	free(home->error);
 	free(home->result_folder);
 	free(home->log_folder);
+	free(home->plugin_python);
+	free(home->plugin_runner);
+	free(home->plugin_problem);
 	memset(home, 0, sizeof *home);
 }

@@ -3,7 +3,7 @@
 /*
  * report_nagios: the Nagios plugin output (for NRPE, Icinga, Naemon):
  *
- *   PROMISE-RUN CRITICAL - 1 of 4 promises do not work in 1 instance; 1 Python plugin not run: only slapgrid runs it | 'slappart3/check-db'=0.015000s;;;0 ...
+ *   PROMISE-RUN CRITICAL - 1 of 4 promises do not work in 1 instance; 1 Python plugin not run: --no-plugins | 'slappart3/check-db'=0.015000s;;;0 ...
  *   CRITICAL: /srv/slapgrid/slappart3 check-db: database is not reachable
  *
  * One status line, never empty; the promises' durations as performance
@@ -103,9 +103,8 @@ int report_nagios(FILE *out, const struct run_report *report)
 		fprintf(out, ", %zu not checked", totals.homes_not_checked);
 	/* As the text report: an OK must not seem to cover the plugins. */
 	if (totals.plugins)
-		fprintf(out, "; %zu Python plugin%s not run: only slapgrid runs %s",
-			totals.plugins, totals.plugins == 1 ? "" : "s",
-			totals.plugins == 1 ? "it" : "them");
+		fprintf(out, "; %zu Python plugin%s not run: --no-plugins",
+			totals.plugins, totals.plugins == 1 ? "" : "s");
 	for (size_t i = 0; i < report->count; i++) {
 		const struct home_report *home = &report->homes[i];
 

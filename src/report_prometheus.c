@@ -313,7 +313,7 @@ static int write_document(FILE *out, const struct run_report *report,
 			      "When the instance was last checked, in Unix time.",
 			      2) < 0 ||
 	    write_home_family(out, report, labels, "promise_run_plugins_not_run",
-			      "The Python plugins of the instance, which only slapgrid runs: never checked here.",
+			      "The Python plugins of the instance left to slapgrid (--no-plugins): not checked here.",
 			      3) < 0)
 		return -1;
 	return 0;

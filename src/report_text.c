@@ -101,7 +101,8 @@ static void put_details(FILE *out, const struct home_report *home,
 		ADD("killed by signal %d, SIG%s", result->signal,
 		    sigabbrev_np(result->signal) ? sigabbrev_np(result->signal)
 						 : "?");
-	else if (result->status == PROMISE_FAILED)
+	else if (result->status == PROMISE_FAILED &&
+		 result->exit_code != RESULT_NO_EXIT_CODE)
 		ADD("exit code %d", result->exit_code);
 	if (home->plan.mode == MODE_ANOMALY && result->failed_runs &&
 	    result->status != PROMISE_TIMEOUT)
@@ -207,9 +208,8 @@ void text_report_end(struct text_report *report)
 	 * anyone believe that the plugins were checked too.
 	 */
 	if (counts.plugins)
-		fprintf(out, "; %zu Python plugin%s not run: only slapgrid runs %s",
-			counts.plugins, counts.plugins == 1 ? "" : "s",
-			counts.plugins == 1 ? "it" : "them");
+		fprintf(out, "; %zu Python plugin%s not run: --no-plugins",
+			counts.plugins, counts.plugins == 1 ? "" : "s");
 	fputs(")\n", out);
 }
 
@@ -254,6 +254,8 @@ static const char *plan_word(enum plan_disposition disposition)
 		return "cached";
 	case PLAN_UNSELECTED:
 		return "unselected";
+	case PLAN_NO_RUNNER:
+		return "no runner";
 	case PLAN_RUN:
 		break;
 	}
@@ -299,9 +301,22 @@ void text_report_list(FILE *out, const struct home_report *home)
 		}
 		runnable++;
 		timeout_text(entry, limit, sizeof limit);
-		fprintf(out, "promise  timeout %-*s ", LIST_NAME_COLUMN - 18,
-			limit);
+		fprintf(out, "%s timeout %-*s ",
+			entry->plugin ? "plugin  " : "promise ",
+			LIST_NAME_COLUMN - 18, limit);
 		put_name(out, home->list.promises[i].name);
+		fputc('\n', out);
+	}
+	if (home->list.plugin_count) {
+		fputs("plugins  ", out);
+		if (home->plugin_problem) {
+			put_name(out, home->plugin_problem);
+		} else {
+			fputs("python ", out);
+			put_name(out, home->plugin_python);
+			fputs(", runner ", out);
+			put_name(out, home->plugin_runner);
+		}
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < home->list.skipped_count; i++) {
@@ -328,6 +343,15 @@ static int list_json_home(FILE *out, const struct home_report *home)
 	fputs(", \"mode\": ", out);
 	if (escape_json(out, report_mode_name(home)) < 0)
 		return -1;
+	fputs(", \"plugin-python\": ", out);
+	if (escape_json(out, home->plugin_python) < 0)
+		return -1;
+	fputs(", \"plugin-runner\": ", out);
+	if (escape_json(out, home->plugin_runner) < 0)
+		return -1;
+	fputs(", \"plugin-problem\": ", out);
+	if (escape_json(out, home->plugin_problem) < 0)
+		return -1;
 	fputs(", \"promises\": [", out);
 	for (size_t i = 0; i < home->list.count; i++) {
 		const struct plan_entry *entry = &home->plan.entries[i];
@@ -337,6 +361,8 @@ static int list_json_home(FILE *out, const struct home_report *home)
 		first = false;
 		if (escape_json(out, home->list.promises[i].name) < 0)
 			return -1;
+		fprintf(out, ", \"plugin\": %s",
+			entry->plugin ? "true" : "false");
 		char seconds[64];
 
 		value_format_seconds(entry->timing->timeout.seconds, seconds,

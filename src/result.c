@@ -209,6 +209,11 @@ int result_from_plan(const struct plan_entry *entry,
 			     entry->refusal) < 0)
 			result->message = NULL;
 		break;
+	case PLAN_NO_RUNNER:
+		result->status = PROMISE_ERROR;
+		result->failed = true;
+		result->message = strdup(entry->refusal);
+		break;
 	case PLAN_CACHED:
 		result->status = PROMISE_CACHED;
 		result->failed = history && history->previous_failed;

@@ -298,6 +298,7 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		slot++;
 	struct spawn_request request = {
 		.path = task->path,
+		.argv = task->argv,
 		.workdir = task->workdir,
 		.envp = task->envp,
 		.stdin_fd = runner->null_fd,

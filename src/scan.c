@@ -108,7 +108,7 @@ const char *scan_skip_reason_text(enum skip_reason reason)
 	case SKIP_UNREADABLE:
 		return "cannot be inspected";
 	case SKIP_PLUGIN:
-		return "Python plugin: run by slapgrid only, not by promise-run";
+		return "Python plugin: not run (--no-plugins)";
 	}
 	return "unknown";
 }
@@ -375,13 +375,87 @@ static bool is_plugin(const char *name)
 	       strncmp(name, "__init__", 8) != 0;
 }
 
-int scan_plugins(int plugin_fd, struct promise_list *list)
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The plugins' names as skipped entries, etc/plugin/NAME; 0, or -1. */
+static int add_skipped_plugins(char **names, size_t count,
+                               struct promise_list *list)
 {
 	struct growing skipped = { .items = list->skipped,
 				   .count = list->skipped_count,
 				   .capacity = list->skipped_count,
 				   .item_size = sizeof(struct skipped_entry) };
-	size_t first = list->skipped_count;
+	int status = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		struct skipped_entry *added = growing_push(&skipped);
+
+		if (!added ||
+		    asprintf(&added->name, "etc/plugin/%s", names[i]) < 0) {
+			skipped.count -= added != NULL;
+			status = -1;
+			break;
+		}
+		added->reason = SKIP_PLUGIN;
+	}
+	list->skipped = skipped.items;
+	list->skipped_count = skipped.count;
+	return status;
+}
+
+/*
+ * The plugins as promises, before the legacy ones: their names and
+ * titles in a block of their own.  0, or -1 (ENOMEM).
+ */
+static int add_plugin_promises(char **names, size_t count,
+                               struct promise_list *list)
+{
+	struct name_block block = { 0 };
+	ptrdiff_t *offsets = calloc(count * 2, sizeof *offsets);
+	struct promise *promises =
+		calloc(count + list->count, sizeof *promises);
+
+	if (!offsets || !promises)
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		size_t length = strlen(names[i]);
+
+		offsets[2 * i] = name_block_add(&block, names[i], length);
+		/* "NAME.py": its title is NAME, as slapos.core's. */
+		offsets[2 * i + 1] = name_block_add(&block, names[i],
+						    length - 3);
+		if (offsets[2 * i] < 0 || offsets[2 * i + 1] < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < count; i++)
+		promises[i] = (struct promise){
+			.name = block.text + offsets[2 * i],
+			.title = block.text + offsets[2 * i + 1],
+			.plugin = true,
+		};
+	if (list->count)
+		memcpy(promises + count, list->promises,
+		       list->count * sizeof *promises);
+	free(list->promises);
+	list->promises = promises;
+	list->count += count;
+	list->plugin_count = count;
+	list->plugin_names = block.text;
+	free(offsets);
+	return 0;
+fail:
+	free(block.text);
+	free(promises);
+	free(offsets);
+	return -1;
+}
+
+int scan_plugins(int plugin_fd, bool as_promises, struct promise_list *list)
+{
+	struct growing names = { .item_size = sizeof(char *) };
 	struct dirent *entry;
 	int saved_errno = 0;
 	DIR *stream = open_stream(plugin_fd);
@@ -389,7 +463,7 @@ int scan_plugins(int plugin_fd, struct promise_list *list)
 	if (!stream)
 		return -1;
 	for (;;) {
-		struct skipped_entry *added;
+		char **added;
 
 		errno = 0;
 		entry = readdir(stream);
@@ -399,31 +473,32 @@ int scan_plugins(int plugin_fd, struct promise_list *list)
 		}
 		if (!is_plugin(entry->d_name))
 			continue;
-		added = growing_push(&skipped);
-		if (!added) {
-			saved_errno = ENOMEM;
-			break;
-		}
-		added->reason = SKIP_PLUGIN;
-		if (asprintf(&added->name, "etc/plugin/%s", entry->d_name) < 0) {
-			skipped.count--;
+		added = growing_push(&names);
+		if (!added || !(*added = strdup(entry->d_name))) {
+			names.count -= added != NULL;
 			saved_errno = ENOMEM;
 			break;
 		}
 	}
 	closedir(stream);
-	list->skipped = skipped.items;
-	list->skipped_count = skipped.count;
-	sort_skipped(list, first);
+	if (names.count)
+		qsort(names.items, names.count, sizeof(char *), compare_names);
+	if (saved_errno == 0 && names.count &&
+	    (as_promises
+		     ? add_plugin_promises(names.items, names.count, list)
+		     : add_skipped_plugins(names.items, names.count, list)) < 0)
+		saved_errno = ENOMEM;
+	for (size_t i = 0; i < names.count; i++)
+		free(((char **)names.items)[i]);
+	free(names.items);
 	errno = saved_errno;
 	return saved_errno ? -1 : 0;
 }
 
-bool scan_has_promise(const struct promise_list *list, const char *name)
+/* Whether the promises from `low` to `high` (sorted) hold `name`. */
+static bool search_sorted(const struct promise_list *list, size_t low,
+                          size_t high, const char *name)
 {
-	/* Sorted by name: a search in halves, for a folder of any size. */
-	size_t low = 0, high = list->count;
-
 	while (low < high) {
 		size_t middle = low + (high - low) / 2;
 		int order = strcmp(name, list->promises[middle].name);
@@ -438,11 +513,19 @@ bool scan_has_promise(const struct promise_list *list, const char *name)
 	return false;
 }
 
+bool scan_has_promise(const struct promise_list *list, const char *name)
+{
+	/* Each part sorted by name: a search in halves, for any size. */
+	return search_sorted(list, 0, list->plugin_count, name) ||
+	       search_sorted(list, list->plugin_count, list->count, name);
+}
+
 void scan_release(struct promise_list *list)
 {
 	for (size_t i = 0; i < list->skipped_count; i++)
 		free(list->skipped[i].name);
 	free(list->names);
+	free(list->plugin_names);
 	free(list->promises);
 	free(list->skipped);
 	memset(list, 0, sizeof *list);

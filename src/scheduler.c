@@ -20,6 +20,7 @@
 #include "fdio.h"
 #include "home.h"
 #include "home_files.h"
+#include "home_plugins.h"
 #include "home_store.h"
 #include "lock_waits.h"
 #include "monotime.h"
@@ -79,21 +80,30 @@ static int spawn(void *pool, struct home *home, size_t promise,
 	struct scheduler *s = pool;
 	const struct home_report *report = home->report;
 	const struct plan_entry *entry = &report->plan.entries[promise];
-	char *path = report_promise_path(report, promise);
+	/* A plugin: slapos.core's runner, under the software python. */
+	char **argv = entry->plugin ? home_plugins_command(home) : NULL;
+	char **envp = entry->plugin ? home_plugins_environment(home->files.envp)
+				    : NULL;
+	char *path = entry->plugin ? NULL
+				   : report_promise_path(report, promise);
 	int status;
 
-	if (!path) {
+	if (entry->plugin ? !argv || !envp : !path) {
+		free(argv);
+		free(envp);
 		complain("out of memory");
 		s->broken = true;
 		s->start_refused = true;
 		return -1;
 	}
 	struct runner_task task = {
-		.path = path,
+		.path = argv ? argv[0] : path,
+		.argv = argv,
 		.workdir = report->home,
-		.envp = home->files.envp,
+		.envp = envp ? envp : home->files.envp,
 		.credentials = home->files.user.change ? &home->files.user : NULL,
-		.timeout = entry->timing->timeout.seconds,
+		.timeout = entry->plugin ? home_plugins_runner_timeout(home)
+					 : entry->timing->timeout.seconds,
 		.kill_after = entry->timing->kill_after,
 		.stop_at = stop_at,
 		.home = home->index,
@@ -101,6 +111,8 @@ static int spawn(void *pool, struct home *home, size_t promise,
 	};
 	status = runner_start(&s->runner, &task);
 	free(path);
+	free(argv);
+	free(envp);
 	if (status < 0)
 		s->start_refused = true;    /* out of descriptors: wait */
 	return status;
@@ -142,6 +154,7 @@ static const struct home_ops home_ops = {
 	.close = home_store_close,
 	.first_line = home_files_first_line,
 	.spawn = spawn,
+	.plugin_results = home_plugins_results,
 	.running = sink_running,
 	.judged = sink_judged,
 	.complete = sink_complete,

@@ -112,6 +112,20 @@ const struct setting_spec settings_table[OPTION_COUNT] = {
 	  .default_note = " in each home",
 	  .help = "where the promises' logs go; a relative DIR is taken in each home, an absolute DIR serves one home only",
 	  .places = SETTING_COMMAND_LINE },
+	{ .id = SETTING_PLUGINS, .option = "no-plugins", .flag_value = "no",
+	  .kind = SETTING_BOOLEAN, .default_value = "yes",
+	  .help = "leave the Python plugins of etc/plugin to slapgrid: list them, run none",
+	  .key = "plugins", .places = OPERATOR_ONLY },
+	{ .id = SETTING_PLUGIN_PYTHON, .option = "plugin-python",
+	  .argument = "PATH", .kind = SETTING_TEXT, .expected = "a file",
+	  .default_note = "the one named by software_release/bin/buildout",
+	  .help = "the python that runs slapos.core's plugin runner",
+	  .key = "plugin-python", .places = OPERATOR_ONLY },
+	{ .id = SETTING_PLUGIN_RUNNER, .option = "plugin-runner",
+	  .argument = "PATH", .kind = SETTING_TEXT, .expected = "a file",
+	  .default_note = "runpromises.py of the slapos.core in the plugins' sys.path",
+	  .help = "slapos.core's runpromises.py, which runs the plugins",
+	  .key = "plugin-runner", .places = OPERATOR_ONLY },
 	{ .id = OPTION_WAIT, .option = "wait", .flag_value = "yes",
 	  .kind = SETTING_BOOLEAN,
 	  .help = "wait while another run checks an instance",
@@ -388,7 +402,7 @@ static struct setting_value default_of(enum setting_id id)
 
 	if (id == SETTING_JOBS) {
 		value.count = settings_default_jobs(sysconf(_SC_NPROCESSORS_ONLN));
-	} else {
+	} else if (settings_spec(id)->default_value) {
 		/* The table's defaults are valid by construction (unit-tested). */
 		(void)settings_parse(id, settings_spec(id)->default_value,
 				     SOURCE_DEFAULT, &value);

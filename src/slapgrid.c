@@ -240,6 +240,7 @@ int slapgrid_parse_result(const char *text, size_t size,
 	static const char *const message_path[] = { "result", "message" };
 	static const char *const date_path[] = { "result", "date" };
 	static const char *const type_path[] = { "result", "type" };
+	static const char *const time_path[] = { "execution-time" };
 	struct json_value value;
 	struct tm date = { 0 };
 
@@ -256,6 +257,9 @@ int slapgrid_parse_result(const char *text, size_t size,
 					 strcmp(type, "Anomaly Result") == 0;
 		free(type);
 	}
+	if (json_find(text, size, time_path, 1, &value) == 0 &&
+	    json_number(&value, &previous->execution_time) < 0)
+		previous->execution_time = 0;
 	if (json_find(text, size, message_path, 2, &value) == 0 &&
 	    value.type == JSON_STRING)
 		previous->message = json_string(&value);

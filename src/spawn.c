@@ -88,7 +88,8 @@ static int child_exec(void *argument)
 {
 	const struct child_context *context = argument;
 	const struct spawn_request *request = context->request;
-	char *const argv[] = { (char *)request->path, NULL };
+	char *const only_path[] = { (char *)request->path, NULL };
+	char *const *argv = request->argv ? request->argv : only_path;
 	char *const no_environment[] = { NULL };
 	const struct kernel_sigaction default_action = { .handler = SIG_DFL };
 	int status_fd = context->status_fd;
@@ -134,11 +135,12 @@ static int child_exec(void *argument)
 
 /*
  * SPAWN_AS_COMMAND's arguments: uid, gid, groups ("-" or "1,2"), the
- * parent's pid, the folder, the promise, "--", then its environment.
+ * parent's pid, the folder, the promise, the number of its arguments and
+ * they (argv[0] first), "--", then its environment.
  */
 struct helper_arguments {
 	char **argv;
-	char numbers[3][24];
+	char numbers[4][24];
 	char *groups;
 };
 
@@ -153,14 +155,19 @@ static int helper_arguments_init(struct helper_arguments *arguments,
                                  pid_t parent)
 {
 	const struct credentials *user = request->credentials;
-	size_t environment = 0, at = 0;
+	char *const only_path[] = { (char *)request->path, NULL };
+	char *const *promise_argv = request->argv ? request->argv : only_path;
+	size_t environment = 0, count = 0, at = 0;
 	char *groups;
 
 	*arguments = (struct helper_arguments){ 0 };
 	while (request->envp[environment])
 		environment++;
+	while (promise_argv[count])
+		count++;
 	groups = arguments->groups = malloc(user->group_count * 12 + 2);
-	arguments->argv = calloc(10 + environment, sizeof *arguments->argv);
+	arguments->argv = calloc(11 + count + environment,
+				 sizeof *arguments->argv);
 	if (!groups || !arguments->argv) {
 		helper_arguments_release(arguments);
 		errno = ENOMEM;
@@ -173,6 +180,7 @@ static int helper_arguments_init(struct helper_arguments *arguments,
 	snprintf(arguments->numbers[0], 24, "%u", (unsigned)user->uid);
 	snprintf(arguments->numbers[1], 24, "%u", (unsigned)user->gid);
 	snprintf(arguments->numbers[2], 24, "%d", (int)parent);
+	snprintf(arguments->numbers[3], 24, "%zu", count);
 	char **argv = arguments->argv;
 
 	argv[at++] = "promise-run";
@@ -183,6 +191,9 @@ static int helper_arguments_init(struct helper_arguments *arguments,
 	argv[at++] = arguments->numbers[2];
 	argv[at++] = (char *)request->workdir;
 	argv[at++] = (char *)request->path;
+	argv[at++] = arguments->numbers[3];
+	memcpy(argv + at, promise_argv, count * sizeof *argv);
+	at += count;
 	argv[at++] = "--";
 	memcpy(argv + at, request->envp, environment * sizeof *argv);
 	return 0;
@@ -415,15 +426,21 @@ int spawn_as_main(int argc, char **argv)
 		      " is promise-run's own, not a command to use\n", stderr);
 		return 1;
 	}
-	/* promise-run SPAWN_AS_COMMAND UID GID GROUPS PARENT DIR PROMISE -- ENV */
-	if (argc < 9 || strcmp(argv[8], "--") != 0) {
+	/*
+	 * promise-run SPAWN_AS_COMMAND UID GID GROUPS PARENT DIR PROMISE
+	 * N ARG0..ARGN-1 -- ENV
+	 */
+	long long count = argc > 8 ? parse_id(argv[8], 4096) : -1;
+
+	if (count < 1 || argc < 10 + count ||
+	    strcmp(argv[9 + count], "--") != 0) {
 		errno = EINVAL;
 		child_fail(status_fd, SPAWN_STAGE_CREDENTIALS);
 	}
 	long long uid = parse_id(argv[2], UINT32_MAX - 1);
 	long long gid = parse_id(argv[3], UINT32_MAX - 1);
 	long long parent = parse_id(argv[5], INT_MAX);
-	char *promise_argv[] = { argv[7], NULL };
+	char **promise_argv = argv + 9;
 
 	if (uid < 0 || gid < 0 || parent <= 0 ||
 	    parse_groups(argv[4], &groups, &group_count) < 0) {
@@ -446,7 +463,8 @@ int spawn_as_main(int argc, char **argv)
 		child_fail(status_fd, SPAWN_STAGE_WORKDIR);
 	if (fcntl(status_fd, F_SETFD, FD_CLOEXEC) < 0)
 		child_fail(status_fd, SPAWN_STAGE_DESCRIPTORS);
-	execve(argv[7], promise_argv, argv + 9);
+	argv[9 + count] = NULL;     /* the arguments' end */
+	execve(argv[7], promise_argv, argv + 10 + count);
 	child_fail(status_fd, SPAWN_STAGE_EXEC);
 }
 

@@ -184,27 +184,28 @@ LOG
 	expect_status 0
 }
 
-test_python_plugins_are_listed_as_not_run_in_every_format() {
+test_python_plugins_left_to_slapgrid_are_listed_as_not_run_in_every_format() {
 	make_instance home
 	promise home ok 'exit 0'
 	mkdir -p home/etc/plugin
 	touch home/etc/plugin/__init__.py home/etc/plugin/check_web.py home/etc/plugin/notes.txt
-	run_pr -v home
-	expect_line '^skipped +etc/plugin/check_web.py: Python plugin: run by slapgrid only, not by promise-run$'
+	run_pr --no-plugins -v home
+	expect_line '^skipped +etc/plugin/check_web.py: Python plugin: not run \(--no-plugins\)$'
 	expect_no_line '__init__|notes'
-	run_pr -f json home
-	jq -e '.instances[0].skipped == [{"name": "etc/plugin/check_web.py", "reason": "Python plugin: run by slapgrid only, not by promise-run"}]' \
+	run_pr --no-plugins -f json home
+	jq -e '.instances[0].skipped == [{"name": "etc/plugin/check_web.py", "reason": "Python plugin: not run (--no-plugins)"}]' \
 		>/dev/null <<<"$out" || fail "json"
-	run_pr -f tap home
-	expect_line '^# skipped etc/plugin/check_web.py: Python plugin: run by slapgrid only, not by promise-run$'
-	run_pr -f junit home
+	run_pr --no-plugins -f tap home
+	expect_line '^# skipped etc/plugin/check_web.py: Python plugin: not run \(--no-plugins\)$'
+	run_pr --no-plugins -f junit home
 	[[ $out == *"skipped etc/plugin/check_web.py: Python plugin"* ]] || fail "junit"
-	run_pr --list home
+	run_pr --no-plugins --list home
 	expect_line '^skipped +etc/plugin/check_web.py: Python plugin'
 }
 
-# A partition of slapgrid's time: plugins and legacy promises.  Without
-# -v, "working" must not read as if the plugins had been checked.
+# A partition of slapgrid's time: plugins and legacy promises, the plugins
+# left to slapgrid (--no-plugins).  Without -v, "working" must not read as
+# if the plugins had been checked.
 test_the_default_report_counts_the_plugins_not_run() {
 	make_instance home
 	promise home legacy-a 'exit 0'
@@ -212,18 +213,18 @@ test_the_default_report_counts_the_plugins_not_run() {
 	mkdir -p home/etc/plugin
 	touch home/etc/plugin/__init__.py
 	for i in $(seq -w 1 20); do touch "home/etc/plugin/check_$i.py"; done
-	run_pr --force home
+	run_pr --force --no-plugins home
 	expect_status 0
-	expect_line "^$WORK/home: working \(2 promises; 20 Python plugins not run: only slapgrid runs them\)$"
-	run_pr --force -f nagios home
-	expect_line '^PROMISE-RUN OK - 2 promises work in 1 instance; 20 Python plugins not run: only slapgrid runs them \| '
-	run_pr --force -f prometheus home
+	expect_line "^$WORK/home: working \(2 promises; 20 Python plugins not run: --no-plugins\)$"
+	run_pr --force --no-plugins -f nagios home
+	expect_line '^PROMISE-RUN OK - 2 promises work in 1 instance; 20 Python plugins not run: --no-plugins \| '
+	run_pr --force --no-plugins -f prometheus home
 	expect_line "^promise_run_plugins_not_run\\{home=\"$WORK/home\"\\} 20$"
 	rm home/etc/plugin/check_0*.py home/etc/plugin/check_1*.py
-	run_pr --force home
-	expect_line "^$WORK/home: working \(2 promises; 1 Python plugin not run: only slapgrid runs it\)$"
+	run_pr --force --no-plugins home
+	expect_line "^$WORK/home: working \(2 promises; 1 Python plugin not run: --no-plugins\)$"
 	rm home/etc/plugin/check_20.py
-	run_pr --force home
+	run_pr --force --no-plugins home
 	expect_line "^$WORK/home: working \(2 promises\)$"
 }
 

@@ -113,7 +113,7 @@ START_TEST(test_config_unknown_key_lists_the_keys_allowed)
 	ASSERT_REFUSED("[run]\ntimeout = 1\nbogus = 1\n", false,
 		       "test.conf:3: unknown key 'bogus' in [run] (expected timeout, kill-after, jobs, clean-env, state, mode, periodicity or nagios-levels)");
 	ASSERT_REFUSED("[run]\nskip = yes\n", true,
-		       "test.conf:2: unknown key 'skip' in [run] (expected timeout, kill-after, jobs, format, clean-env, state, mode, periodicity, deadline, max-timeout, nagios-levels, containment or wait-timeout)");
+		       "test.conf:2: unknown key 'skip' in [run] (expected timeout, kill-after, jobs, format, clean-env, state, mode, periodicity, deadline, max-timeout, nagios-levels, containment, wait-timeout, plugins, plugin-python or plugin-runner)");
 	ASSERT_REFUSED("[promise:a.sh]\njobs = 2\n", true,
 		       "test.conf:2: unknown key 'jobs' in [promise:a.sh] (expected timeout, periodicity, skip or nagios-levels)");
 }

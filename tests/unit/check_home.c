@@ -27,6 +27,7 @@ struct world {
 	size_t lock_calls;
 	bool stateful;
 	size_t promises;
+	size_t plugins;                 /* the first promises are plugins */
 	enum plan_disposition dispositions[MAX_PROMISES];
 	size_t write_steps;             /* write says "more" this many times */
 	/* What was asked. */
@@ -125,6 +126,7 @@ static int fake_plan(struct home *home)
 	report->list.names = calloc(count + 1, NAME_SIZE);
 	ck_assert_ptr_nonnull(report->list.names);
 	report->list.count = report->plan.count = count;
+	report->list.plugin_count = world->plugins;
 	for (size_t i = 0; i < count; i++) {
 		struct plan_entry *entry = &report->plan.entries[i];
 		char *name = report->list.names + NAME_SIZE * i;
@@ -134,6 +136,8 @@ static int fake_plan(struct home *home)
 		report->list.promises[i].title = name;
 		entry->disposition = world->dispositions[i];
 		entry->timing = &report->plan.timings[0];
+		entry->plugin = i < world->plugins;
+		report->list.promises[i].plugin = entry->plugin;
 		if (entry->disposition != PLAN_RUN) {
 			report->results[i].known = true;
 			report->results[i].status = PROMISE_DISABLED;
@@ -171,6 +175,27 @@ static int fake_spawn(void *pool, struct home *home, size_t promise,
 	note(world, "spawn%zu", promise);
 	world->stop_at = stop_at;
 	return world->spawn;
+}
+
+/* The runner's outcome: each plugin the plan runs fails but the first. */
+static int fake_plugin_results(struct home *home,
+                               const struct runner_outcome *outcome)
+{
+	struct home_report *report = home->report;
+
+	note(world_of(home), "plugin-results%zu", outcome->promise);
+	for (size_t i = 0; i < report->list.plugin_count; i++) {
+		if (report->plan.entries[i].disposition != PLAN_RUN)
+			continue;
+		report->results[i] = (struct promise_result){
+			.known = true,
+			.status = i ? PROMISE_FAILED : PROMISE_OK,
+			.failed = i != 0,
+			.exit_code = RESULT_NO_EXIT_CODE,
+			.message = strdup("from its file"),
+		};
+	}
+	return 0;
 }
 
 static void fake_running(void *sinks, struct home *home)
@@ -212,6 +237,7 @@ static const struct home_ops fake_ops = {
 	.close = fake_close,
 	.first_line = fake_first_line,
 	.spawn = fake_spawn,
+	.plugin_results = fake_plugin_results,
 	.running = fake_running,
 	.judged = fake_judged,
 	.complete = fake_complete,
@@ -323,6 +349,59 @@ START_TEST(test_a_home_runs_its_promises_writes_its_state_and_hands_over)
 	ck_assert_int_eq(world->home.phase, HOME_DONE);
 	ck_assert_ptr_null(world->home.report);
 	ck_assert(!world->home.broken);
+	free_world(world);
+}
+END_TEST
+
+START_TEST(test_a_homes_plugins_go_out_as_one_runner_whose_end_gives_each_its_result)
+{
+	struct world *world = new_world(5);
+
+	/* Plugins p0 to p2 (p1 unselected), legacy promises p3 and p4. */
+	world->plugins = 3;
+	world->dispositions[1] = PLAN_UNSELECTED;
+	step(world, HOME_OPEN, NOW);
+	ASSERT_LOG(world, "prepare open lock=0 plan running judged1");
+	/* The runner takes one slot for every plugin; the next, p3. */
+	step(world, HOME_SLOT_FREE, NOW);
+	ASSERT_LOG(world, "spawn0");
+	ck_assert_uint_eq(world->home.next, 3);
+	ck_assert_uint_eq(world->home.waiting, 1);
+	step(world, HOME_SLOT_FREE, NOW);
+	step(world, HOME_SLOT_FREE, NOW);
+	/* The runner holds one of the home's 2 slots as any promise. */
+	ASSERT_LOG(world, "spawn3");
+	finish(world, 3, 0, false);
+	step(world, HOME_SLOT_FREE, NOW);
+	finish(world, 4, 0, false);
+	ASSERT_LOG(world, "judged3 spawn4 judged4");
+	/* Its one outcome: a result for each plugin it ran, told. */
+	finish(world, 0, 2, false);
+	ASSERT_LOG(world, "plugin-results0 judged0 judged2 complete");
+	ck_assert_int_eq(world->home.phase, HOME_COMMITTING);
+	ck_assert_uint_eq(world->report.summary.promises, 4);
+	ck_assert_uint_eq(world->report.summary.not_working, 1);
+	free_world(world);
+}
+END_TEST
+
+START_TEST(test_the_deadline_does_not_mark_plugins_the_runner_took)
+{
+	struct world *world = new_world(3);
+
+	world->plugins = 2;
+	world->context.has_deadline = true;
+	world->context.end = helper_time(200, 0);
+	step(world, HOME_OPEN, NOW);
+	step(world, HOME_SLOT_FREE, NOW);
+	ASSERT_LOG(world, "prepare open lock=0 plan running spawn0");
+	/* The deadline: p2, not given out, is not run; the plugins wait. */
+	step(world, HOME_DEADLINE, NOW);
+	ASSERT_LOG(world, "judged2");
+	ck_assert_int_eq(world->report.results[2].status, PROMISE_NOT_RUN);
+	ck_assert(!world->report.results[1].known);
+	finish(world, 0, 0, false);
+	ASSERT_LOG(world, "plugin-results0 judged0 judged1 complete");
 	free_world(world);
 }
 END_TEST
@@ -702,6 +781,8 @@ Suite *home_suite(void)
 	tcase_add_test(tc, test_a_write_that_cannot_go_on_hands_the_home_over);
 	tcase_add_test(tc, test_listing_plans_without_lock_and_hands_over);
 	tcase_add_test(tc, test_events_out_of_their_phase_change_nothing);
+	tcase_add_test(tc, test_a_homes_plugins_go_out_as_one_runner_whose_end_gives_each_its_result);
+	tcase_add_test(tc, test_the_deadline_does_not_mark_plugins_the_runner_took);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

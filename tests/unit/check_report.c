@@ -192,7 +192,7 @@ START_TEST(test_report_json_of_a_run_with_every_kind_of_promise)
 		"  \"skipped\": [\n"
 		"   {\"name\": \"old.sh\", \"reason\": \"disabled in config\"},\n"
 		"   {\"name\": \"README\", \"reason\": \"not executable\"},\n"
-		"   {\"name\": \"etc/plugin/x.py\", \"reason\": \"Python plugin: run by slapgrid only, not by promise-run\"}]},\n"
+		"   {\"name\": \"etc/plugin/x.py\", \"reason\": \"Python plugin: not run (--no-plugins)\"}]},\n"
 		"  {\"home\": \"/srv/slapgrid/slappart1\", \"verdict\": \"not checked\", \"error\": \"locked by another run\", \"mode\": null, \"summary\": {\"promises\": 0, \"not-working\": 0, \"errors\": 0, \"timeouts\": 0, \"tolerated\": 0, \"cached\": 0, \"not-run\": 0, \"disabled\": 0}, \"promises\": [],\n"
 		"  \"skipped\": []}]}\n");
 }
@@ -248,7 +248,7 @@ START_TEST(test_report_tap_of_a_run_with_every_kind_of_promise)
 		"  message: \"Error: Promise timed out after 0.5 seconds\"\n"
 		"  ...\n"
 		"# skipped README: not executable\n"
-		"# skipped etc/plugin/x.py: Python plugin: run by slapgrid only, not by promise-run\n"
+		"# skipped etc/plugin/x.py: Python plugin: not run (--no-plugins)\n"
 		"# /srv/slapgrid/slappart1\n"
 		"not ok 6 - /srv/slapgrid/slappart1 was not checked\n"
 		"  ---\n"
@@ -307,7 +307,7 @@ START_TEST(test_report_junit_of_a_run_with_every_kind_of_promise)
 		"      <failure type=\"timeout\" message=\"timed out\">Error: Promise timed out after 0.5 seconds</failure>\n"
 		"    </testcase>\n"
 		"    <system-out>skipped README: not executable\n"
-		"skipped etc/plugin/x.py: Python plugin: run by slapgrid only, not by promise-run\n"
+		"skipped etc/plugin/x.py: Python plugin: not run (--no-plugins)\n"
 		"</system-out>\n"
 		"  </testsuite>\n"
 		"  <testsuite name=\"/srv/slapgrid/slappart1\" hostname=\"node-1\" timestamp=\"2026-11-24T21:54:40\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000000\">\n"
@@ -425,7 +425,7 @@ START_TEST(test_report_prometheus_of_a_run_with_every_kind_of_promise)
 		"# HELP promise_run_timestamp_seconds When the instance was last checked, in Unix time.\n"
 		"# TYPE promise_run_timestamp_seconds gauge\n"
 		"promise_run_timestamp_seconds{home=\"/srv/slapgrid/slappart0\"} 1795557287.250\n"
-		"# HELP promise_run_plugins_not_run The Python plugins of the instance, which only slapgrid runs: never checked here.\n"
+		"# HELP promise_run_plugins_not_run The Python plugins of the instance left to slapgrid (--no-plugins): not checked here.\n"
 		"# TYPE promise_run_plugins_not_run gauge\n"
 		"promise_run_plugins_not_run{home=\"/srv/slapgrid/slappart0\"} 1\n");
 }
@@ -434,7 +434,7 @@ END_TEST
 START_TEST(test_report_nagios_of_a_run_is_its_worst_state)
 {
 	ASSERT_RENDERED(report_nagios, &run,
-		"PROMISE-RUN CRITICAL - 3 of 4 promises do not work in 2 instances, 1 not checked; 1 Python plugin not run: only slapgrid runs it | 'slappart0/broken.sh'=0.001000s;;;0 'slappart0/check-db.sh'=0.015000s;;;0 'slappart0/check-web.sh'=0.002000s;;;0 'slappart0/slow.sh'=0.500000s;;;0\n"
+		"PROMISE-RUN CRITICAL - 3 of 4 promises do not work in 2 instances, 1 not checked; 1 Python plugin not run: --no-plugins | 'slappart0/broken.sh'=0.001000s;;;0 'slappart0/check-db.sh'=0.015000s;;;0 'slappart0/check-web.sh'=0.002000s;;;0 'slappart0/slow.sh'=0.500000s;;;0\n"
 		"UNKNOWN: /srv/slapgrid/slappart0 broken.sh: cannot execute: Exec format error\n"
 		"WARNING: /srv/slapgrid/slappart0 check-db.sh: database \"main\" \u00a6 not <reachable> retry later\n"
 		"CRITICAL: /srv/slapgrid/slappart0 slow.sh: Error: Promise timed out after 0.5 seconds\n"
@@ -464,7 +464,7 @@ START_TEST(test_text_report_of_a_home_shows_what_does_not_work)
 		    "disabled          old.sh: disabled in config\n"
 		    "timeout   0.500s  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
-		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work; 1 Python plugin not run: only slapgrid runs it)\n");
+		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work; 1 Python plugin not run: --no-plugins)\n");
 	ASSERT_TEXT(&homes[1], false, CLI_NORMAL,
 		    "== /srv/slapgrid/slappart1\n"
 		    "/srv/slapgrid/slappart1: not checked (locked by another run)\n");
@@ -482,7 +482,7 @@ START_TEST(test_text_report_quiet_shows_only_what_does_not_work)
 		    "                  retry later\n"
 		    "timeout   0.500s  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
-		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work; 1 Python plugin not run: only slapgrid runs it)\n");
+		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work; 1 Python plugin not run: --no-plugins)\n");
 	/* A working home says nothing at all. */
 	ASSERT_TEXT(&anomaly_home, false, CLI_QUIET, "");
 }
@@ -497,7 +497,7 @@ START_TEST(test_text_report_verdict_line_of_one_promise)
 		    "== /srv/slapgrid/slappart0\n"
 		    "error     0.001s  broken.sh\n"
 		    "                  cannot execute: Exec format error\n"
-		    "/srv/slapgrid/slappart0: not working (1 of 1 promise does not work; 1 Python plugin not run: only slapgrid runs it)\n");
+		    "/srv/slapgrid/slappart0: not working (1 of 1 promise does not work; 1 Python plugin not run: --no-plugins)\n");
 	/* From check-web.sh on: one working, one disabled, one timed out. */
 	one.list.promises = &promises[2];
 	one.plan.entries = &entries[2];
@@ -509,12 +509,12 @@ START_TEST(test_text_report_verdict_line_of_one_promise)
 		    "disabled          old.sh: disabled in config\n"
 		    "timeout   0.500s  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
-		    "/srv/slapgrid/slappart0: not working (1 of 2 promises does not work; 1 Python plugin not run: only slapgrid runs it)\n");
+		    "/srv/slapgrid/slappart0: not working (1 of 2 promises does not work; 1 Python plugin not run: --no-plugins)\n");
 	one.list.count = 1;
 	ASSERT_TEXT(&one, false, CLI_NORMAL,
 		    "== /srv/slapgrid/slappart0\n"
 		    "ok        0.002s  check-web.sh\n"
-		    "/srv/slapgrid/slappart0: working (1 promise; 1 Python plugin not run: only slapgrid runs it)\n");
+		    "/srv/slapgrid/slappart0: working (1 promise; 1 Python plugin not run: --no-plugins)\n");
 	/* Without a plugin, nothing is said of plugins. */
 	one.list.skipped_count = 1;
 	ASSERT_TEXT(&one, false, CLI_NORMAL,
@@ -543,12 +543,12 @@ START_TEST(test_text_report_says_how_many_plugins_were_not_run_without_verbose)
 	ASSERT_TEXT(&home, false, CLI_NORMAL,
 		    "== /srv/slapgrid/slappart0\n"
 		    "ok        0.002s  check-web.sh\n"
-		    "/srv/slapgrid/slappart0: working (1 promise; 2 Python plugins not run: only slapgrid runs them)\n");
+		    "/srv/slapgrid/slappart0: working (1 promise; 2 Python plugins not run: --no-plugins)\n");
 	/* No promise at all, only plugins. */
 	home.list.count = 0;
 	ASSERT_TEXT(&home, false, CLI_NORMAL,
 		    "== /srv/slapgrid/slappart0\n"
-		    "/srv/slapgrid/slappart0: working (0 promises; 2 Python plugins not run: only slapgrid runs them)\n");
+		    "/srv/slapgrid/slappart0: working (0 promises; 2 Python plugins not run: --no-plugins)\n");
 }
 END_TEST
 
@@ -567,8 +567,8 @@ START_TEST(test_text_report_verbose_shows_every_message_and_skipped_entry)
 		    "timeout   0.500s   0.250s cpu  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
 		    "skipped           README: not executable\n"
-		    "skipped           etc/plugin/x.py: Python plugin: run by slapgrid only, not by promise-run\n"
-		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work; 1 Python plugin not run: only slapgrid runs it)\n");
+		    "skipped           etc/plugin/x.py: Python plugin: not run (--no-plugins)\n"
+		    "/srv/slapgrid/slappart0: not working (3 of 4 promises do not work; 1 Python plugin not run: --no-plugins)\n");
 }
 END_TEST
 
@@ -596,7 +596,7 @@ START_TEST(test_text_report_in_color)
 		    "\033[2mdisabled          \033[0mold.sh: disabled in config\n"
 		    "\033[33mtimeout \033[0m  0.500s  slow.sh\n"
 		    "                  Error: Promise timed out after 0.5 seconds\n"
-		    "/srv/slapgrid/slappart0: \033[31m\033[1mnot working\033[0m (3 of 4 promises do not work; 1 Python plugin not run: only slapgrid runs it)\n");
+		    "/srv/slapgrid/slappart0: \033[31m\033[1mnot working\033[0m (3 of 4 promises do not work; 1 Python plugin not run: --no-plugins)\n");
 }
 END_TEST
 
@@ -713,7 +713,7 @@ START_TEST(test_report_nagios_warning_is_worse_than_unknown)
 	/* broken.sh could not be executed, check-db.sh exited 1. */
 	two.list.count = 2;
 	ASSERT_RENDERED(report_nagios, &partial,
-		"PROMISE-RUN WARNING - 2 of 2 promises do not work in 1 instance; 1 Python plugin not run: only slapgrid runs it | 'slappart0/broken.sh'=0.001000s;;;0 'slappart0/check-db.sh'=0.015000s;;;0\n"
+		"PROMISE-RUN WARNING - 2 of 2 promises do not work in 1 instance; 1 Python plugin not run: --no-plugins | 'slappart0/broken.sh'=0.001000s;;;0 'slappart0/check-db.sh'=0.015000s;;;0\n"
 		"UNKNOWN: /srv/slapgrid/slappart0 broken.sh: cannot execute: Exec format error\n"
 		"WARNING: /srv/slapgrid/slappart0 check-db.sh: database \"main\" \u00a6 not <reachable> retry later\n");
 	ck_assert_int_eq(report_nagios_status(&partial), 1);
@@ -735,13 +735,13 @@ START_TEST(test_report_list_json_says_why_each_promise_does_not_run)
 	ASSERT_RENDERED(report_list_json, &listed,
 		"{\"containment\": \"freeze\", \"containment-reason\": \"its own cgroup is not writable\",\n"
 		" \"instances\": [\n"
-		"  {\"home\": \"/srv/slapgrid/slappart9\", \"error\": null, \"mode\": \"test\", \"promises\": [\n"
-		"   {\"name\": \"a.sh\", \"runs\": true, \"timeout\": 3, \"timeout-source\": \"command line\", \"capped\": false, \"reason\": null},\n"
-		"   {\"name\": \"b.sh\", \"runs\": true, \"timeout\": 600, \"timeout-source\": \"config\", \"capped\": true, \"reason\": null},\n"
-		"   {\"name\": \"c.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"writable by every user\"},\n"
-		"   {\"name\": \"d.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not named by --only\"},\n"
-		"   {\"name\": \"e.sh\", \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not due (its periodicity has not come)\"},\n"
-		"   {\"name\": \"bad\\nname.sh\", \"runs\": true, \"timeout\": 0.25, \"timeout-source\": \"default\", \"capped\": false, \"reason\": null}],\n"
+		"  {\"home\": \"/srv/slapgrid/slappart9\", \"error\": null, \"mode\": \"test\", \"plugin-python\": null, \"plugin-runner\": null, \"plugin-problem\": null, \"promises\": [\n"
+		"   {\"name\": \"a.sh\", \"plugin\": false, \"runs\": true, \"timeout\": 3, \"timeout-source\": \"command line\", \"capped\": false, \"reason\": null},\n"
+		"   {\"name\": \"b.sh\", \"plugin\": false, \"runs\": true, \"timeout\": 600, \"timeout-source\": \"config\", \"capped\": true, \"reason\": null},\n"
+		"   {\"name\": \"c.sh\", \"plugin\": false, \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"writable by every user\"},\n"
+		"   {\"name\": \"d.sh\", \"plugin\": false, \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not named by --only\"},\n"
+		"   {\"name\": \"e.sh\", \"plugin\": false, \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not due (its periodicity has not come)\"},\n"
+		"   {\"name\": \"bad\\nname.sh\", \"plugin\": false, \"runs\": true, \"timeout\": 0.25, \"timeout-source\": \"default\", \"capped\": false, \"reason\": null}],\n"
 		"  \"skipped\": [\n"
 		"   {\"name\": \"notes\", \"reason\": \"not executable\"}]}]}\n");
 }

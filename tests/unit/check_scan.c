@@ -265,13 +265,49 @@ START_TEST(test_scan_plugins_lists_python_files_but_init_after_the_skipped)
 	helper_write_file(plugin_fd, ".py", "", 0644);
 	helper_write_file(plugin_fd, "README", "", 0644);
 	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
-	ck_assert_int_eq(scan_plugins(plugin_fd, &list), 0);
+	ck_assert_int_eq(scan_plugins(plugin_fd, false, &list), 0);
 	ASSERT_TEXT(skipped_names, &list,
 		    "notes: not executable\n"
 		    "plugin: not a regular file\n"
-		    "etc/plugin/a.py: Python plugin: run by slapgrid only, not by promise-run\n"
-		    "etc/plugin/z.py: Python plugin: run by slapgrid only, not by promise-run\n");
+		    "etc/plugin/a.py: Python plugin: not run (--no-plugins)\n"
+		    "etc/plugin/z.py: Python plugin: not run (--no-plugins)\n");
 	ck_assert_int_eq(list.skipped[2].reason, SKIP_PLUGIN);
+	scan_release(&list);
+	close(plugin_fd);
+	folder_remove(&folder);
+}
+END_TEST
+
+START_TEST(test_scan_plugins_as_promises_come_first_titled_without_py)
+{
+	struct folder folder = folder_make();
+	struct promise_list list;
+	int plugin_fd;
+
+	helper_write_file(folder.fd, "b-legacy", "", 0755);
+	helper_write_file(folder.fd, "a-legacy.sh", "", 0755);
+	ck_assert_int_eq(mkdirat(folder.fd, "plugin", 0755), 0);
+	plugin_fd = openat(folder.fd, "plugin", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(plugin_fd, 0);
+	helper_write_file(plugin_fd, "z-check.py", "", 0644);
+	helper_write_file(plugin_fd, "m.check.py", "", 0644);
+	helper_write_file(plugin_fd, "__init__.py", "", 0644);
+	ck_assert_int_eq(scan_dir(folder.fd, NULL, &list), 0);
+	ck_assert_int_eq(scan_plugins(plugin_fd, true, &list), 0);
+	ck_assert_uint_eq(list.count, 4);
+	ck_assert_uint_eq(list.plugin_count, 2);
+	ck_assert_str_eq(list.promises[0].name, "m.check.py");
+	ck_assert_str_eq(list.promises[0].title, "m.check");
+	ck_assert(list.promises[0].plugin);
+	ck_assert_str_eq(list.promises[1].title, "z-check");
+	ck_assert_str_eq(list.promises[2].name, "a-legacy.sh");
+	ck_assert_str_eq(list.promises[2].title, "a-legacy");
+	ck_assert(!list.promises[2].plugin);
+	ck_assert_str_eq(list.promises[3].name, "b-legacy");
+	/* Both parts are searched. */
+	ck_assert(scan_has_promise(&list, "z-check.py"));
+	ck_assert(scan_has_promise(&list, "b-legacy"));
+	ck_assert(!scan_has_promise(&list, "__init__.py"));
 	scan_release(&list);
 	close(plugin_fd);
 	folder_remove(&folder);
@@ -315,7 +351,7 @@ START_TEST(test_scan_skip_reason_words)
 	ck_assert_str_eq(scan_skip_reason_text(SKIP_DANGLING_LINK), "dangling link");
 	ck_assert_str_eq(scan_skip_reason_text(SKIP_UNREADABLE), "cannot be inspected");
 	ck_assert_str_eq(scan_skip_reason_text(SKIP_PLUGIN),
-			 "Python plugin: run by slapgrid only, not by promise-run");
+			 "Python plugin: not run (--no-plugins)");
 }
 END_TEST
 
@@ -334,6 +370,7 @@ Suite *scan_suite(void)
 	tcase_add_test(tc, test_scan_reads_a_used_descriptor_from_its_start);
 	tcase_add_test(tc, test_scan_of_a_file_instead_of_a_folder_fails_empty);
 	tcase_add_test(tc, test_scan_plugins_lists_python_files_but_init_after_the_skipped);
+	tcase_add_test(tc, test_scan_plugins_as_promises_come_first_titled_without_py);
 	tcase_add_test(tc, test_scan_title_as_python_splitext);
 	tcase_add_test(tc, test_scan_skip_reason_words);
 	suite_add_tcase(suite, tc);

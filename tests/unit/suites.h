@@ -14,6 +14,7 @@ Suite *env_suite(void);
 Suite *escape_suite(void);
 Suite *fsat_suite(void);
 Suite *home_suite(void);
+Suite *home_plugins_suite(void);
 Suite *homes_suite(void);
 Suite *identity_suite(void);
 Suite *job_suite(void);
