@@ -101,21 +101,6 @@ static int resolve_before(const char *host, const char *port,
 	return status;
 }
 
-/* Whether `port` is a number from 1 to 65535. */
-static bool valid_port(const char *port)
-{
-	long number = 0;
-
-	if (!*port || strlen(port) > 5)
-		return false;
-	for (const char *c = port; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return false;
-		number = number * 10 + (*c - '0');
-	}
-	return number >= 1 && number <= 65535;
-}
-
 enum check_status check_port(const struct check_port_options *options,
                              char *message, size_t message_size)
 {
@@ -128,7 +113,7 @@ enum check_status check_port(const struct check_port_options *options,
 	int error = 0, resolved;
 
 	message[0] = '\0';
-	if (!valid_port(options->port)) {
+	if (!checks_valid_port(options->port)) {
 		snprintf(message, message_size,
 			 "'%s' is not a port: expected a number from 1 to 65535",
 			 options->port);

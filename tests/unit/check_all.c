@@ -8,7 +8,8 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		capture_suite, cli_suite, config_suite, credentials_suite,
+		capture_suite, checks_suite, cli_suite, config_suite,
+		credentials_suite, declared_suite,
 		env_suite, escape_suite, fsat_suite, home_suite, homes_suite,
 		identity_suite, job_suite, json_read_suite, last_success_suite,
 		monotime_suite, outq_suite, plan_suite,

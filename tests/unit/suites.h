@@ -7,9 +7,11 @@
 #include <check.h>
 
 Suite *capture_suite(void);
+Suite *checks_suite(void);
 Suite *cli_suite(void);
 Suite *config_suite(void);
 Suite *credentials_suite(void);
+Suite *declared_suite(void);
 Suite *env_suite(void);
 Suite *escape_suite(void);
 Suite *fsat_suite(void);
