@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "check_transfer.h"
 #include "checks.h"
 #include "curl_lib.h"
 #include "option_error.h"
@@ -28,19 +29,20 @@ static int host_url(const struct check_cert_options *options, char *url,
 	return length < 0 || (size_t)length >= size ? -1 : 0;
 }
 
-enum check_status check_cert(const struct check_cert_options *options,
-                             char *message, size_t message_size)
+enum check_status check_cert_begin(struct check_transfer *transfer,
+                                   const struct check_cert_options *options,
+                                   char *message, size_t message_size)
 {
-	char curl_error[CURL_ERROR_SIZE] = "", url[1024], what[1024];
-	enum check_status status;
 	const char *load_error = curl_lib_load();
 	CURLcode result;
-	CURL *handle;
 
+	*transfer = (struct check_transfer){ .cert = options };
 	message[0] = '\0';
 	if (options->url) {
-		snprintf(url, sizeof url, "%s", options->url);
-		snprintf(what, sizeof what, "%s", options->url);
+		snprintf(transfer->target, sizeof transfer->target, "%s",
+			 options->url);
+		snprintf(transfer->what, sizeof transfer->what, "%s",
+			 options->url);
 	} else {
 		if (!checks_valid_port(options->port)) {
 			snprintf(message, message_size,
@@ -48,12 +50,13 @@ enum check_status check_cert(const struct check_cert_options *options,
 				 options->port);
 			return CHECK_USAGE;
 		}
-		if (host_url(options, url, sizeof url) < 0) {
+		if (host_url(options, transfer->target,
+			     sizeof transfer->target) < 0) {
 			snprintf(message, message_size, "host name too long");
 			return CHECK_USAGE;
 		}
-		snprintf(what, sizeof what, "%s on %s", options->host,
-			 options->port);
+		snprintf(transfer->what, sizeof transfer->what, "%s on %s",
+			 options->host, options->port);
 	}
 	if (load_error) {
 		snprintf(message, message_size, "cannot load libcurl: %s",
@@ -61,43 +64,72 @@ enum check_status check_cert(const struct check_cert_options *options,
 		return CHECK_UNREACHABLE;
 	}
 	if (curl_lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    !(handle = curl_lib.easy_init())) {
+	    !(transfer->handle = curl_lib.easy_init())) {
 		snprintf(message, message_size, "cannot start libcurl");
 		return CHECK_UNREACHABLE;
 	}
-	result = curl_lib_configure(handle, url, curl_error, options->timeout,
+	result = curl_lib_configure(transfer->handle, transfer->target,
+				    transfer->curl_error, options->timeout,
 				    options->cacert, options->cert,
 				    options->key, options->insecure);
 	if (result == CURLE_OK)
-		result = curl_lib.easy_setopt(handle, CURLOPT_PROTOCOLS_STR,
-					      "https");
+		result = curl_lib.easy_setopt(transfer->handle,
+					      CURLOPT_PROTOCOLS_STR, "https");
 	if (result == CURLE_OK)
-		result = curl_lib.easy_setopt(handle, CURLOPT_CONNECT_ONLY, 1L);
+		result = curl_lib.easy_setopt(transfer->handle,
+					      CURLOPT_CONNECT_ONLY, 1L);
 	if (result == CURLE_OK)
-		result = curl_lib.easy_setopt(handle, CURLOPT_CERTINFO, 1L);
-	if (result == CURLE_OK)
-		result = curl_lib.easy_perform(handle);
+		result = curl_lib.easy_setopt(transfer->handle,
+					      CURLOPT_CERTINFO, 1L);
+	transfer->setup = result;
+	return CHECK_WORKS;
+}
+
+enum check_status check_cert_end(struct check_transfer *transfer,
+                                 CURLcode result, char *message,
+                                 size_t message_size)
+{
+	const char *curl_error = transfer->curl_error;
+	enum check_status status;
+
 	if (result == CURLE_URL_MALFORMAT ||
 	    result == CURLE_UNSUPPORTED_PROTOCOL) {
 		snprintf(message, message_size, "%s is not a valid https URL: %s",
-			 url, *curl_error ? curl_error
-					  : curl_lib.easy_strerror(result));
+			 transfer->target, *curl_error ? curl_error
+				 : curl_lib.easy_strerror(result));
 		status = CHECK_USAGE;
 	} else if (result != CURLE_OK) {
 		snprintf(message, message_size,
 			 "%s is not available (server not reachable). %s",
-			 what, *curl_error ? curl_error
-					   : curl_lib.easy_strerror(result));
+			 transfer->what, *curl_error ? curl_error
+				 : curl_lib.easy_strerror(result));
 		status = CHECK_UNREACHABLE;
 	} else {
-		status = checks_judge_certificate(what,
-						  curl_lib_expire_date(handle),
-						  time(NULL), options->days,
-						  message, message_size);
+		status = checks_judge_certificate(transfer->what,
+				curl_lib_expire_date(transfer->handle),
+				time(NULL), transfer->cert->days, message,
+				message_size);
 	}
-	curl_lib.easy_cleanup(handle);
+	curl_lib.easy_cleanup(transfer->handle);
 	curl_lib.global_cleanup();
+	transfer->handle = NULL;
 	return status;
+}
+
+enum check_status check_cert(const struct check_cert_options *options,
+                             char *message, size_t message_size)
+{
+	struct check_transfer transfer;
+	enum check_status status = check_cert_begin(&transfer, options,
+						    message, message_size);
+	CURLcode result;
+
+	if (status != CHECK_WORKS)
+		return status;
+	result = transfer.setup;
+	if (result == CURLE_OK)
+		result = curl_lib.easy_perform(transfer.handle);
+	return check_cert_end(&transfer, result, message, message_size);
 }
 
 static const char check_cert_usage[] =

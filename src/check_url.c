@@ -8,21 +8,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "check_transfer.h"
 #include "checks.h"
 #include "curl_lib.h"
 #include "option_error.h"
-
-/*
- * Looks for the --contains text in the body as it streams by, keeping only
- * the last bytes that could start a match: the body is never stored.
- */
-struct body_search {
-	const char *needle;
-	size_t needle_length;
-	char *window;           /* the tail of the body seen so far */
-	size_t window_length;
-	bool found;
-};
 
 static size_t search_body(char *data, size_t size, size_t count, void *user)
 {
@@ -113,43 +102,53 @@ static CURLcode configure(CURL *handle, const struct check_url_options *options,
 	return code;
 }
 
-enum check_status check_url(const struct check_url_options *options,
-                            char *message, size_t message_size)
+enum check_status check_url_begin(struct check_transfer *transfer,
+                                  const struct check_url_options *options,
+                                  char *message, size_t message_size)
 {
-	char curl_error[CURL_ERROR_SIZE] = "";
-	struct body_search search = { .needle = options->contains };
-	enum check_status status = CHECK_WORKS;
 	const char *load_error = curl_lib_load();
-	char wanted[128];
-	long code = 0, redirects = 0;
-	CURLcode result;
-	CURL *handle;
+	struct body_search *search = &transfer->search;
 
+	*transfer = (struct check_transfer){ .url = options };
 	message[0] = '\0';
 	if (load_error) {
 		snprintf(message, message_size, "cannot load libcurl: %s",
 			 load_error);
 		return CHECK_UNREACHABLE;
 	}
-	if (search.needle && !*search.needle)
-		search.needle = NULL;   /* every body contains "" */
-	if (search.needle) {
-		search.needle_length = strlen(search.needle);
-		search.window = malloc(2 * search.needle_length + 1);
-		if (!search.window) {
+	search->needle = options->contains;
+	if (search->needle && !*search->needle)
+		search->needle = NULL;  /* every body contains "" */
+	if (search->needle) {
+		search->needle_length = strlen(search->needle);
+		search->window = malloc(2 * search->needle_length + 1);
+		if (!search->window) {
 			snprintf(message, message_size, "out of memory");
 			return CHECK_UNREACHABLE;
 		}
 	}
 	if (curl_lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    !(handle = curl_lib.easy_init())) {
+	    !(transfer->handle = curl_lib.easy_init())) {
 		snprintf(message, message_size, "cannot start libcurl");
-		free(search.window);
+		free(search->window);
 		return CHECK_UNREACHABLE;
 	}
-	result = configure(handle, options, &search, curl_error);
-	if (result == CURLE_OK)
-		result = curl_lib.easy_perform(handle);
+	transfer->setup = configure(transfer->handle, options, search,
+				    transfer->curl_error);
+	return CHECK_WORKS;
+}
+
+/* The URL's verdict, once its transfer is over. */
+static enum check_status judge(struct check_transfer *transfer,
+                               CURLcode result, char *message,
+                               size_t message_size)
+{
+	const struct check_url_options *options = transfer->url;
+	const char *curl_error = transfer->curl_error;
+	CURL *handle = transfer->handle;
+	long code = 0, redirects = 0;
+	char wanted[128];
+
 	/* A redirect to another scheme is the server's doing, not a usage error. */
 	(void)curl_lib.easy_getinfo(handle, CURLINFO_REDIRECT_COUNT, &redirects);
 	if ((result == CURLE_URL_MALFORMAT ||
@@ -157,36 +156,66 @@ enum check_status check_url(const struct check_url_options *options,
 		snprintf(message, message_size, "%s is not a valid URL: %s",
 			 options->url, *curl_error ? curl_error
 						   : curl_lib.easy_strerror(result));
-		status = CHECK_USAGE;
-	} else if (result != CURLE_OK) {
+		return CHECK_USAGE;
+	}
+	if (result != CURLE_OK) {
 		snprintf(message, message_size,
 			 "%s is not available (server not reachable). %s",
 			 options->url, *curl_error ? curl_error
 					       : curl_lib.easy_strerror(result));
-		status = CHECK_UNREACHABLE;
-	} else if (curl_lib.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &code),
-		   !expected(options, code)) {
+		return CHECK_UNREACHABLE;
+	}
+	(void)curl_lib.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &code);
+	if (!expected(options, code)) {
 		list_expected(options, wanted, sizeof wanted);
 		snprintf(message, message_size,
 			 "%s is not available (returned %ld, expected %s).",
 			 options->url, code, wanted);
-		status = CHECK_UNEXPECTED;
-	} else if (search.needle && !search.found) {
+		return CHECK_UNEXPECTED;
+	}
+	if (transfer->search.needle && !transfer->search.found) {
 		snprintf(message, message_size,
 			 "%s is not available (returned %ld, but its content does not contain '%s').",
-			 options->url, code, search.needle);
-		status = CHECK_UNEXPECTED;
-	} else if (options->certificate) {
-		status = checks_judge_certificate(options->url,
-						  curl_lib_expire_date(handle),
-						  time(NULL),
-						  options->certificate_days,
-						  message, message_size);
+			 options->url, code, transfer->search.needle);
+		return CHECK_UNEXPECTED;
 	}
-	curl_lib.easy_cleanup(handle);
+	if (options->certificate)
+		return checks_judge_certificate(options->url,
+						curl_lib_expire_date(handle),
+						time(NULL),
+						options->certificate_days,
+						message, message_size);
+	return CHECK_WORKS;
+}
+
+enum check_status check_url_end(struct check_transfer *transfer,
+                                CURLcode result, char *message,
+                                size_t message_size)
+{
+	enum check_status status = judge(transfer, result, message,
+					 message_size);
+
+	curl_lib.easy_cleanup(transfer->handle);
 	curl_lib.global_cleanup();
-	free(search.window);
+	free(transfer->search.window);
+	transfer->handle = NULL;
 	return status;
+}
+
+enum check_status check_url(const struct check_url_options *options,
+                            char *message, size_t message_size)
+{
+	struct check_transfer transfer;
+	enum check_status status = check_url_begin(&transfer, options,
+						   message, message_size);
+	CURLcode result;
+
+	if (status != CHECK_WORKS)
+		return status;
+	result = transfer.setup;
+	if (result == CURLE_OK)
+		result = curl_lib.easy_perform(transfer.handle);
+	return check_url_end(&transfer, result, message, message_size);
 }
 
 static const char check_url_usage[] =
