@@ -22,6 +22,14 @@ struct curl_lib {
 	__typeof__(curl_easy_getinfo) *easy_getinfo;
 	__typeof__(curl_easy_strerror) *easy_strerror;
 	__typeof__(curl_easy_cleanup) *easy_cleanup;
+	/* For many transfers in one event loop (see inline_checks). */
+	__typeof__(curl_multi_init) *multi_init;
+	__typeof__(curl_multi_setopt) *multi_setopt;
+	__typeof__(curl_multi_add_handle) *multi_add_handle;
+	__typeof__(curl_multi_remove_handle) *multi_remove_handle;
+	__typeof__(curl_multi_socket_action) *multi_socket_action;
+	__typeof__(curl_multi_info_read) *multi_info_read;
+	__typeof__(curl_multi_cleanup) *multi_cleanup;
 };
 
 /* The functions, once curl_lib_load has succeeded. */

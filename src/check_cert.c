@@ -92,6 +92,7 @@ enum check_status check_cert_end(struct check_transfer *transfer,
 	const char *curl_error = transfer->curl_error;
 	enum check_status status;
 
+	message[0] = '\0';
 	if (result == CURLE_URL_MALFORMAT ||
 	    result == CURLE_UNSUPPORTED_PROTOCOL) {
 		snprintf(message, message_size, "%s is not a valid https URL: %s",

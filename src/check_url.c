@@ -192,8 +192,10 @@ enum check_status check_url_end(struct check_transfer *transfer,
                                 CURLcode result, char *message,
                                 size_t message_size)
 {
-	enum check_status status = judge(transfer, result, message,
-					 message_size);
+	enum check_status status;
+
+	message[0] = '\0';
+	status = judge(transfer, result, message, message_size);
 
 	curl_lib.easy_cleanup(transfer->handle);
 	curl_lib.global_cleanup();

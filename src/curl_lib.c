@@ -32,6 +32,13 @@ const char *curl_lib_load(void)
 	LOAD(easy_getinfo, "curl_easy_getinfo");
 	LOAD(easy_strerror, "curl_easy_strerror");
 	LOAD(easy_cleanup, "curl_easy_cleanup");
+	LOAD(multi_init, "curl_multi_init");
+	LOAD(multi_setopt, "curl_multi_setopt");
+	LOAD(multi_add_handle, "curl_multi_add_handle");
+	LOAD(multi_remove_handle, "curl_multi_remove_handle");
+	LOAD(multi_socket_action, "curl_multi_socket_action");
+	LOAD(multi_info_read, "curl_multi_info_read");
+	LOAD(multi_cleanup, "curl_multi_cleanup");
 #undef LOAD
 	/* Never closed: a check's process ends soon after its request. */
 	loaded = true;

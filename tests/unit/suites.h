@@ -18,6 +18,7 @@ Suite *fsat_suite(void);
 Suite *home_suite(void);
 Suite *homes_suite(void);
 Suite *identity_suite(void);
+Suite *inline_checks_suite(void);
 Suite *job_suite(void);
 Suite *json_read_suite(void);
 Suite *last_success_suite(void);
