@@ -19,6 +19,14 @@
 enum check_status check_declared(const struct declared_check *check,
                                  char *message, size_t message_size);
 
+/*
+ * Reads and parses `path` when it is a declared check of promise-run's
+ * ("#!.../promise-run check"): 0, or -1 when it is not, or cannot be read
+ * or parsed (run as a process, it says why).  Costs one read of the
+ * first bytes for a promise of another kind.
+ */
+int check_declared_load(const char *path, struct declared_check *check);
+
 /* promise-run check FILE (argv[0] is "check"): the exit status. */
 int check_declared_main(int argc, char **argv);
 

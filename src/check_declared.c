@@ -31,44 +31,116 @@ enum check_status check_declared(const struct declared_check *check,
 	return CHECK_USAGE;
 }
 
-/*
- * Reads the file `path`, at most DECLARED_MAX_SIZE bytes and one more (to
- * tell a larger file): a regular file only, opened so that a FIFO cannot
- * hang the check.  The text (malloc'd), or NULL with errno.
- */
-static char *read_declared(const char *path, size_t *size)
+/* Opens `path` as a regular file, never hanging on a FIFO; -1 with errno. */
+static int open_regular(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	char *text = NULL;
 	struct stat status;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &status) < 0) {
+		fdio_close_quietly(fd);
+		return -1;
+	}
+	if (!S_ISREG(status.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(status.st_mode) ? EISDIR : EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Reads `fd` from its start, at most DECLARED_MAX_SIZE bytes and one more
+ * (to tell a larger file).  The text (malloc'd), or NULL with errno.
+ */
+static char *read_whole(int fd, size_t *size)
+{
+	char *text = malloc(DECLARED_MAX_SIZE + 1);
 	ssize_t got;
 
 	*size = 0;
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &status) < 0)
-		goto fail;
-	if (!S_ISREG(status.st_mode)) {
-		errno = S_ISDIR(status.st_mode) ? EISDIR : EINVAL;
-		goto fail;
-	}
-	text = malloc(DECLARED_MAX_SIZE + 1);
 	if (!text)
-		goto fail;
+		return NULL;
 	while (*size < DECLARED_MAX_SIZE + 1) {
-		got = fdio_read(fd, text + *size, DECLARED_MAX_SIZE + 1 - *size);
-		if (got < 0)
-			goto fail;
+		got = fdio_pread(fd, text + *size, DECLARED_MAX_SIZE + 1 - *size,
+				 (off_t)*size);
+		if (got < 0) {
+			free(text);
+			return NULL;
+		}
 		if (got == 0)
 			break;
 		*size += (size_t)got;
 	}
-	close(fd);
 	return text;
-fail:
-	free(text);
+}
+
+static char *read_declared(const char *path, size_t *size)
+{
+	int fd = open_regular(path);
+	char *text;
+
+	if (fd < 0)
+		return NULL;
+	text = read_whole(fd, size);
 	fdio_close_quietly(fd);
-	return NULL;
+	return text;
+}
+
+/*
+ * Whether `head`, a file's first bytes, starts with "#!.../promise-run
+ * check" (blanks as the kernel reads them): a declared check of
+ * promise-run's, whichever copy of it.
+ */
+static bool ours(const char *head)
+{
+	static const char name[] = "promise-run";
+	const char *end = strchr(head, '\n'), *word;
+
+	if (strncmp(head, "#!", 2) != 0 || !end)
+		return false;
+	while (end > head && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end - head < 2 + (long)strlen(DECLARED_COMMAND) + 1 ||
+	    strncmp(end - strlen(DECLARED_COMMAND), DECLARED_COMMAND,
+		    strlen(DECLARED_COMMAND)) != 0)
+		return false;
+	end -= strlen(DECLARED_COMMAND);
+	if (end[-1] != ' ' && end[-1] != '\t')
+		return false;
+	while (end > head + 2 && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	word = end;
+	while (word > head + 2 && word[-1] != '/' && word[-1] != ' ' &&
+	       word[-1] != '\t')
+		word--;
+	return (size_t)(end - word) == sizeof name - 1 &&
+	       strncmp(word, name, sizeof name - 1) == 0;
+}
+
+int check_declared_load(const char *path, struct declared_check *check)
+{
+	char head[DECLARED_MAX_FIRST_LINE + 2], error[512], *text;
+	int fd = open_regular(path), status = -1;
+	ssize_t got;
+	size_t size;
+
+	if (fd < 0)
+		return -1;
+	/* Most promises are programs: their first bytes are enough. */
+	got = fdio_pread(fd, head, sizeof head - 1, 0);
+	if (got > 0) {
+		head[got] = '\0';
+		if (ours(head) && (text = read_whole(fd, &size))) {
+			status = declared_parse(text, size, path, check, error,
+						sizeof error);
+			free(text);
+		}
+	}
+	fdio_close_quietly(fd);
+	return status;
 }
 
 static const char check_declared_usage[] =

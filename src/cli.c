@@ -323,6 +323,9 @@ static int keep(struct cli_options *options, int id,
 	case OPTION_FORCE:
 		options->force = value->flag;
 		break;
+	case OPTION_NO_INLINE:
+		options->no_inline = value->flag;
+		break;
 	case OPTION_QUIET:
 		options->verbosity = CLI_QUIET;
 		break;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_declared.h"
 #include "complain.h"
 #include "deadline.h"
 #include "fdio.h"
@@ -99,6 +100,16 @@ static int spawn(void *pool, struct home *home, size_t promise,
 		.home = home->index,
 		.promise = promise,
 	};
+	struct declared_check declared;
+
+	/*
+	 * A declared check runs inside promise-run when it would run as
+	 * promise-run's own user: another user's check must not connect or
+	 * read files with root's power.
+	 */
+	if (!s->cli->no_inline && !task.credentials &&
+	    check_declared_load(path, &declared) == 0)
+		task.declared = &declared;
 	status = runner_start(&s->runner, &task);
 	free(path);
 	if (status < 0)
