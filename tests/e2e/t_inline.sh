@@ -92,3 +92,26 @@ test_as_root_inline_checks_start_no_process() {
 		sh "$PROMISE_RUN" "$WORK/home")
 	((last > 60)) || { out=$last; fail "--no-inline started no process each: $last"; }
 }
+
+test_list_says_which_promises_run_in_process() {
+	make_instance home
+	declare_check home/etc/promise/web "url = http://127.0.0.1:1/"
+	declare_check home/etc/promise/bad "bogus = 1"
+	promise home shell 'exit 0'
+	printf '#!/usr/local/bin/other check\nurl = http://127.0.0.1:1/\n' >home/etc/promise/other
+	chmod +x home/etc/promise/other
+	run_pr --list home
+	expect_status 0
+	[[ $out == "== $WORK/home
+promise  timeout 20s (default)                           bad
+promise  timeout 20s (default)                           other
+promise  timeout 20s (default)                           shell
+promise  timeout 20s (default)                           web (declared check, in-process)
+4 promises to run, 0 not run, 0 skipped
+containment: "* ]] || fail "list"
+	run_pr --list --no-inline home
+	expect_no_line 'in-process'
+	run_pr --list -f json home
+	[[ $(jq -c '[.instances[0].promises[] | [.name, ."in-process"]]' <<<"$out") == '[["bad",false],["other",false],["shell",false],["web",true]]' ]] ||
+		fail "json"
+}
