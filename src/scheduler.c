@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check_declared.h"
 #include "complain.h"
 #include "deadline.h"
 #include "fdio.h"
@@ -73,41 +72,6 @@ static int prepare(struct home *home)
 	return status;
 }
 
-/*
- * Whether promise `path` of `home` runs inside promise-run: a declared
- * check, run as promise-run's own user (another user's check must not
- * connect or read files with root's power), unless --no-inline.  Its
- * check in *declared when it does.
- */
-static bool runs_inside(const struct scheduler *s, const struct home *home,
-                        const char *path, struct declared_check *declared)
-{
-	return !s->cli->no_inline && !home->files.user.change &&
-	       check_declared_load(path, declared) == 0;
-}
-
-/* The `mark_in_process` operation, for --list. */
-static void mark_in_process(struct home *home)
-{
-	struct scheduler *s = home->context->pool;
-	struct home_report *report = home->report;
-	struct declared_check declared;
-
-	report->in_process = calloc(report->list.count ? report->list.count : 1,
-				    sizeof *report->in_process);
-	for (size_t i = 0; report->in_process && i < report->list.count; i++) {
-		char *path;
-
-		if (report->plan.entries[i].disposition != PLAN_RUN ||
-		    !(path = report_promise_path(report, i)))
-			continue;
-		report->in_process[i] = runs_inside(s, home, path, &declared);
-		if (report->in_process[i])
-			declared_release(&declared);
-		free(path);
-	}
-}
-
 /* The `spawn` operation: one promise of a home to the runner. */
 static int spawn(void *pool, struct home *home, size_t promise,
                  struct timespec stop_at)
@@ -137,7 +101,7 @@ static int spawn(void *pool, struct home *home, size_t promise,
 	};
 	struct declared_check declared;
 
-	if (runs_inside(s, home, path, &declared))
+	if (home_files_runs_inside(home, path, &declared))
 		task.declared = &declared;
 	status = runner_start(&s->runner, &task);
 	free(path);
@@ -181,7 +145,7 @@ static const struct home_ops home_ops = {
 	.write = home_store_write,
 	.close = home_store_close,
 	.first_line = home_files_first_line,
-	.mark_in_process = mark_in_process,
+	.mark_in_process = home_files_mark_in_process,
 	.spawn = spawn,
 	.running = sink_running,
 	.judged = sink_judged,
