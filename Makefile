@@ -42,7 +42,9 @@ MODULES = cli option_error value settings failure config scan plan job runner sl
           home_store deadline sinks pool lock_waits scheduler \
           report report_text report_json report_tap report_junit \
           report_prometheus report_nagios escape atomic_file credentials \
-          checks check_url check_port complain
+          checks check_url check_port check_cert check_file curl_lib port_probe \
+          inline_checks runner_inline \
+          declared check_declared complain
 OBJS      = $(MODULES:%=$(BUILD)/src/%.o)
 MAIN_OBJ  = $(BUILD)/src/main.o
 BIN       = $(BUILD)/promise-run

@@ -45,6 +45,7 @@ struct cli_options {
 	const char *output;         /* NULL: standard output ("-" too) */
 	bool wait;                  /* wait for a locked instance */
 	bool force;                 /* ignore periodicity */
+	bool no_inline;             /* declared checks as processes */
 	const char *config;         /* --config FILE, or NULL */
 	bool no_config;             /* read no configuration file */
 	const char *user;           /* --user NAME, or NULL */

@@ -94,6 +94,8 @@ struct home_ops {
 	void (*close)(struct home *home);       /* its state closed, unlocked */
 	/* The first line of a promise file (a missing interpreter), or NULL. */
 	char *(*first_line)(struct home *home, size_t promise);
+	/* --list: notes which promises would run inside promise-run. */
+	void (*mark_in_process)(struct home *home);
 	/*
 	 * The pool: starts promise `promise`, to be stopped by `stop_at`
 	 * ({0, 0}: no deadline).  0 when it runs, 1 when it finished at

@@ -5,7 +5,8 @@
  * user: its user (the owner of the home, or --user), whether root may run
  * its promises (the layout of its folders), its configuration, its
  * promises and plugins, its settings (merged once) and its promises'
- * environment.  The `prepare` and `first_line` operations of a home.
+ * environment; which of its promises run inside promise-run.  The
+ * `prepare`, `first_line` and `mark_in_process` operations of a home.
  */
 #ifndef PROMISE_RUN_HOME_FILES_H
 #define PROMISE_RUN_HOME_FILES_H
@@ -20,6 +21,20 @@ int home_files_prepare(struct home *home);
 
 /* The first line of a promise file, read as its user; malloc'd, or NULL. */
 char *home_files_first_line(struct home *home, size_t promise);
+
+struct declared_check;
+
+/*
+ * Whether the promise `path` of `home` runs inside promise-run: a
+ * declared check, run as promise-run's own user (another user's check
+ * must not connect or read files with root's power), unless --no-inline.
+ * Its check in *declared when it does.
+ */
+bool home_files_runs_inside(const struct home *home, const char *path,
+                            struct declared_check *declared);
+
+/* For --list: notes in its report which promises run inside. */
+void home_files_mark_in_process(struct home *home);
 
 /*
  * Takes the filesystem identity of the home's user, for work in its home

@@ -43,6 +43,8 @@ struct home_report {
 	struct promise_list list;
 	struct plan plan;               /* one entry per promise */
 	struct promise_result *results; /* one per promise */
+	/* --list: whether each promise runs inside promise-run, or NULL. */
+	bool *in_process;
 	struct timespec finished;       /* wall clock */
 	/* Where its state files are, for the documents; NULL: no state. */
 	char *result_folder, *log_folder;

@@ -36,9 +36,11 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "runner_inline.h"
 #include "spawn.h"
 
 struct credentials;
+struct declared_check;
 struct signals;
 struct signals_news;
 struct slot;
@@ -54,6 +56,11 @@ struct runner_task {
 	double kill_after;              /* seconds from SIGTERM to SIGKILL */
 	struct timespec stop_at;        /* the run's deadline, or {0, 0} */
 	size_t home, promise;           /* the caller's, handed back */
+	/*
+	 * A declared check to run without a process (taken by
+	 * runner_start, even when it fails), or NULL: the process at path.
+	 */
+	struct declared_check *declared;
 };
 
 /* What one promise did. */
@@ -89,6 +96,7 @@ struct runner {
 	unsigned running;
 	unsigned start_limit;           /* lowered when descriptors run out */
 	struct slot *slots;
+	struct runner_inline inline_tasks;  /* declared checks, no process */
 	struct cgroup_group *groups;    /* each slot's cgroup, kept for reuse */
 	struct slot **polled;           /* the slot of each polled pipe */
 	struct pollfd *polls;

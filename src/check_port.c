@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The promise-run authors */
-/* check_port: is something listening on HOST PORT?  A TCP connect. */
+/* check_port: is something listening on HOST PORT?  A port_probe, waited for. */
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -13,152 +13,32 @@
 #include "checks.h"
 #include "monotime.h"
 #include "option_error.h"
-
-/*
- * Connects to one address before `deadline`: 0, or an errno value saying
- * why not (ETIMEDOUT when the deadline passed).
- */
-static int connect_before(const struct addrinfo *address,
-                          struct timespec deadline)
-{
-	int fd = socket(address->ai_family,
-			address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			address->ai_protocol);
-	int error = 0;
-	socklen_t length = sizeof error;
-
-	if (fd < 0)
-		return errno;
-	if (connect(fd, address->ai_addr, address->ai_addrlen) == 0)
-		goto out;
-	if (errno != EINPROGRESS) {
-		error = errno;
-		goto out;
-	}
-	for (;;) {
-		struct pollfd poll_fd = { .fd = fd, .events = POLLOUT };
-		struct timespec left = monotime_until(monotime_now(), deadline);
-		int ready;
-
-		if (left.tv_sec == 0 && left.tv_nsec == 0) {
-			error = ETIMEDOUT;
-			goto out;
-		}
-		ready = ppoll(&poll_fd, 1, &left, NULL);
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready < 0) {
-			error = errno;
-			goto out;
-		}
-		if (ready > 0)
-			break;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) < 0)
-		error = errno;
-out:
-	close(fd);
-	return error;
-}
-
-/*
- * Resolves HOST PORT before `deadline`: getaddrinfo_a, waited for with
- * gai_suspend, since a resolver that does not answer would hold a plain
- * getaddrinfo for its own timeouts (seconds, times the servers and
- * attempts).  0, or an EAI_* code: EAI_AGAIN when the deadline came.
- */
-static int resolve_before(const char *host, const char *port,
-                          const struct addrinfo *hints,
-                          struct timespec deadline,
-                          struct addrinfo **addresses)
-{
-	/*
-	 * Static: at the deadline the lookup may still run in glibc's
-	 * thread, which writes here; the check ends right after, with it.
-	 */
-	static struct gaicb request;
-	struct gaicb *requests[] = { &request };
-	int status;
-
-	request = (struct gaicb){ .ar_name = host, .ar_service = port,
-				  .ar_request = hints };
-	status = getaddrinfo_a(GAI_NOWAIT, requests, 1, NULL);
-	if (status != 0)
-		return status;
-	while ((status = gai_error(&request)) == EAI_INPROGRESS) {
-		struct timespec left = monotime_until(monotime_now(), deadline);
-
-		if (left.tv_sec == 0 && left.tv_nsec == 0) {
-			(void)gai_cancel(&request);
-			return EAI_AGAIN;
-		}
-		/* Its own return says nothing gai_error will not. */
-		(void)gai_suspend((const struct gaicb *const *)requests, 1,
-				  &left);
-	}
-	if (status == 0)
-		*addresses = request.ar_result;
-	return status;
-}
-
-/* Whether `port` is a number from 1 to 65535. */
-static bool valid_port(const char *port)
-{
-	long number = 0;
-
-	if (!*port || strlen(port) > 5)
-		return false;
-	for (const char *c = port; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return false;
-		number = number * 10 + (*c - '0');
-	}
-	return number >= 1 && number <= 65535;
-}
+#include "port_probe.h"
 
 enum check_status check_port(const struct check_port_options *options,
                              char *message, size_t message_size)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC,
-				  .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICSERV };
-	struct timespec deadline = monotime_add(monotime_now(),
-						options->timeout);
-	struct addrinfo *addresses;
-	int error = 0, resolved;
+	struct port_probe probe;
+	enum check_status status;
 
-	message[0] = '\0';
-	if (!valid_port(options->port)) {
-		snprintf(message, message_size,
-			 "'%s' is not a port: expected a number from 1 to 65535",
-			 options->port);
-		return CHECK_USAGE;
+	port_probe_start(&probe, options, monotime_now());
+	while (!port_probe_done(&probe)) {
+		struct pollfd wait;
+		struct timespec left = monotime_until(monotime_now(),
+						      port_probe_deadline(&probe));
+
+		if (port_probe_poll(&probe, &wait) &&
+		    ppoll(&wait, 1, &left, NULL) < 0 && errno != EINTR) {
+			snprintf(message, message_size, "%s on %s isn't listening (%s)",
+				 options->host, options->port, strerror(errno));
+			port_probe_release(&probe);
+			return CHECK_UNREACHABLE;
+		}
+		port_probe_step(&probe, monotime_now());
 	}
-	resolved = resolve_before(options->host, options->port, &hints,
-				  deadline, &addresses);
-	if (resolved != 0) {
-		snprintf(message, message_size, "%s on %s isn't listening (%s)",
-			 options->host, options->port,
-			 resolved == EAI_SYSTEM ? strerror(errno)
-			 : !monotime_before(monotime_now(), deadline)
-				 ? "name resolution timed out"
-				 : gai_strerror(resolved));
-		return CHECK_UNREACHABLE;
-	}
-	/* Each address in turn, within one deadline for them all. */
-	for (const struct addrinfo *address = addresses; address;
-	     address = address->ai_next) {
-		error = connect_before(address, deadline);
-		if (error == 0 || !monotime_before(monotime_now(), deadline))
-			break;
-	}
-	freeaddrinfo(addresses);
-	if (error == 0)
-		return CHECK_WORKS;
-	snprintf(message, message_size, "%s on %s isn't listening (%s)",
-		 options->host, options->port,
-		 error == ETIMEDOUT ? "timed out" : strerror(error));
-	return CHECK_UNREACHABLE;
+	status = port_probe_message(&probe, message, message_size);
+	port_probe_release(&probe);
+	return status;
 }
 
 static const char check_port_usage[] =

@@ -1,70 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The promise-run authors */
-/* check_url: is a URL available?  One request through libcurl. */
-#include <curl/curl.h>
-#include <dlfcn.h>
+/* check_url: is a URL available?  One request through libcurl_lib. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
+#include "check_transfer.h"
 #include "checks.h"
+#include "curl_lib.h"
 #include "option_error.h"
-
-/*
- * libcurl is loaded with dlopen, only by check-url: linked in, its thirty
- * libraries would cost every run of promise-run some 6 ms to load, for a
- * command most runs never use (systemd loads its optional libraries the
- * same way).  The types still come from <curl/curl.h>.
- */
-#define CURL_LIBRARY "libcurl.so.4"     /* the ABI of libcurl since 2006 */
-
-static struct {
-	__typeof__(curl_global_init) *global_init;
-	__typeof__(curl_global_cleanup) *global_cleanup;
-	__typeof__(curl_easy_init) *easy_init;
-	__typeof__(curl_easy_setopt) *easy_setopt;
-	__typeof__(curl_easy_perform) *easy_perform;
-	__typeof__(curl_easy_getinfo) *easy_getinfo;
-	__typeof__(curl_easy_strerror) *easy_strerror;
-	__typeof__(curl_easy_cleanup) *easy_cleanup;
-} curl;
-
-/* Loads libcurl; NULL, or why it cannot be loaded. */
-static const char *load_curl(void)
-{
-	void *library = dlopen(CURL_LIBRARY, RTLD_LAZY | RTLD_LOCAL);
-
-	if (!library)
-		return dlerror();
-	/* POSIX lets a data pointer from dlsym become a function pointer. */
-#define LOAD(field, symbol) \
-	if (!(*(void **)&curl.field = dlsym(library, symbol))) \
-		return dlerror()
-	LOAD(global_init, "curl_global_init");
-	LOAD(global_cleanup, "curl_global_cleanup");
-	LOAD(easy_init, "curl_easy_init");
-	LOAD(easy_setopt, "curl_easy_setopt");
-	LOAD(easy_perform, "curl_easy_perform");
-	LOAD(easy_getinfo, "curl_easy_getinfo");
-	LOAD(easy_strerror, "curl_easy_strerror");
-	LOAD(easy_cleanup, "curl_easy_cleanup");
-#undef LOAD
-	/* Never closed: the process ends soon after the one request. */
-	return NULL;
-}
-
-/*
- * Looks for the --contains text in the body as it streams by, keeping only
- * the last bytes that could start a match: the body is never stored.
- */
-struct body_search {
-	const char *needle;
-	size_t needle_length;
-	char *window;           /* the tail of the body seen so far */
-	size_t window_length;
-	bool found;
-};
 
 static size_t search_body(char *data, size_t size, size_t count, void *user)
 {
@@ -105,12 +52,14 @@ static bool expected(const struct check_url_options *options, long code)
 	if (options->expected_count == 0)
 		return code == 200;
 	for (size_t i = 0; i < options->expected_count; i++)
-		if (options->expected[i] == code)
+		if (options->expected[i] == code ||
+		    (options->expected[i] <= CHECK_STATUS_CLASS_MAX &&
+		     options->expected[i] == code / 100))
 			return true;
 	return false;
 }
 
-/* "200" or "200, 204": the statuses the URL should have answered. */
+/* "200" or "200, 204, 3xx": the statuses the URL should have answered. */
 static void list_expected(const struct check_url_options *options,
                           char *text, size_t size)
 {
@@ -122,130 +71,153 @@ static void list_expected(const struct check_url_options *options,
 	}
 	text[0] = '\0';
 	for (size_t i = 0; i < options->expected_count && used < size; i++)
-		used += (size_t)snprintf(text + used, size - used, "%s%ld",
+		used += (size_t)snprintf(text + used, size - used,
+					 options->expected[i] <=
+						 CHECK_STATUS_CLASS_MAX
+						 ? "%s%ldxx" : "%s%ld",
 					 i ? ", " : "", options->expected[i]);
-}
-
-/* Seconds to whole milliseconds, rounded up (without libm). */
-static long milliseconds_up(double seconds)
-{
-	double milliseconds = seconds * 1000;
-	long whole = (long)milliseconds;
-
-	return whole < milliseconds ? whole + 1 : whole;
 }
 
 /* Applies every option to the handle; a CURLcode other than CURLE_OK. */
 static CURLcode configure(CURL *handle, const struct check_url_options *options,
                           struct body_search *search, char *curl_error)
 {
-	CURLcode code = CURLE_OK;
+	CURLcode code = curl_lib_configure(handle, options->url, curl_error,
+					   options->timeout, options->cacert,
+					   options->cert, options->key,
+					   options->insecure);
 
 #define SET(option, value) \
 	if (code == CURLE_OK) \
-		code = curl.easy_setopt(handle, option, value)
-	SET(CURLOPT_URL, options->url);
-	SET(CURLOPT_ERRORBUFFER, curl_error);
-	/* No SIGALRM for DNS timeouts: promise-run's signals stay its own. */
-	SET(CURLOPT_NOSIGNAL, 1L);
-	/* Rounded up: 0 would mean no timeout at all to libcurl. */
-	SET(CURLOPT_TIMEOUT_MS, milliseconds_up(options->timeout));
-	SET(CURLOPT_FOLLOWLOCATION, 1L);
-	SET(CURLOPT_MAXREDIRS, 10L);
-	SET(CURLOPT_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_USERAGENT, "promise-run check-url");
+		code = curl_lib.easy_setopt(handle, option, value)
+	if (!options->no_follow_redirects) {
+		SET(CURLOPT_FOLLOWLOCATION, 1L);
+		SET(CURLOPT_MAXREDIRS, 10L);
+	}
 	SET(CURLOPT_WRITEFUNCTION, search_body);
 	SET(CURLOPT_WRITEDATA, search);
-	if (options->insecure) {
-		SET(CURLOPT_SSL_VERIFYPEER, 0L);
-		SET(CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (options->cacert)
-		SET(CURLOPT_CAINFO, options->cacert);
-	if (options->cert)
-		SET(CURLOPT_SSLCERT, options->cert);
-	if (options->key)
-		SET(CURLOPT_SSLKEY, options->key);
+	if (options->certificate)
+		SET(CURLOPT_CERTINFO, 1L);
 #undef SET
-	/*
-	 * At the timeout, the cleanup does not wait for a name lookup that
-	 * still runs (libcurl 7.87 and later; an older one refuses the
-	 * option, and then waits).
-	 */
-	if (code == CURLE_OK)
-		(void)curl.easy_setopt(handle, CURLOPT_QUICK_EXIT, 1L);
 	return code;
 }
 
-enum check_status check_url(const struct check_url_options *options,
-                            char *message, size_t message_size)
+enum check_status check_url_begin(struct check_transfer *transfer,
+                                  const struct check_url_options *options,
+                                  char *message, size_t message_size)
 {
-	char curl_error[CURL_ERROR_SIZE] = "";
-	struct body_search search = { .needle = options->contains };
-	enum check_status status = CHECK_WORKS;
-	const char *load_error = load_curl();
-	char wanted[128];
-	long code = 0, redirects = 0;
-	CURLcode result;
-	CURL *handle;
+	const char *load_error = curl_lib_load();
+	struct body_search *search = &transfer->search;
 
+	*transfer = (struct check_transfer){ .url = options };
 	message[0] = '\0';
 	if (load_error) {
 		snprintf(message, message_size, "cannot load libcurl: %s",
 			 load_error);
 		return CHECK_UNREACHABLE;
 	}
-	if (search.needle && !*search.needle)
-		search.needle = NULL;   /* every body contains "" */
-	if (search.needle) {
-		search.needle_length = strlen(search.needle);
-		search.window = malloc(2 * search.needle_length + 1);
-		if (!search.window) {
+	search->needle = options->contains;
+	if (search->needle && !*search->needle)
+		search->needle = NULL;  /* every body contains "" */
+	if (search->needle) {
+		search->needle_length = strlen(search->needle);
+		search->window = malloc(2 * search->needle_length + 1);
+		if (!search->window) {
 			snprintf(message, message_size, "out of memory");
 			return CHECK_UNREACHABLE;
 		}
 	}
-	if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    !(handle = curl.easy_init())) {
+	if (curl_lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    !(transfer->handle = curl_lib.easy_init())) {
 		snprintf(message, message_size, "cannot start libcurl");
-		free(search.window);
+		free(search->window);
 		return CHECK_UNREACHABLE;
 	}
-	result = configure(handle, options, &search, curl_error);
-	if (result == CURLE_OK)
-		result = curl.easy_perform(handle);
+	transfer->setup = configure(transfer->handle, options, search,
+				    transfer->curl_error);
+	return CHECK_WORKS;
+}
+
+/* The URL's verdict, once its transfer is over. */
+static enum check_status judge(struct check_transfer *transfer,
+                               CURLcode result, char *message,
+                               size_t message_size)
+{
+	const struct check_url_options *options = transfer->url;
+	const char *curl_error = transfer->curl_error;
+	CURL *handle = transfer->handle;
+	long code = 0, redirects = 0;
+	char wanted[128];
+
 	/* A redirect to another scheme is the server's doing, not a usage error. */
-	(void)curl.easy_getinfo(handle, CURLINFO_REDIRECT_COUNT, &redirects);
+	(void)curl_lib.easy_getinfo(handle, CURLINFO_REDIRECT_COUNT, &redirects);
 	if ((result == CURLE_URL_MALFORMAT ||
 	     result == CURLE_UNSUPPORTED_PROTOCOL) && redirects == 0) {
 		snprintf(message, message_size, "%s is not a valid URL: %s",
 			 options->url, *curl_error ? curl_error
-						   : curl.easy_strerror(result));
-		status = CHECK_USAGE;
-	} else if (result != CURLE_OK) {
+						   : curl_lib.easy_strerror(result));
+		return CHECK_USAGE;
+	}
+	if (result != CURLE_OK) {
 		snprintf(message, message_size,
 			 "%s is not available (server not reachable). %s",
 			 options->url, *curl_error ? curl_error
-					       : curl.easy_strerror(result));
-		status = CHECK_UNREACHABLE;
-	} else if (curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &code),
-		   !expected(options, code)) {
+					       : curl_lib.easy_strerror(result));
+		return CHECK_UNREACHABLE;
+	}
+	(void)curl_lib.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &code);
+	if (!expected(options, code)) {
 		list_expected(options, wanted, sizeof wanted);
 		snprintf(message, message_size,
 			 "%s is not available (returned %ld, expected %s).",
 			 options->url, code, wanted);
-		status = CHECK_UNEXPECTED;
-	} else if (search.needle && !search.found) {
+		return CHECK_UNEXPECTED;
+	}
+	if (transfer->search.needle && !transfer->search.found) {
 		snprintf(message, message_size,
 			 "%s is not available (returned %ld, but its content does not contain '%s').",
-			 options->url, code, search.needle);
-		status = CHECK_UNEXPECTED;
+			 options->url, code, transfer->search.needle);
+		return CHECK_UNEXPECTED;
 	}
-	curl.easy_cleanup(handle);
-	curl.global_cleanup();
-	free(search.window);
+	if (options->certificate)
+		return checks_judge_certificate(options->url,
+						curl_lib_expire_date(handle),
+						time(NULL),
+						options->certificate_days,
+						message, message_size);
+	return CHECK_WORKS;
+}
+
+enum check_status check_url_end(struct check_transfer *transfer,
+                                CURLcode result, char *message,
+                                size_t message_size)
+{
+	enum check_status status;
+
+	message[0] = '\0';
+	status = judge(transfer, result, message, message_size);
+
+	curl_lib.easy_cleanup(transfer->handle);
+	curl_lib.global_cleanup();
+	free(transfer->search.window);
+	transfer->handle = NULL;
 	return status;
+}
+
+enum check_status check_url(const struct check_url_options *options,
+                            char *message, size_t message_size)
+{
+	struct check_transfer transfer;
+	enum check_status status = check_url_begin(&transfer, options,
+						   message, message_size);
+	CURLcode result;
+
+	if (status != CHECK_WORKS)
+		return status;
+	result = transfer.setup;
+	if (result == CURLE_OK)
+		result = curl_lib.easy_perform(transfer.handle);
+	return check_url_end(&transfer, result, message, message_size);
 }
 
 static const char check_url_usage[] =
@@ -253,23 +225,29 @@ static const char check_url_usage[] =
 	"Works (exit 0, silent) when one request to URL, redirects followed,\n"
 	"answers an expected HTTP status.\n"
 	"\n"
-	"      --expect=CODE        a status that works (repeatable; default 200)\n"
+	"      --expect=CODE        a status that works, or a class such as 2xx\n"
+	"                           (repeatable; default 200)\n"
 	"      --timeout=SECONDS    for the whole request (default 20)\n"
 	"      --accept-unauthorized  401 works too\n"
+	"      --no-follow-redirects  a redirect is the answer\n"
 	"      --contains=TEXT      the body must contain TEXT\n"
+	"      --certificate-days=DAYS  the server's certificate must have DAYS\n"
+	"                           left at least\n"
 	"      --cacert=FILE        CA certificates to verify the server with\n"
 	"      --cert=FILE          client certificate\n"
 	"      --key=FILE           client certificate's key\n"
 	"      --insecure           do not verify the server's certificate\n"
 	"\n"
-	"Exit status: 0 works, 1 server not reachable, 2 unexpected status or\n"
-	"content, 3 usage error.\n";
+	"Exit status: 0 works, 1 server not reachable, 2 unexpected status,\n"
+	"content or certificate, 3 usage error.\n";
 
 enum {
 	CHECK_EXPECT = 256,
 	CHECK_TIMEOUT,
 	CHECK_ACCEPT_UNAUTHORIZED,
 	CHECK_CONTAINS,
+	CHECK_NO_FOLLOW,
+	CHECK_CERTIFICATE_DAYS,
 	CHECK_CACERT,
 	CHECK_CERT,
 	CHECK_KEY,
@@ -282,6 +260,8 @@ static const struct option check_url_options_table[] = {
 	{ "timeout",             required_argument, NULL, CHECK_TIMEOUT },
 	{ "accept-unauthorized", no_argument,       NULL, CHECK_ACCEPT_UNAUTHORIZED },
 	{ "contains",            required_argument, NULL, CHECK_CONTAINS },
+	{ "no-follow-redirects", no_argument,       NULL, CHECK_NO_FOLLOW },
+	{ "certificate-days",    required_argument, NULL, CHECK_CERTIFICATE_DAYS },
 	{ "cacert",              required_argument, NULL, CHECK_CACERT },
 	{ "cert",                required_argument, NULL, CHECK_CERT },
 	{ "key",                 required_argument, NULL, CHECK_KEY },
@@ -305,12 +285,11 @@ int check_url_parse(int argc, char **argv, struct check_url_options *options,
 				     NULL)) != -1) {
 		switch (option) {
 		case CHECK_EXPECT: {
-			char *end;
-			long code = strtol(optarg, &end, 10);
+			long code;
 
-			if (*end || end == optarg || code < 100 || code > 599)
+			if (checks_parse_status(optarg, &code) < 0)
 				return option_fail(error, error_size,
-					    "option '--expect' expects an HTTP status from 100 to 599, not '%s'",
+					    "option '--expect' expects an HTTP status from 100 to 599 or a class from 1xx to 5xx, not '%s'",
 					    optarg);
 			if (options->expected_count == CHECK_MAX_EXPECTED)
 				return option_fail(error, error_size,
@@ -329,6 +308,17 @@ int check_url_parse(int argc, char **argv, struct check_url_options *options,
 			break;
 		case CHECK_CONTAINS:
 			options->contains = optarg;
+			break;
+		case CHECK_NO_FOLLOW:
+			options->no_follow_redirects = true;
+			break;
+		case CHECK_CERTIFICATE_DAYS:
+			if (checks_parse_days(optarg,
+					      &options->certificate_days) < 0)
+				return option_fail(error, error_size,
+					    "option '--certificate-days' expects a number of days from 0 to %d, not '%s'",
+					    CHECK_MAX_CERTIFICATE_DAYS, optarg);
+			options->certificate = true;
 			break;
 		case CHECK_CACERT:
 			options->cacert = optarg;
@@ -358,6 +348,10 @@ int check_url_parse(int argc, char **argv, struct check_url_options *options,
 	options->url = argv[optind];
 	if (!*options->url)
 		return option_fail(error, error_size, "no URL given");
+	if (options->certificate && strncasecmp(options->url, "https://", 8))
+		return option_fail(error, error_size,
+			    "option '--certificate-days' needs an https URL, not '%s'",
+			    options->url);
 	return 0;
 }
 

@@ -26,8 +26,9 @@ static const char usage_tail[] =
 	"\n"
 	"INSTANCE_HOME defaults to the current directory; a pattern such as\n"
 	"'/srv/slapgrid/slappart*' is expanded by promise-run itself.\n"
-	"Built-in checks, for promises to exec: promise-run check-url --help,\n"
-	"promise-run check-port --help.\n"
+	"Built-in checks, for promises to exec or declare: promise-run\n"
+	"check-url --help, check-port --help, check-cert --help, check-file\n"
+	"--help, check --help.\n"
 	"Exit status: 0 all promises work, 2 some promise does not work,\n"
 	"1 promise-run could not do its job, 128+N stopped by signal N.\n"
 	"Documentation: man promise-run, and doc/ in its sources.\n";
@@ -327,6 +328,9 @@ static int keep(struct cli_options *options, int id,
 		break;
 	case OPTION_ACCEPT_WRITABLE:
 		options->accept_writable = value->flag;
+		break;
+	case OPTION_NO_INLINE:
+		options->no_inline = value->flag;
 		break;
 	case OPTION_QUIET:
 		options->verbosity = CLI_QUIET;

@@ -264,6 +264,8 @@ static void list_home(struct home *home)
 		end_failed(home);
 		return;
 	}
+	if (ops->mark_in_process)
+		ops->mark_in_process(home);
 	report_home_sum_up(home->report);
 	hand_over(home);
 }

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_declared.h"
+#include "cli.h"
 #include "env.h"
 #include "failure.h"
 #include "fdio.h"
@@ -424,4 +426,33 @@ char *home_files_first_line(struct home *home, size_t promise)
 	}
 	line[strcspn(line, "\n")] = '\0';
 	return line;
+}
+
+bool home_files_runs_inside(const struct home *home, const char *path,
+                            struct declared_check *declared)
+{
+	/* A plugin has no path: slapos.core's runner runs it. */
+	return path && !home->context->cli->no_inline &&
+	       !home->files.user.change && check_declared_load(path, declared) == 0;
+}
+
+void home_files_mark_in_process(struct home *home)
+{
+	struct home_report *report = home->report;
+	struct declared_check declared;
+
+	report->in_process = calloc(report->list.count ? report->list.count : 1,
+				    sizeof *report->in_process);
+	for (size_t i = 0; report->in_process && i < report->list.count; i++) {
+		char *path;
+
+		if (report->plan.entries[i].disposition != PLAN_RUN ||
+		    !(path = report_promise_path(report, i)))
+			continue;
+		report->in_process[i] = home_files_runs_inside(home, path,
+							       &declared);
+		if (report->in_process[i])
+			declared_release(&declared);
+		free(path);
+	}
 }

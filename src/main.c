@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_declared.h"
 #include "checks.h"
 #include "cli.h"
 #include "complain.h"
@@ -182,6 +183,13 @@ int main(int argc, char **argv)
 		return check_url_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "check-port") == 0)
 		return check_port_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "check-cert") == 0)
+		return check_cert_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "check-file") == 0)
+		return check_file_main(argc - 1, argv + 1);
+	/* What the kernel runs for a declared check's "#!PATH check". */
+	if (argc > 1 && strcmp(argv[1], DECLARED_COMMAND) == 0)
+		return check_declared_main(argc - 1, argv + 1);
 	/* Internal, for the tests of what ships (see cli.h). */
 	if (argc == 2 && strcmp(argv[1], CLI_TABLE_COMMAND) == 0)
 		return print(cli_options_table());

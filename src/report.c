@@ -136,6 +136,8 @@ void report_home_drop_details(struct home_report *home)
 		result_release(&home->results[i]);
 	free(home->results);
 	home->results = NULL;
+	free(home->in_process);
+	home->in_process = NULL;
 	plan_release(&home->plan);
 	scan_release(&home->list);
 }

@@ -305,6 +305,8 @@ void text_report_list(FILE *out, const struct home_report *home)
 			entry->plugin ? "plugin  " : "promise ",
 			LIST_NAME_COLUMN - 18, limit);
 		put_name(out, home->list.promises[i].name);
+		if (home->in_process && home->in_process[i])
+			fputs(" (declared check, in-process)", out);
 		fputc('\n', out);
 	}
 	if (home->list.plugin_count) {
@@ -367,10 +369,12 @@ static int list_json_home(FILE *out, const struct home_report *home)
 
 		value_format_seconds(entry->timing->timeout.seconds, seconds,
 				     sizeof seconds);
-		fprintf(out, ", \"runs\": %s, \"timeout\": %s, \"timeout-source\": \"%s\", \"capped\": %s, \"reason\": ",
+		fprintf(out, ", \"runs\": %s, \"timeout\": %s, \"timeout-source\": \"%s\", \"capped\": %s, \"in-process\": %s, \"reason\": ",
 			runs ? "true" : "false", seconds,
 			settings_source_name(entry->timing->timeout.source),
-			entry->timing->timeout.capped ? "true" : "false");
+			entry->timing->timeout.capped ? "true" : "false",
+			home->in_process && home->in_process[i] ? "true"
+								: "false");
 		if (escape_json(out, runs ? NULL : plan_reason(entry)) < 0)
 			return -1;
 		fputc('}', out);

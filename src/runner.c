@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "declared.h"
 #include "fdio.h"
 #include "monotime.h"
 #include "reaper.h"
@@ -58,7 +59,8 @@ int runner_init(struct runner *runner, unsigned slots,
 			.peak_fd = -1 };
 	runner->polled = calloc(slots, sizeof *runner->polled);
 	runner->buffer = malloc(READ_CHUNK);
-	if (runner->null_fd < 0 || runner->self_fd < 0 || !runner->slots ||
+	if (runner_inline_init(&runner->inline_tasks, slots) < 0 ||
+	    runner->null_fd < 0 || runner->self_fd < 0 || !runner->slots ||
 	    !runner->groups || !runner->polled ||
 	    !runner->buffer) {
 		runner_release(runner);
@@ -117,6 +119,18 @@ static struct runner_outcome *new_outcome(struct runner *runner)
 	memset(outcome, 0, sizeof *outcome);
 	clock_gettime(CLOCK_REALTIME, &outcome->ended);
 	return outcome;
+}
+
+struct runner_outcome *runner_queue_outcome(struct runner *runner)
+{
+	return new_outcome(runner);
+}
+
+void runner_task_ended(struct runner *runner)
+{
+	runner->running--;
+	if (runner->start_limit < runner->slot_count)
+		runner->start_limit++;
 }
 
 /* The slot whose leader is `pid`, or NULL. */
@@ -286,8 +300,16 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 	struct timespec started;
 
 	if (!runner_can_start(runner)) {
+		if (task->declared)
+			declared_release(task->declared);
 		errno = EAGAIN;
 		return -1;
+	}
+	if (task->declared) {
+		if (runner_inline_start(runner, task) < 0)
+			return -1;
+		runner->running++;
+		return 0;
 	}
 	if (task->kill_after > runner->sweep_grace)
 		runner->sweep_grace = task->kill_after;
@@ -331,9 +353,7 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 static void free_slot(struct runner *runner, struct slot *slot)
 {
 	slot_free(slot);
-	runner->running--;
-	if (runner->start_limit < runner->slot_count)
-		runner->start_limit++;
+	runner_task_ended(runner);
 }
 
 /* Hands a finished job's outcome over and frees its slot. */
@@ -364,6 +384,13 @@ static bool nearest_deadline(const struct runner *runner,
 			*nearest = slot->job.deadline;
 		any = true;
 	}
+	struct timespec due;
+
+	if (runner_inline_deadline(&runner->inline_tasks, &due) &&
+	    (!any || monotime_before(due, *nearest))) {
+		*nearest = due;
+		any = true;
+	}
 	return any;
 }
 
@@ -373,18 +400,19 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 	struct timespec nearest, timeout;
 	bool timed = nearest_deadline(runner, wake_at, &nearest);
 	struct slot **polled = runner->polled;
-	nfds_t count = 1 + extra_count, jobs = 0;
+	nfds_t count = 1 + extra_count, jobs = 0, checks;
+	size_t needed = count + runner->slot_count +
+			runner_inline_poll_count(&runner->inline_tasks);
 	struct pollfd *polls;
 
 	memset(news, 0, sizeof *news);
-	/* Grown once, for the caller's descriptors: never in the loop after. */
-	if (count + runner->slot_count > runner->poll_capacity) {
-		polls = realloc(runner->polls,
-				(count + runner->slot_count) * sizeof *polls);
+	/* Grown for the caller's descriptors and libcurl's sockets. */
+	if (needed > runner->poll_capacity) {
+		polls = realloc(runner->polls, needed * sizeof *polls);
 		if (!polls)
 			return -1;
 		runner->polls = polls;
-		runner->poll_capacity = count + runner->slot_count;
+		runner->poll_capacity = needed;
 	}
 	polls = runner->polls;
 	polls[0] = (struct pollfd){ .fd = runner->signals->fd, .events = POLLIN };
@@ -400,15 +428,18 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 		if (slot_poll(slot, &polls[count + jobs]))
 			polled[jobs++] = slot;
 	}
+	checks = runner_inline_polls(&runner->inline_tasks,
+				     polls + count + jobs);
 	if (timed)
 		timeout = monotime_until(monotime_now(), nearest);
 	/* Signals that came outside the wait are told at once. */
 	if (runner->pending_stops)
 		timeout = (struct timespec){ 0, 0 }, timed = true;
-	if (ppoll(polls, count + jobs, timed ? &timeout : NULL, NULL) < 0) {
+	if (ppoll(polls, count + jobs + checks, timed ? &timeout : NULL,
+		  NULL) < 0) {
 		if (errno != EINTR)
 			return -1;
-		for (nfds_t i = 0; i < count + jobs; i++)
+		for (nfds_t i = 0; i < count + jobs + checks; i++)
 			polls[i].revents = 0;
 	}
 	if (extra_count)
@@ -426,6 +457,7 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 	}
 	struct timespec now = monotime_now();
 
+	runner_inline_handle(runner, polls + count + jobs, checks, now);
 	for (unsigned i = 0; i < runner->slot_count; i++) {
 		struct slot *slot = &runner->slots[i];
 
@@ -460,6 +492,16 @@ bool runner_oldest(const struct runner *runner, size_t *home, size_t *promise,
 							      oldest->started)))
 			oldest = slot;
 	}
+	const struct runner_inline_task *task =
+		runner_inline_oldest(&runner->inline_tasks);
+
+	if (task && (!oldest || monotime_before(task->started,
+						oldest->started))) {
+		*home = task->home;
+		*promise = task->promise;
+		*seconds = monotime_seconds(task->started, monotime_now());
+		return true;
+	}
 	if (!oldest)
 		return false;
 	*home = oldest->home;
@@ -483,6 +525,7 @@ void runner_stop(struct runner *runner, bool again)
 {
 	struct timespec now = monotime_now();
 
+	runner_inline_stop(runner);
 	for (unsigned i = 0; i < runner->slot_count; i++) {
 		struct slot *slot = &runner->slots[i];
 
@@ -514,6 +557,7 @@ void runner_release(struct runner *runner)
 		if (runner->groups[i].dir_fd >= 0)
 			cgroup_group_close(&runner->cgroups, &runner->groups[i]);
 	free(runner->groups);
+	runner_inline_release(&runner->inline_tasks);
 	cgroup_run_release(&runner->cgroups);
 	for (size_t i = 0; i < runner->outcome_count; i++)
 		runner_outcome_release(queued_outcome(runner, i));

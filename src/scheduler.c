@@ -17,7 +17,6 @@
 
 #include "complain.h"
 #include "deadline.h"
-#include "fdio.h"
 #include "home.h"
 #include "home_files.h"
 #include "home_plugins.h"
@@ -28,7 +27,6 @@
 #include "progress.h"
 #include "runner.h"
 #include "sinks.h"
-#include "value.h"
 
 /* A state write is begun only this long before the nearest deadline. */
 #define COMMIT_MARGIN 0.05
@@ -86,6 +84,7 @@ static int spawn(void *pool, struct home *home, size_t promise,
 				    : NULL;
 	char *path = entry->plugin ? NULL
 				   : report_promise_path(report, promise);
+	struct declared_check declared;
 	int status;
 
 	if (entry->plugin ? !argv || !envp : !path) {
@@ -108,6 +107,8 @@ static int spawn(void *pool, struct home *home, size_t promise,
 		.stop_at = stop_at,
 		.home = home->index,
 		.promise = promise,
+		.declared = home_files_runs_inside(home, path, &declared)
+				    ? &declared : NULL,
 	};
 	status = runner_start(&s->runner, &task);
 	free(path);
@@ -153,6 +154,7 @@ static const struct home_ops home_ops = {
 	.write = home_store_write,
 	.close = home_store_close,
 	.first_line = home_files_first_line,
+	.mark_in_process = home_files_mark_in_process,
 	.spawn = spawn,
 	.plugin_results = home_plugins_results,
 	.running = sink_running,

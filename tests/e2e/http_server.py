@@ -43,6 +43,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    # Checks run side by side connect at once: a backlog of 5 (the
+    # default) drops their SYNs, retried a second later.
+    request_queue_size = 1024
 
     def __init__(self, address):
         self.address_family = socket.AF_INET6 if ":" in address else socket.AF_INET

@@ -143,7 +143,7 @@ test_check_url_usage_errors_exit_3() {
 	expect_status 3
 	check check-url http://127.0.0.1/ --expect 999
 	expect_status 3
-	expect_err "expects an HTTP status from 100 to 599, not '999'"
+	expect_err "expects an HTTP status from 100 to 599 or a class from 1xx to 5xx, not '999'"
 	check check-url http://127.0.0.1/ --bogus
 	expect_status 3
 	check check-url --help

@@ -44,8 +44,8 @@ test_list_as_json_is_one_document_of_the_plan() {
 	run_pr --list --format json home
 	expect_status 0
 	jq -e '.instances[0].promises == [
-		{"name": "a", "plugin": false, "runs": true, "timeout": 3, "timeout-source": "config", "capped": false, "reason": null},
-		{"name": "b", "plugin": false, "runs": false, "timeout": 20, "timeout-source": "default", "capped": false, "reason": "disabled in config"}]
+		{"name": "a", "plugin": false, "runs": true, "timeout": 3, "timeout-source": "config", "capped": false, "in-process": false, "reason": null},
+		{"name": "b", "plugin": false, "runs": false, "timeout": 20, "timeout-source": "default", "capped": false, "in-process": false, "reason": "disabled in config"}]
 	       and .instances[0].skipped == [{"name": "notes", "reason": "not executable"}]' \
 		>/dev/null <<<"$out" || fail "not the plan"
 	run_pr --list --format tap home

@@ -8,10 +8,12 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		capture_suite, cli_suite, config_suite, credentials_suite,
+		capture_suite, checks_suite, cli_suite, config_suite,
+		credentials_suite, declared_suite,
 		env_suite, escape_suite, fsat_suite, home_suite,
 		home_plugins_suite, homes_suite,
-		identity_suite, job_suite, json_read_suite, last_success_suite,
+		identity_suite, inline_checks_suite, job_suite, json_read_suite,
+		last_success_suite,
 		monotime_suite, outq_suite, plan_suite,
 		report_suite, result_suite, runner_suite, scan_suite,
 		scheduler_suite, settings_suite, slapgrid_suite, state_suite,

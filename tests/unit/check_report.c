@@ -736,12 +736,12 @@ START_TEST(test_report_list_json_says_why_each_promise_does_not_run)
 		"{\"containment\": \"freeze\", \"containment-reason\": \"its own cgroup is not writable\",\n"
 		" \"instances\": [\n"
 		"  {\"home\": \"/srv/slapgrid/slappart9\", \"error\": null, \"mode\": \"test\", \"plugin-python\": null, \"plugin-runner\": null, \"plugin-problem\": null, \"promises\": [\n"
-		"   {\"name\": \"a.sh\", \"plugin\": false, \"runs\": true, \"timeout\": 3, \"timeout-source\": \"command line\", \"capped\": false, \"reason\": null},\n"
-		"   {\"name\": \"b.sh\", \"plugin\": false, \"runs\": true, \"timeout\": 600, \"timeout-source\": \"config\", \"capped\": true, \"reason\": null},\n"
-		"   {\"name\": \"c.sh\", \"plugin\": false, \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"writable by every user\"},\n"
-		"   {\"name\": \"d.sh\", \"plugin\": false, \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not named by --only\"},\n"
-		"   {\"name\": \"e.sh\", \"plugin\": false, \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"reason\": \"not due (its periodicity has not come)\"},\n"
-		"   {\"name\": \"bad\\nname.sh\", \"plugin\": false, \"runs\": true, \"timeout\": 0.25, \"timeout-source\": \"default\", \"capped\": false, \"reason\": null}],\n"
+		"   {\"name\": \"a.sh\", \"plugin\": false, \"runs\": true, \"timeout\": 3, \"timeout-source\": \"command line\", \"capped\": false, \"in-process\": false, \"reason\": null},\n"
+		"   {\"name\": \"b.sh\", \"plugin\": false, \"runs\": true, \"timeout\": 600, \"timeout-source\": \"config\", \"capped\": true, \"in-process\": false, \"reason\": null},\n"
+		"   {\"name\": \"c.sh\", \"plugin\": false, \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"in-process\": false, \"reason\": \"writable by every user\"},\n"
+		"   {\"name\": \"d.sh\", \"plugin\": false, \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"in-process\": false, \"reason\": \"not named by --only\"},\n"
+		"   {\"name\": \"e.sh\", \"plugin\": false, \"runs\": false, \"timeout\": 20, \"timeout-source\": \"default\", \"capped\": false, \"in-process\": false, \"reason\": \"not due (its periodicity has not come)\"},\n"
+		"   {\"name\": \"bad\\nname.sh\", \"plugin\": false, \"runs\": true, \"timeout\": 0.25, \"timeout-source\": \"default\", \"capped\": false, \"in-process\": false, \"reason\": null}],\n"
 		"  \"skipped\": [\n"
 		"   {\"name\": \"notes\", \"reason\": \"not executable\"}]}]}\n");
 }

@@ -7,9 +7,11 @@
 #include <check.h>
 
 Suite *capture_suite(void);
+Suite *checks_suite(void);
 Suite *cli_suite(void);
 Suite *config_suite(void);
 Suite *credentials_suite(void);
+Suite *declared_suite(void);
 Suite *env_suite(void);
 Suite *escape_suite(void);
 Suite *fsat_suite(void);
@@ -17,6 +19,7 @@ Suite *home_suite(void);
 Suite *home_plugins_suite(void);
 Suite *homes_suite(void);
 Suite *identity_suite(void);
+Suite *inline_checks_suite(void);
 Suite *job_suite(void);
 Suite *json_read_suite(void);
 Suite *last_success_suite(void);
