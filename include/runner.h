@@ -94,6 +94,7 @@ struct runner {
 	struct cgroup_run cgroups;
 	unsigned slot_count;
 	unsigned running;
+	unsigned processes;             /* of those running, not declared checks */
 	unsigned start_limit;           /* lowered when descriptors run out */
 	struct slot *slots;
 	struct runner_inline inline_tasks;  /* declared checks, no process */

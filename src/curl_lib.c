@@ -67,6 +67,13 @@ CURLcode curl_lib_configure(CURL *handle, const char *url, char *curl_error,
 	SET(CURLOPT_ERRORBUFFER, curl_error);
 	/* No SIGALRM for DNS timeouts: promise-run's signals stay its own. */
 	SET(CURLOPT_NOSIGNAL, 1L);
+	/*
+	 * A connection of its own each time: inside promise-run one multi
+	 * handle serves every check, and a reused connection has no
+	 * handshake, so no certificate to judge.
+	 */
+	SET(CURLOPT_FRESH_CONNECT, 1L);
+	SET(CURLOPT_FORBID_REUSE, 1L);
 	/* Rounded up: 0 would mean no timeout at all to libcurl. */
 	SET(CURLOPT_TIMEOUT_MS, milliseconds_up(timeout));
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");

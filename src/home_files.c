@@ -432,8 +432,18 @@ bool home_files_runs_inside(const struct home *home, const char *path,
                             struct declared_check *declared)
 {
 	/* A plugin has no path: slapos.core's runner runs it. */
-	return path && !home->context->cli->no_inline &&
-	       !home->files.user.change && check_declared_load(path, declared) == 0;
+	if (!path || home->context->cli->no_inline || home->files.user.change ||
+	    check_declared_load(path, declared) < 0)
+		return false;
+	/*
+	 * A file check stays a process: its stat cannot be made
+	 * non-blocking, and one on a hung network mount would stop the loop.
+	 */
+	if (declared->kind == DECLARED_FILE) {
+		declared_release(declared);
+		return false;
+	}
+	return true;
 }
 
 void home_files_mark_in_process(struct home *home)
@@ -446,7 +456,9 @@ void home_files_mark_in_process(struct home *home)
 	for (size_t i = 0; report->in_process && i < report->list.count; i++) {
 		char *path;
 
+		/* A plugin is slapos.core's runner's, whatever its text. */
 		if (report->plan.entries[i].disposition != PLAN_RUN ||
+		    report->plan.entries[i].plugin ||
 		    !(path = report_promise_path(report, i)))
 			continue;
 		report->in_process[i] = home_files_runs_inside(home, path,

@@ -131,6 +131,9 @@ static int find_python(struct home *home, const char *override)
 				   errno == EINVAL ? " " : ": ",
 				   errno == EINVAL ? "is not a symbolic link"
 						   : failure_reason(errno));
+	if ((size_t)length == sizeof target - 1)
+		return say_problem(home, "no python for the plugins: the software_release link of '%s' is too long",
+				   report->home);
 	target[length] = '\0';
 	/* A relative link is taken in the home, as the kernel would. */
 	if (snprintf(buildout, sizeof buildout, "%s%s%s/bin/buildout",

@@ -313,8 +313,8 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 	}
 	if (task->kill_after > runner->sweep_grace)
 		runner->sweep_grace = task->kill_after;
-	/* With no promise running, every child is an orphan: kill them now. */
-	if (runner->running == 0)
+	/* With no promise process running, every child is an orphan. */
+	if (runner->processes == 0)
 		sweep_orphans(runner);
 	while (slot->used)
 		slot++;
@@ -343,6 +343,7 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 	}
 	slot_start(slot, &child, contained, task, started);
 	runner->running++;
+	runner->processes++;
 	return 0;
 }
 
@@ -353,6 +354,7 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 static void free_slot(struct runner *runner, struct slot *slot)
 {
 	slot_free(slot);
+	runner->processes--;
 	runner_task_ended(runner);
 }
 
