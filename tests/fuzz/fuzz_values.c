@@ -136,6 +136,7 @@ static bool choice_named(int id, const char *text, int choice)
 		[REPORT_TEXT] = "text", [REPORT_JSON] = "json",
 		[REPORT_TAP] = "tap", [REPORT_JUNIT] = "junit",
 		[REPORT_PROMETHEUS] = "prometheus", [REPORT_NAGIOS] = "nagios",
+		[REPORT_JSON_SEQ] = "json-seq",
 	};
 	static const char *const modes[] = {
 		[MODE_TEST] = "test", [MODE_ANOMALY] = "anomaly",
@@ -153,7 +154,7 @@ static bool choice_named(int id, const char *text, int choice)
 
 	switch (id) {
 	case SETTING_FORMAT:
-		names = formats, count = 6;
+		names = formats, count = sizeof formats / sizeof *formats;
 		break;
 	case SETTING_MODE:
 		names = modes, count = 2;
