@@ -89,7 +89,10 @@ bool inline_checks_next(struct inline_checks *checks,
 /* Frees what `result` holds. */
 void inline_result_release(struct inline_result *result);
 
-/* Drops the check of `id` if it still runs (timed out, stopped). */
+/*
+ * Drops the check of `id` (timed out, stopped), running or ended and not
+ * collected yet.
+ */
 void inline_checks_cancel(struct inline_checks *checks, size_t id);
 
 /* Drops every check, ended or not, and the multi handle. */

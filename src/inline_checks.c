@@ -402,10 +402,27 @@ void inline_result_release(struct inline_result *result)
 
 void inline_checks_cancel(struct inline_checks *checks, size_t id)
 {
+	struct inline_check *previous = NULL;
+
 	for (struct inline_check *check = checks->running; check;
 	     check = check->next)
 		if (check->id == id) {
 			unlink_running(checks, check);
+			free_check(checks, check);
+			return;
+		}
+	/*
+	 * Ended but not collected yet: its result must not reach the task
+	 * that takes its place next.
+	 */
+	for (struct inline_check *check = checks->ended; check;
+	     previous = check, check = check->next)
+		if (check->id == id) {
+			*(previous ? &previous->next : &checks->ended) =
+				check->next;
+			if (checks->ended_tail == &check->next)
+				checks->ended_tail = previous ? &previous->next
+							      : &checks->ended;
 			free_check(checks, check);
 			return;
 		}

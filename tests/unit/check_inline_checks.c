@@ -281,6 +281,39 @@ START_TEST(test_inline_checks_cancelled_or_dropped_leave_nothing)
 }
 END_TEST
 
+/*
+ * A check stopped after it ended but before its result was taken gives
+ * no result: the task that takes its id next must not get it.
+ */
+START_TEST(test_inline_checks_cancelled_once_ended_give_no_result)
+{
+	struct inline_checks engine;
+	struct declared_check check;
+	struct inline_result result;
+
+	inline_checks_init(&engine);
+	parse("file = /\n", &check);
+	ck_assert_int_eq(inline_checks_start(&engine, &check, 4, monotime_now()), 0);
+	parse("file = /\n", &check);
+	ck_assert_int_eq(inline_checks_start(&engine, &check, 5, monotime_now()), 0);
+	parse("file = /\n", &check);
+	ck_assert_int_eq(inline_checks_start(&engine, &check, 6, monotime_now()), 0);
+	inline_checks_cancel(&engine, 6);       /* the last ended */
+	inline_checks_cancel(&engine, 4);       /* the first ended */
+	ck_assert(inline_checks_next(&engine, &result));
+	ck_assert_uint_eq(result.id, 5);
+	inline_result_release(&result);
+	ck_assert(!inline_checks_next(&engine, &result));
+	/* The list's end is right: a check ending now is still given. */
+	parse("file = /\n", &check);
+	ck_assert_int_eq(inline_checks_start(&engine, &check, 7, monotime_now()), 0);
+	ck_assert(inline_checks_next(&engine, &result));
+	ck_assert_uint_eq(result.id, 7);
+	inline_result_release(&result);
+	inline_checks_release(&engine);
+}
+END_TEST
+
 Suite *inline_checks_suite(void)
 {
 	Suite *suite = suite_create("inline_checks");
@@ -290,6 +323,7 @@ Suite *inline_checks_suite(void)
 	tcase_add_test(tc, test_inline_checks_say_what_the_commands_say);
 	tcase_add_test(tc, test_inline_checks_run_side_by_side_each_with_its_timeout);
 	tcase_add_test(tc, test_inline_checks_cancelled_or_dropped_leave_nothing);
+	tcase_add_test(tc, test_inline_checks_cancelled_once_ended_give_no_result);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
