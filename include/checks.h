@@ -38,6 +38,21 @@ enum check_status {
 
 #define CHECK_MAX_EXPECTED 16
 
+/* How a TLS connection is verified, and the client's certificate. */
+struct check_tls {
+	const char *cacert;                 /* NULL: the system's CAs */
+	const char *cert, *key;             /* a client certificate */
+	bool insecure;                      /* no TLS verification */
+};
+
+/* The getopt values of --cacert, --cert, --key and --insecure. */
+enum {
+	CHECK_OPTION_CACERT = 512,
+	CHECK_OPTION_CERT,
+	CHECK_OPTION_KEY,
+	CHECK_OPTION_INSECURE,
+};
+
 /* An expected status from 1 to 5 stands for a class: 2 is any 2xx. */
 #define CHECK_STATUS_CLASS_MAX 5
 
@@ -52,8 +67,7 @@ struct check_url_options {
 	bool accept_unauthorized;           /* 401 works too */
 	bool no_follow_redirects;           /* a 3xx is the answer */
 	const char *contains;               /* the body must hold it */
-	const char *cacert, *cert, *key;
-	bool insecure;                      /* no TLS verification */
+	struct check_tls tls;
 	bool certificate;                   /* check the days left too: */
 	int certificate_days;               /* at least these */
 };
@@ -70,8 +84,7 @@ struct check_cert_options {
 	const char *host, *port;            /* when url is NULL */
 	int days;                           /* days left at least */
 	double timeout;                     /* seconds, the whole handshake */
-	const char *cacert, *cert, *key;
-	bool insecure;
+	struct check_tls tls;
 };
 
 /* A file that exists, modified at most max_age seconds ago. */
@@ -121,6 +134,13 @@ int check_cert_main(int argc, char **argv);
 int check_file_main(int argc, char **argv);
 
 /* The reason getopt stopped on a bad option, in `error`; returns -1. */
+/*
+ * Takes `option` (with its `argument`) into `tls` when it is one of the
+ * TLS options (CHECK_OPTION_...); false when it is not.
+ */
+bool checks_tls_option(int option, const char *argument,
+                       struct check_tls *tls);
+
 int checks_option_error(int option, char **argv, char *error,
                         size_t error_size);
 

@@ -13,6 +13,8 @@
 #include <curl/curl.h>
 #include <stdbool.h>
 
+struct check_tls;
+
 struct curl_lib {
 	__typeof__(curl_global_init) *global_init;
 	__typeof__(curl_global_cleanup) *global_cleanup;
@@ -41,12 +43,10 @@ const char *curl_lib_load(void);
 /*
  * The options every check's handle has: the URL, an error buffer, a
  * timeout for the whole transfer, no signals, http and https only, and
- * TLS verified with `cacert` unless `insecure`, with a client
- * certificate when `cert` (and its `key`) are given.
+ * TLS as `tls` says.
  */
 CURLcode curl_lib_configure(CURL *handle, const char *url, char *curl_error,
-                            double timeout, const char *cacert,
-                            const char *cert, const char *key, bool insecure);
+                            double timeout, const struct check_tls *tls);
 
 /*
  * The end of the server certificate's validity as libcurl wrote it

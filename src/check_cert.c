@@ -70,8 +70,7 @@ enum check_status check_cert_begin(struct check_transfer *transfer,
 	}
 	result = curl_lib_configure(transfer->handle, transfer->target,
 				    transfer->curl_error, options->timeout,
-				    options->cacert, options->cert,
-				    options->key, options->insecure);
+				    &options->tls);
 	if (result == CURLE_OK)
 		result = curl_lib.easy_setopt(transfer->handle,
 					      CURLOPT_PROTOCOLS_STR, "https");
@@ -152,20 +151,16 @@ static const char check_cert_usage[] =
 enum {
 	CHECK_DAYS = 256,
 	CHECK_TIMEOUT,
-	CHECK_CACERT,
-	CHECK_CERT,
-	CHECK_KEY,
-	CHECK_INSECURE,
 	CHECK_HELP,
 };
 
 static const struct option check_cert_options_table[] = {
 	{ "days",     required_argument, NULL, CHECK_DAYS },
 	{ "timeout",  required_argument, NULL, CHECK_TIMEOUT },
-	{ "cacert",   required_argument, NULL, CHECK_CACERT },
-	{ "cert",     required_argument, NULL, CHECK_CERT },
-	{ "key",      required_argument, NULL, CHECK_KEY },
-	{ "insecure", no_argument,       NULL, CHECK_INSECURE },
+	{ "cacert",   required_argument, NULL, CHECK_OPTION_CACERT },
+	{ "cert",     required_argument, NULL, CHECK_OPTION_CERT },
+	{ "key",      required_argument, NULL, CHECK_OPTION_KEY },
+	{ "insecure", no_argument,       NULL, CHECK_OPTION_INSECURE },
 	{ "help",     no_argument,       NULL, CHECK_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -196,22 +191,12 @@ int check_cert_parse(int argc, char **argv, struct check_cert_options *options,
 						 error_size) < 0)
 				return -1;
 			break;
-		case CHECK_CACERT:
-			options->cacert = optarg;
-			break;
-		case CHECK_CERT:
-			options->cert = optarg;
-			break;
-		case CHECK_KEY:
-			options->key = optarg;
-			break;
-		case CHECK_INSECURE:
-			options->insecure = true;
-			break;
 		case CHECK_HELP:
 			*help = true;
 			return 0;
 		default:
+			if (checks_tls_option(option, optarg, &options->tls))
+				break;
 			return checks_option_error(option, argv, error,
 						   error_size);
 		}

@@ -83,9 +83,7 @@ static CURLcode configure(CURL *handle, const struct check_url_options *options,
                           struct body_search *search, char *curl_error)
 {
 	CURLcode code = curl_lib_configure(handle, options->url, curl_error,
-					   options->timeout, options->cacert,
-					   options->cert, options->key,
-					   options->insecure);
+					   options->timeout, &options->tls);
 
 #define SET(option, value) \
 	if (code == CURLE_OK) \
@@ -248,10 +246,6 @@ enum {
 	CHECK_CONTAINS,
 	CHECK_NO_FOLLOW,
 	CHECK_CERTIFICATE_DAYS,
-	CHECK_CACERT,
-	CHECK_CERT,
-	CHECK_KEY,
-	CHECK_INSECURE,
 	CHECK_HELP,
 };
 
@@ -262,10 +256,10 @@ static const struct option check_url_options_table[] = {
 	{ "contains",            required_argument, NULL, CHECK_CONTAINS },
 	{ "no-follow-redirects", no_argument,       NULL, CHECK_NO_FOLLOW },
 	{ "certificate-days",    required_argument, NULL, CHECK_CERTIFICATE_DAYS },
-	{ "cacert",              required_argument, NULL, CHECK_CACERT },
-	{ "cert",                required_argument, NULL, CHECK_CERT },
-	{ "key",                 required_argument, NULL, CHECK_KEY },
-	{ "insecure",            no_argument,       NULL, CHECK_INSECURE },
+	{ "cacert",              required_argument, NULL, CHECK_OPTION_CACERT },
+	{ "cert",                required_argument, NULL, CHECK_OPTION_CERT },
+	{ "key",                 required_argument, NULL, CHECK_OPTION_KEY },
+	{ "insecure",            no_argument,       NULL, CHECK_OPTION_INSECURE },
 	{ "help",                no_argument,       NULL, CHECK_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -320,22 +314,12 @@ int check_url_parse(int argc, char **argv, struct check_url_options *options,
 					    CHECK_MAX_CERTIFICATE_DAYS, optarg);
 			options->certificate = true;
 			break;
-		case CHECK_CACERT:
-			options->cacert = optarg;
-			break;
-		case CHECK_CERT:
-			options->cert = optarg;
-			break;
-		case CHECK_KEY:
-			options->key = optarg;
-			break;
-		case CHECK_INSECURE:
-			options->insecure = true;
-			break;
 		case CHECK_HELP:
 			*help = true;
 			return 0;
 		default:
+			if (checks_tls_option(option, optarg, &options->tls))
+				break;
 			return checks_option_error(option, argv, error,
 						   error_size);
 		}

@@ -13,6 +13,26 @@
 #include "option_error.h"
 #include "value.h"
 
+bool checks_tls_option(int option, const char *argument,
+                       struct check_tls *tls)
+{
+	switch (option) {
+	case CHECK_OPTION_CACERT:
+		tls->cacert = argument;
+		return true;
+	case CHECK_OPTION_CERT:
+		tls->cert = argument;
+		return true;
+	case CHECK_OPTION_KEY:
+		tls->key = argument;
+		return true;
+	case CHECK_OPTION_INSECURE:
+		tls->insecure = true;
+		return true;
+	}
+	return false;
+}
+
 int checks_option_error(int option, char **argv, char *error,
                         size_t error_size)
 {

@@ -6,6 +6,8 @@
 #include <dlfcn.h>
 #include <string.h>
 
+#include "checks.h"
+
 #define CURL_LIBRARY "libcurl.so.4"     /* the ABI of libcurl since 2006 */
 
 struct curl_lib curl_lib;
@@ -55,8 +57,7 @@ static long milliseconds_up(double seconds)
 }
 
 CURLcode curl_lib_configure(CURL *handle, const char *url, char *curl_error,
-                            double timeout, const char *cacert,
-                            const char *cert, const char *key, bool insecure)
+                            double timeout, const struct check_tls *tls)
 {
 	CURLcode code = CURLE_OK;
 
@@ -79,16 +80,16 @@ CURLcode curl_lib_configure(CURL *handle, const char *url, char *curl_error,
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_USERAGENT, "promise-run");
-	if (insecure) {
+	if (tls->insecure) {
 		SET(CURLOPT_SSL_VERIFYPEER, 0L);
 		SET(CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	if (cacert)
-		SET(CURLOPT_CAINFO, cacert);
-	if (cert)
-		SET(CURLOPT_SSLCERT, cert);
-	if (key)
-		SET(CURLOPT_SSLKEY, key);
+	if (tls->cacert)
+		SET(CURLOPT_CAINFO, tls->cacert);
+	if (tls->cert)
+		SET(CURLOPT_SSLCERT, tls->cert);
+	if (tls->key)
+		SET(CURLOPT_SSLKEY, tls->key);
 #undef SET
 	/*
 	 * At the timeout, the cleanup does not wait for a name lookup that

@@ -267,20 +267,20 @@ static int parse_statuses(struct parse *parse,
 }
 
 /* The TLS keys of a URL check or a certificate check. */
-static int parse_tls(struct parse *parse, const char **cacert,
-                     const char **cert, const char **key, bool *insecure)
+static int parse_tls(struct parse *parse, struct check_tls *tls)
 {
 	if (parse->values[KEY_CLIENT_KEY] &&
 	    !parse->values[KEY_CLIENT_CERTIFICATE])
 		return reject(parse, parse->lines[KEY_CLIENT_KEY],
 			      "'client-key' needs 'client-certificate'");
-	if ((parse->values[KEY_CA] && parse_path(parse, KEY_CA, cacert) < 0) ||
+	if ((parse->values[KEY_CA] &&
+	     parse_path(parse, KEY_CA, &tls->cacert) < 0) ||
 	    (parse->values[KEY_CLIENT_CERTIFICATE] &&
-	     parse_path(parse, KEY_CLIENT_CERTIFICATE, cert) < 0) ||
+	     parse_path(parse, KEY_CLIENT_CERTIFICATE, &tls->cert) < 0) ||
 	    (parse->values[KEY_CLIENT_KEY] &&
-	     parse_path(parse, KEY_CLIENT_KEY, key) < 0) ||
+	     parse_path(parse, KEY_CLIENT_KEY, &tls->key) < 0) ||
 	    (parse->values[KEY_INSECURE] &&
-	     parse_boolean(parse, KEY_INSECURE, insecure) < 0))
+	     parse_boolean(parse, KEY_INSECURE, &tls->insecure) < 0))
 		return -1;
 	return 0;
 }
@@ -324,8 +324,7 @@ static int url_check(struct parse *parse, struct declared_check *check)
 	    parse_timeout(parse, &options->timeout) < 0 ||
 	    (parse->values[KEY_FOLLOW_REDIRECTS] &&
 	     parse_boolean(parse, KEY_FOLLOW_REDIRECTS, &follow) < 0) ||
-	    parse_tls(parse, &options->cacert, &options->cert, &options->key,
-		      &options->insecure) < 0)
+	    parse_tls(parse, &options->tls) < 0)
 		return -1;
 	options->no_follow_redirects = !follow;
 	if (parse->values[KEY_CERTIFICATE_DAYS]) {
@@ -381,9 +380,7 @@ static int host_check(struct parse *parse, struct declared_check *check)
 		return bad_value(parse, KEY_CERTIFICATE_DAYS,
 				 "a number of days from 0 to 36500");
 	return parse_timeout(parse, &check->options.cert.timeout) < 0 ||
-	       parse_tls(parse, &check->options.cert.cacert,
-			 &check->options.cert.cert, &check->options.cert.key,
-			 &check->options.cert.insecure) < 0 ? -1 : 0;
+	       parse_tls(parse, &check->options.cert.tls) < 0 ? -1 : 0;
 }
 
 static int file_check(struct parse *parse, struct declared_check *check)

@@ -88,8 +88,8 @@ static void check_one(int status, const struct declared_check *check,
 			   "days");
 		clean_string(url->url, "url");
 		clean_string(url->contains, "body");
-		clean_string(url->cacert, "ca");
-		FUZZ_CHECK(!url->key || url->cert, "a key without a certificate");
+		clean_string(url->tls.cacert, "ca");
+		FUZZ_CHECK(!url->tls.key || url->tls.cert, "a key without a certificate");
 		break;
 	}
 	case DECLARED_PORT:
@@ -135,15 +135,15 @@ static void same_check(const struct declared_check *a,
 
 		FUZZ_CHECK(same_text(x->url, y->url) &&
 			   same_text(x->contains, y->contains) &&
-			   same_text(x->cacert, y->cacert) &&
-			   same_text(x->cert, y->cert) &&
-			   same_text(x->key, y->key) &&
+			   same_text(x->tls.cacert, y->tls.cacert) &&
+			   same_text(x->tls.cert, y->tls.cert) &&
+			   same_text(x->tls.key, y->tls.key) &&
 			   x->expected_count == y->expected_count &&
 			   !memcmp(x->expected, y->expected,
 				   x->expected_count * sizeof *x->expected) &&
 			   x->timeout == y->timeout &&
 			   x->no_follow_redirects == y->no_follow_redirects &&
-			   x->insecure == y->insecure &&
+			   x->tls.insecure == y->tls.insecure &&
 			   x->certificate == y->certificate &&
 			   x->certificate_days == y->certificate_days,
 			   "url checks differ");
@@ -158,9 +158,9 @@ static void same_check(const struct declared_check *a,
 	case DECLARED_CERT:
 		FUZZ_CHECK(same_text(a->options.cert.host, b->options.cert.host) &&
 			   same_text(a->options.cert.port, b->options.cert.port) &&
-			   same_text(a->options.cert.cacert, b->options.cert.cacert) &&
+			   same_text(a->options.cert.tls.cacert, b->options.cert.tls.cacert) &&
 			   a->options.cert.days == b->options.cert.days &&
-			   a->options.cert.insecure == b->options.cert.insecure &&
+			   a->options.cert.tls.insecure == b->options.cert.tls.insecure &&
 			   a->options.cert.timeout == b->options.cert.timeout,
 			   "certificate checks differ");
 		break;

@@ -59,10 +59,10 @@ START_TEST(test_declared_url_check_with_every_key)
 	ck_assert(url->timeout == 2.5);
 	ck_assert(url->certificate);
 	ck_assert_int_eq(url->certificate_days, 15);
-	ck_assert_str_eq(url->cacert, "/srv/ca.crt");
-	ck_assert_str_eq(url->cert, "/srv/client.crt");
-	ck_assert_str_eq(url->key, "/srv/client.key");
-	ck_assert(!url->insecure);
+	ck_assert_str_eq(url->tls.cacert, "/srv/ca.crt");
+	ck_assert_str_eq(url->tls.cert, "/srv/client.crt");
+	ck_assert_str_eq(url->tls.key, "/srv/client.key");
+	ck_assert(!url->tls.insecure);
 	ck_assert(!url->accept_unauthorized);
 	declared_release(&check);
 }
@@ -83,7 +83,7 @@ START_TEST(test_declared_url_defaults_any_2xx_redirects_followed)
 	ck_assert(url->timeout == CHECK_URL_DEFAULT_TIMEOUT);
 	ck_assert(!url->certificate);
 	ck_assert_ptr_null(url->contains);
-	ck_assert_ptr_null(url->cacert);
+	ck_assert_ptr_null(url->tls.cacert);
 	declared_release(&check);
 }
 END_TEST
@@ -106,7 +106,7 @@ START_TEST(test_declared_port_and_certificate_checks)
 	ck_assert_str_eq(check.options.cert.port, "443");
 	ck_assert_ptr_null(check.options.cert.url);
 	ck_assert_int_eq(check.options.cert.days, 0);
-	ck_assert(check.options.cert.insecure);
+	ck_assert(check.options.cert.tls.insecure);
 	ck_assert(check.options.cert.timeout == 3);
 	declared_release(&check);
 }
