@@ -138,6 +138,18 @@ expect_err() {
 	grep -qE -- "$1" <<<"$err" || fail "no line of stderr matches: $1"
 }
 
+# expect_stopped_by_the_deadline: after `run_pr -j 1 --deadline 2 -f json`
+# of a home whose a-hang hangs and whose b-queued would touch $WORK/b-ran,
+# a-hang was cut by the deadline and b-queued never started, in time.
+expect_stopped_by_the_deadline() {
+	jq -e '.instances[0].promises | map(.status) == ["timeout", "not-run"]' \
+		>/dev/null <<<"$out" || fail "statuses"
+	jq -e '.instances[0].promises[0].message | test("the run.s deadline came before its timeout of 20 seconds")' \
+		>/dev/null <<<"$out" || fail "message"
+	jq -e '.duration < 2' >/dev/null <<<"$out" || fail "not done by the deadline"
+	[[ ! -e $WORK/b-ran ]] || fail "a queued promise ran after the deadline"
+}
+
 # wait_for_file PATH: waits up to 5 s, in short steps, for PATH to appear.
 wait_for_file() {
 	local tries=0
