@@ -99,6 +99,12 @@ int result_from_plan(const struct plan_entry *entry,
                      const struct result_history *history,
                      struct timespec now, struct promise_result *result);
 
+/*
+ * A result known, with nothing in it yet but its time: no exit code, no
+ * CPU time or memory measured.
+ */
+void result_start(struct promise_result *result, struct timespec ended);
+
 /* A promise never started because the run's deadline came. */
 int result_not_run(struct timespec now, struct promise_result *result);
 

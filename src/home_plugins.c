@@ -385,13 +385,7 @@ int home_plugins_result_of_file(enum home_plugins_file kind,
                                 struct timespec now,
                                 struct promise_result *result)
 {
-	*result = (struct promise_result){
-		.known = true,
-		.exit_code = RESULT_NO_EXIT_CODE,
-		.cpu_seconds = -1,
-		.memory_peak = -1,
-		.ended = now.tv_sec,
-	};
+	result_start(result, now);
 	if (kind == PLUGIN_FILE_NONE ||
 	    (kind == PLUGIN_FILE_OLD && !cached_allowed)) {
 		result->status = PROMISE_NOT_RUN;
@@ -539,13 +533,10 @@ int home_plugins_results(struct home *home,
 
 		result_release(result);
 		if (trouble) {
-			*result = (struct promise_result){
-				.known = true, .status = PROMISE_ERROR,
-				.failed = true,
-				.exit_code = RESULT_NO_EXIT_CODE,
-				.cpu_seconds = -1, .memory_peak = -1,
-				.ended = now.tv_sec, .message = strdup(trouble),
-			};
+			result_start(result, now);
+			result->status = PROMISE_ERROR;
+			result->failed = true;
+			result->message = strdup(trouble);
 			if (!result->message)
 				status = -1;
 		} else {

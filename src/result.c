@@ -120,8 +120,7 @@ static void set_wait_status(struct promise_result *result, int wait_status)
  */
 static char no_output[] = "";
 
-/* A result with nothing known yet but its time. */
-static void start_result(struct promise_result *result, struct timespec ended)
+void result_start(struct promise_result *result, struct timespec ended)
 {
 	*result = (struct promise_result){
 		.known = true,
@@ -138,7 +137,7 @@ int result_from_outcome(struct runner_outcome *outcome,
 {
 	int written = 0;
 
-	start_result(result, outcome->ended);
+	result_start(result, outcome->ended);
 	result->execution_time = outcome->duration;
 	if (outcome->started) {
 		result->cpu_seconds = outcome->cpu_seconds;
@@ -196,7 +195,7 @@ int result_from_plan(const struct plan_entry *entry,
                      const struct result_history *history,
                      struct timespec now, struct promise_result *result)
 {
-	start_result(result, now);
+	result_start(result, now);
 	switch (entry->disposition) {
 	case PLAN_DISABLED:
 		result->status = PROMISE_DISABLED;
@@ -241,7 +240,7 @@ int result_from_plan(const struct plan_entry *entry,
 
 int result_not_run(struct timespec now, struct promise_result *result)
 {
-	start_result(result, now);
+	result_start(result, now);
 	result->status = PROMISE_NOT_RUN;
 	result->failed = true;
 	result->message = strdup("not run: the run's deadline came first");
