@@ -43,7 +43,7 @@ MODULES = cli option_error value settings failure config scan plan job runner sl
           report report_text report_json report_tap report_junit \
           report_prometheus report_nagios escape atomic_file credentials \
           checks check_url check_port check_cert check_file curl_lib port_probe \
-          inline_checks runner_inline \
+          inline_checks runner_inline check_wire check_helper \
           declared check_declared complain
 OBJS      = $(MODULES:%=$(BUILD)/src/%.o)
 MAIN_OBJ  = $(BUILD)/src/main.o

@@ -11,6 +11,7 @@
 #ifndef PROMISE_RUN_CHECK_DECLARED_H
 #define PROMISE_RUN_CHECK_DECLARED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "declared.h"
@@ -26,6 +27,19 @@ enum check_status check_declared(const struct declared_check *check,
  * first bytes for a promise of another kind.
  */
 int check_declared_load(const char *path, struct declared_check *check);
+
+/*
+ * Reads and parses `path` as `promise-run check` does: 0, or -1 with the
+ * reason in `message`, as the command words it (the file, the line).
+ */
+int check_declared_read(const char *path, struct declared_check *check,
+                        char *message, size_t message_size);
+
+/*
+ * Whether `head`, a file's first bytes (its first line and its line
+ * feed), names promise-run's check: "#!.../promise-run check".
+ */
+bool check_declared_is_ours(const char *head);
 
 /* promise-run check FILE (argv[0] is "check"): the exit status. */
 int check_declared_main(int argc, char **argv);

@@ -19,6 +19,14 @@ void complain(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void complain_check(const char *check, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The line complain_check would write, without its line feed, malloc'd
+ * (NULL out of memory): what a check's process would have said, for a
+ * check run without one.
+ */
+char *complain_check_text(const char *check, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Calls `hook` before each message (to erase a progress line). */
 void complain_before(void (*hook)(void *), void *context);
 

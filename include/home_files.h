@@ -24,14 +24,27 @@ char *home_files_first_line(struct home *home, size_t promise);
 
 struct declared_check;
 
+/* Where a promise runs. */
+enum home_check_place {
+	HOME_CHECK_PROCESS,     /* a process of its own */
+	HOME_CHECK_INSIDE,      /* a declared check, inside promise-run */
+	HOME_CHECK_HELPER,      /* a declared check, in the home's check helper */
+};
+
 /*
- * Whether the promise `path` of `home` runs inside promise-run: a
- * declared check, run as promise-run's own user (another user's check
- * must not connect or read files with root's power), unless --no-inline.
- * Its check in *declared when it does.
+ * Where the promise `promise` (its file `path`, NULL for a plugin) of
+ * `home` runs.  A declared check runs without a process of its own unless
+ * --no-inline: inside promise-run when its user is promise-run's (its
+ * check then in *declared); in the home's check helper when it is another
+ * user's (root's power must not connect or read files for a user), known
+ * by its first line, read as that user.  A declared file check of
+ * promise-run's own user stays a process: its stat cannot be made
+ * non-blocking, and one on a hung network mount would stop the loop (in
+ * a helper it holds only that home's checks).
  */
-bool home_files_runs_inside(const struct home *home, const char *path,
-                            struct declared_check *declared);
+enum home_check_place home_files_check_place(struct home *home,
+                                             size_t promise, const char *path,
+                                             struct declared_check *declared);
 
 /* For --list: notes in its report which promises run inside. */
 void home_files_mark_in_process(struct home *home);

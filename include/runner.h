@@ -61,6 +61,11 @@ struct runner_task {
 	 * runner_start, even when it fails), or NULL: the process at path.
 	 */
 	struct declared_check *declared;
+	/*
+	 * A declared check at path that runs in its home's check helper,
+	 * as the user `credentials` names (NULL declared).
+	 */
+	bool in_helper;
 };
 
 /* What one promise did. */
@@ -86,6 +91,9 @@ enum runner_containment {
 	RUNNER_CONTAIN_CGROUP,          /* a cgroup v2 per promise */
 	RUNNER_CONTAIN_FREEZE,          /* process groups, orphans frozen */
 };
+
+/* Bytes read from one pipe in one go. */
+#define RUNNER_READ_CHUNK 65536
 
 struct runner {
 	const struct signals *signals;
@@ -154,6 +162,9 @@ bool runner_oldest(const struct runner *runner, size_t *home, size_t *promise,
 
 /* Takes the next finished promise's outcome; false when none. */
 bool runner_next_outcome(struct runner *runner, struct runner_outcome *outcome);
+
+/* A home is over: nothing more of it runs (its check helper ends). */
+void runner_home_done(struct runner *runner, size_t home);
 
 /* Stops every running promise: the first time politely, then hard. */
 void runner_stop(struct runner *runner, bool again);

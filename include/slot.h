@@ -47,6 +47,12 @@ struct slot {
 	size_t home, promise;
 	struct timespec started, exited_at;
 	struct capture capture;
+	/*
+	 * Where the output goes instead of the capture (a check helper's
+	 * results), set after slot_start; 0, or -1 with errno ENOMEM.
+	 */
+	int (*output_to)(void *context, const void *bytes, size_t size);
+	void *output_context;
 };
 
 /*

@@ -94,7 +94,7 @@ static char *read_declared(const char *path, size_t *size)
  * check" (blanks as the kernel reads them): a declared check of
  * promise-run's, whichever copy of it.
  */
-static bool ours(const char *head)
+bool check_declared_is_ours(const char *head)
 {
 	static const char name[] = "promise-run";
 	const char *end = strchr(head, '\n'), *word;
@@ -133,7 +133,7 @@ int check_declared_load(const char *path, struct declared_check *check)
 	got = fdio_pread(fd, head, sizeof head - 1, 0);
 	if (got > 0) {
 		head[got] = '\0';
-		if (ours(head) && (text = read_whole(fd, &size))) {
+		if (check_declared_is_ours(head) && (text = read_whole(fd, &size))) {
 			status = declared_parse(text, size, path, check, error,
 						sizeof error);
 			free(text);
@@ -154,12 +154,29 @@ static const char check_declared_usage[] =
 	"(0 works, 1 not reachable, 2 unexpected answer); 3 when FILE cannot\n"
 	"be read or declares no valid check.\n";
 
+int check_declared_read(const char *path, struct declared_check *check,
+                        char *message, size_t message_size)
+{
+	size_t size;
+	char *text = read_declared(path, &size);
+	int status;
+
+	if (!text) {
+		snprintf(message, message_size, "cannot read '%s': %s", path,
+			 errno == EINVAL ? "not a regular file"
+					 : strerror(errno));
+		return -1;
+	}
+	status = declared_parse(text, size, path, check, message,
+				message_size);
+	free(text);
+	return status;
+}
+
 int check_declared_main(int argc, char **argv)
 {
 	struct declared_check check;
 	char message[2048];
-	size_t size;
-	char *text;
 	int status;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
@@ -168,17 +185,7 @@ int check_declared_main(int argc, char **argv)
 		complain_check(argv[0], "one FILE expected (see --help)");
 		return CHECK_USAGE;
 	}
-	text = read_declared(argv[1], &size);
-	if (!text) {
-		complain_check(argv[0], "cannot read '%s': %s", argv[1],
-			       errno == EINVAL ? "not a regular file"
-					       : strerror(errno));
-		return CHECK_USAGE;
-	}
-	status = declared_parse(text, size, argv[1], &check, message,
-				sizeof message);
-	free(text);
-	if (status < 0) {
+	if (check_declared_read(argv[1], &check, message, sizeof message) < 0) {
 		complain_check(argv[0], "%s", message);
 		return CHECK_USAGE;
 	}

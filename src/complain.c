@@ -19,23 +19,29 @@ void complain_before(void (*hook)(void *), void *context)
 }
 
 /*
- * Writes "`who`: " and the message, escaped whole: its names, paths and
- * values may be a user's bytes, and a raw control (a line feed, CR, ESC)
- * would forge or hide lines of what root's cron mails.
+ * Writes "`who`: " and the message to `stream`, escaped whole: its names,
+ * paths and values may be a user's bytes, and a raw control (a line feed,
+ * CR, ESC) would forge or hide lines of what root's cron mails.
  */
-static void say(const char *who, const char *format, va_list arguments)
+static void say_to(FILE *stream, const char *who, const char *format,
+                   va_list arguments)
 {
 	char *message;
 
-	if (before_hook)
-		before_hook(before_context);
 	if (vasprintf(&message, format, arguments) < 0)
 		message = NULL;
-	fprintf(stderr, "%s: ", who);
-	if (!message || escape_terminal(stderr, message, NULL) < 0)
-		fputs("out of memory (a message was lost)", stderr);
-	fputc('\n', stderr);
+	fprintf(stream, "%s: ", who);
+	if (!message || escape_terminal(stream, message, NULL) < 0)
+		fputs("out of memory (a message was lost)", stream);
 	free(message);
+}
+
+static void say(const char *who, const char *format, va_list arguments)
+{
+	if (before_hook)
+		before_hook(before_context);
+	say_to(stderr, who, format, arguments);
+	fputc('\n', stderr);
 }
 
 void complain(const char *format, ...)
@@ -58,4 +64,27 @@ void complain_check(const char *check, const char *format, ...)
 	say(who ? who : "promise-run", format, arguments);
 	va_end(arguments);
 	free(who);
+}
+
+char *complain_check_text(const char *check, const char *format, ...)
+{
+	va_list arguments;
+	char *text = NULL, *who;
+	size_t size;
+	FILE *stream;
+
+	if (asprintf(&who, "promise-run %s", check) < 0)
+		return NULL;
+	stream = open_memstream(&text, &size);
+	if (stream) {
+		va_start(arguments, format);
+		say_to(stream, who, format, arguments);
+		va_end(arguments);
+		if (fclose(stream) != 0) {
+			free(text);
+			text = NULL;
+		}
+	}
+	free(who);
+	return text;
 }

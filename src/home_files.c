@@ -395,32 +395,43 @@ int home_files_prepare(struct home *home)
 }
 
 /*
- * The first line of a promise file whose exec failed with ENOENT, read
- * as its user, to name a missing interpreter.  Links are followed, as
- * exec followed them; a FIFO or device is not read.
+ * Reads the first bytes of promise `promise`'s file as its user into
+ * `head` (NUL-terminated): how many, or -1.  Links are followed, as exec
+ * follows them; a FIFO or device is not read.
  */
-char *home_files_first_line(struct home *home, size_t promise)
+static ssize_t read_head(struct home *home, size_t promise, char *head,
+                         size_t size)
 {
-	char *line = calloc(1, 256);
 	ssize_t got = -1;
 	struct stat status;
 	int dir_fd, fd = -1;
 
-	/* Only a hint for the report: without the user's identity, none. */
-	if (!line || identity_become(&home->files.user) < 0) {
-		free(line);
-		return NULL;
-	}
+	if (identity_become(&home->files.user) < 0)
+		return -1;
 	dir_fd = open_promise_dir(home);
 	if (dir_fd >= 0)
 		fd = openat(dir_fd, home->report->list.promises[promise].name,
 			    O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd >= 0 && fstat(fd, &status) == 0 && S_ISREG(status.st_mode))
-		got = fdio_read(fd, line, 255);
+		got = fdio_read(fd, head, size - 1);
 	fdio_close_quietly(fd);
 	fdio_close_quietly(dir_fd);
 	identity_restore();
-	if (got <= 0) {
+	head[got > 0 ? got : 0] = '\0';
+	return got;
+}
+
+/*
+ * The first line of a promise file whose exec failed with ENOENT, read
+ * as its user, to name a missing interpreter.
+ */
+char *home_files_first_line(struct home *home, size_t promise)
+{
+	char *line = malloc(DECLARED_MAX_FIRST_LINE + 1);
+
+	/* Only a hint for the report: without the user's identity, none. */
+	if (!line || read_head(home, promise, line,
+			       DECLARED_MAX_FIRST_LINE + 1) <= 0) {
 		free(line);
 		return NULL;
 	}
@@ -428,28 +439,34 @@ char *home_files_first_line(struct home *home, size_t promise)
 	return line;
 }
 
-bool home_files_runs_inside(const struct home *home, const char *path,
-                            struct declared_check *declared)
+enum home_check_place home_files_check_place(struct home *home,
+                                             size_t promise, const char *path,
+                                             struct declared_check *declared)
 {
+	char head[DECLARED_MAX_FIRST_LINE + 2];
+
 	/* A plugin has no path: slapos.core's runner runs it. */
-	if (!path || home->context->cli->no_inline || home->files.user.change ||
-	    check_declared_load(path, declared) < 0)
-		return false;
-	/*
-	 * A file check stays a process: its stat cannot be made
-	 * non-blocking, and one on a hung network mount would stop the loop.
-	 */
+	if (!path || home->context->cli->no_inline)
+		return HOME_CHECK_PROCESS;
+	if (home->files.user.change)
+		return read_head(home, promise, head, sizeof head) > 0 &&
+				       check_declared_is_ours(head)
+			       ? HOME_CHECK_HELPER
+			       : HOME_CHECK_PROCESS;
+	if (check_declared_load(path, declared) < 0)
+		return HOME_CHECK_PROCESS;
 	if (declared->kind == DECLARED_FILE) {
 		declared_release(declared);
-		return false;
+		return HOME_CHECK_PROCESS;
 	}
-	return true;
+	return HOME_CHECK_INSIDE;
 }
 
 void home_files_mark_in_process(struct home *home)
 {
 	struct home_report *report = home->report;
 	struct declared_check declared;
+	enum home_check_place place;
 
 	report->in_process = calloc(report->list.count ? report->list.count : 1,
 				    sizeof *report->in_process);
@@ -461,9 +478,9 @@ void home_files_mark_in_process(struct home *home)
 		    report->plan.entries[i].plugin ||
 		    !(path = report_promise_path(report, i)))
 			continue;
-		report->in_process[i] = home_files_runs_inside(home, path,
-							       &declared);
-		if (report->in_process[i])
+		place = home_files_check_place(home, i, path, &declared);
+		report->in_process[i] = place != HOME_CHECK_PROCESS;
+		if (place == HOME_CHECK_INSIDE)
 			declared_release(&declared);
 		free(path);
 	}

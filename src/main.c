@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check_declared.h"
+#include "check_helper.h"
 #include "checks.h"
 #include "cli.h"
 #include "complain.h"
@@ -177,6 +178,8 @@ int main(int argc, char **argv)
 	/* Executed by spawn to become a user: before anything else. */
 	if (argc > 1 && strcmp(argv[1], SPAWN_AS_COMMAND) == 0)
 		return spawn_as_main(argc, argv);
+	if (argc > 1 && strcmp(argv[1], CHECK_HELPER_COMMAND) == 0)
+		return check_helper_main(argc, argv);
 	if (ensure_standard_fds() < 0)
 		return EXIT_BROKEN;
 	if (argc > 1 && strcmp(argv[1], "check-url") == 0)

@@ -17,9 +17,6 @@
 #include "signals.h"
 #include "slot.h"
 
-/* Bytes read from one pipe in one go. */
-#define READ_CHUNK 65536
-
 /* Takes a cgroup per promise where asked and possible. */
 static int choose_containment(struct runner *runner,
                               enum runner_containment asked)
@@ -58,7 +55,7 @@ int runner_init(struct runner *runner, unsigned slots,
 			.dir_fd = -1, .events_fd = -1, .stat_fd = -1,
 			.peak_fd = -1 };
 	runner->polled = calloc(slots, sizeof *runner->polled);
-	runner->buffer = malloc(READ_CHUNK);
+	runner->buffer = malloc(RUNNER_READ_CHUNK);
 	if (runner_inline_init(&runner->inline_tasks, slots) < 0 ||
 	    runner->null_fd < 0 || runner->self_fd < 0 || !runner->slots ||
 	    !runner->groups || !runner->polled ||
@@ -148,6 +145,7 @@ static void notice_exits(struct runner *runner)
 	for (unsigned i = 0; i < runner->slot_count; i++)
 		if (runner->slots[i].used)
 			slot_notice_exit(&runner->slots[i]);
+	runner_inline_notice_exits(&runner->inline_tasks);
 }
 
 /*
@@ -161,7 +159,8 @@ static void reap_orphans(struct runner *runner)
 		siginfo_t info = { 0 };
 
 		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 ||
-		    info.si_pid == 0 || slot_of(runner, info.si_pid))
+		    info.si_pid == 0 || slot_of(runner, info.si_pid) ||
+		    runner_inline_owns(&runner->inline_tasks, info.si_pid))
 			return;
 		(void)waitpid(info.si_pid, NULL, WNOHANG);
 	}
@@ -269,7 +268,7 @@ static struct cgroup_group *slot_cgroup(struct runner *runner,
  * is set to it, or NULL.  A kernel that refuses clone3 into a cgroup
  * (ENOSYS, a seccomp filter) turns the run to the fallback.
  */
-static int start_child(struct runner *runner, struct spawn_request *request,
+int runner_start_child(struct runner *runner, struct spawn_request *request,
                        struct cgroup_group *group,
                        struct cgroup_group **contained,
                        struct spawn_child *child)
@@ -305,11 +304,14 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		errno = EAGAIN;
 		return -1;
 	}
-	if (task->declared) {
-		if (runner_inline_start(runner, task) < 0)
-			return -1;
-		runner->running++;
-		return 0;
+	if (task->declared || task->in_helper) {
+		int status = runner_inline_start(runner, task);
+
+		if (status <= 0) {
+			runner->running += status == 0;
+			return status;
+		}
+		/* No helper could take the check: a process of its own. */
 	}
 	if (task->kill_after > runner->sweep_grace)
 		runner->sweep_grace = task->kill_after;
@@ -329,7 +331,7 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		.credentials = task->credentials,
 	};
 	started = monotime_now();
-	if (start_child(runner, &request, &runner->groups[slot - runner->slots],
+	if (runner_start_child(runner, &request, &runner->groups[slot - runner->slots],
 			&contained, &child) < 0) {
 		int error = errno;
 
@@ -454,7 +456,7 @@ int runner_wait(struct runner *runner, struct pollfd *extra, nfds_t extra_count,
 		if (!polls[count + i].revents || !slot->used)
 			continue;
 		if (slot_read(slot, polls[count + i].fd, runner->buffer,
-			      READ_CHUNK) < 0)
+			      RUNNER_READ_CHUNK) < 0)
 			runner->out_of_memory = true;
 	}
 	struct timespec now = monotime_now();
@@ -527,13 +529,18 @@ void runner_stop(struct runner *runner, bool again)
 {
 	struct timespec now = monotime_now();
 
-	runner_inline_stop(runner);
+	runner_inline_stop(runner, again);
 	for (unsigned i = 0; i < runner->slot_count; i++) {
 		struct slot *slot = &runner->slots[i];
 
 		if (slot->used)
 			slot_stop(slot, again, now);
 	}
+}
+
+void runner_home_done(struct runner *runner, size_t home)
+{
+	runner_inline_home_done(&runner->inline_tasks, home);
 }
 
 void runner_outcome_release(struct runner_outcome *outcome)
@@ -553,13 +560,14 @@ void runner_release(struct runner *runner)
 		slot_kill(slot);
 		free_slot(runner, slot);
 	}
+	/* The helpers are killed before the sweep reaps them. */
+	runner_inline_release(runner);
 	if (runner->signals && runner->slots)
 		sweep_orphans(runner);
 	for (unsigned i = 0; runner->groups && i < runner->slot_count; i++)
 		if (runner->groups[i].dir_fd >= 0)
 			cgroup_group_close(&runner->cgroups, &runner->groups[i]);
 	free(runner->groups);
-	runner_inline_release(&runner->inline_tasks);
 	cgroup_run_release(&runner->cgroups);
 	for (size_t i = 0; i < runner->outcome_count; i++)
 		runner_outcome_release(queued_outcome(runner, i));

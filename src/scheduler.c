@@ -85,6 +85,8 @@ static int spawn(void *pool, struct home *home, size_t promise,
 	char *path = entry->plugin ? NULL
 				   : report_promise_path(report, promise);
 	struct declared_check declared;
+	enum home_check_place place =
+		home_files_check_place(home, promise, path, &declared);
 	int status;
 
 	if (entry->plugin ? !argv || !envp : !path) {
@@ -107,8 +109,8 @@ static int spawn(void *pool, struct home *home, size_t promise,
 		.stop_at = stop_at,
 		.home = home->index,
 		.promise = promise,
-		.declared = home_files_runs_inside(home, path, &declared)
-				    ? &declared : NULL,
+		.declared = place == HOME_CHECK_INSIDE ? &declared : NULL,
+		.in_helper = place == HOME_CHECK_HELPER,
 	};
 	status = runner_start(&s->runner, &task);
 	free(path);
@@ -131,6 +133,10 @@ static void sink_judged(void *sinks, struct home *home, size_t promise)
 
 static void sink_complete(void *sinks, struct home *home)
 {
+	struct scheduler *s = home->context->pool;
+
+	/* Nothing more of it runs: its check helper may end. */
+	runner_home_done(&s->runner, home->index);
 	sinks_complete(sinks, home->index);
 }
 

@@ -112,7 +112,11 @@ static int read_output(struct slot *slot, unsigned char *buffer, size_t size)
 			break;
 		}
 		/* Out of memory: the rest is still read, to free the pipe. */
-		if (capture_append(&slot->capture, buffer, (size_t)got) < 0)
+		if ((slot->output_to
+			     ? slot->output_to(slot->output_context, buffer,
+					       (size_t)got)
+			     : capture_append(&slot->capture, buffer,
+					      (size_t)got)) < 0)
 			status = -1;
 	}
 	if (status < 0)

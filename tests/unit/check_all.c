@@ -8,7 +8,7 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		capture_suite, checks_suite, cli_suite, config_suite,
+		capture_suite, check_wire_suite, checks_suite, cli_suite, config_suite,
 		credentials_suite, declared_suite,
 		env_suite, escape_suite, fsat_suite, home_suite,
 		home_plugins_suite, homes_suite,

@@ -7,6 +7,7 @@
 #include <check.h>
 
 Suite *capture_suite(void);
+Suite *check_wire_suite(void);
 Suite *checks_suite(void);
 Suite *cli_suite(void);
 Suite *config_suite(void);
