@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -421,13 +420,6 @@ static void check_names(struct scheduler *s)
 				 config->promises[n].name);
 }
 
-/* --list: each home's plan, as it would run now; nothing is written. */
-static void list_homes(struct scheduler *s)
-{
-	for (size_t i = 0; i < s->count; i++)
-		home_tell(&s->homes[i], HOME_LIST);
-}
-
 static void release(struct scheduler *s)
 {
 	for (size_t i = 0; i < s->count; i++)
@@ -499,10 +491,9 @@ static int check_before_run(struct scheduler *s)
 static int set_up(struct scheduler *s)
 {
 	const struct scheduler_input *input = s->in;
-	double deadline;
+	double deadline = s->run->values[SETTING_DEADLINE].seconds;
 	char host[HOST_NAME_MAX + 1] = "";
 
-	deadline = s->run->values[SETTING_DEADLINE].seconds;
 	s->context = (struct home_context){
 		.cli = s->cli,
 		.operator_config = input->operator_config,
@@ -575,8 +566,10 @@ void scheduler_run(const struct scheduler_input *input,
 		goto out;
 	}
 	pool_init(&s.pool, s.runner.slot_count, s.count);
+	/* --list: each home's plan, as it would run now; nothing written. */
 	if (s.cli->action == CLI_LIST)
-		list_homes(&s);
+		for (size_t i = 0; i < s.count; i++)
+			home_tell(&s.homes[i], HOME_LIST);
 	else
 		run_loop(&s);
 	check_names(&s);
