@@ -34,7 +34,7 @@
 
 #define BACKLOG 4096
 #define IDLE_SECONDS 10
-#define ACCEPT_PAUSE_MS 100   /* after EMFILE and the like */
+#define ACCEPT_PAUSE_MS 100   /* after EMFILE and the like, unless one closes */
 #define EVENTS 256
 
 static const char body[] = "hello world\n";
@@ -56,6 +56,8 @@ struct conn {
 
 /* Connections, the least recently active first. */
 static struct conn *oldest, *newest;
+/* A connection closed: accepting, if paused, may go on at once. */
+static bool descriptor_freed;
 
 static void fail(const char *what)
 {
@@ -111,6 +113,7 @@ static void conn_close(struct conn *c)
 	if (close(c->fd) != 0)
 		fprintf(stderr, "http_server: close: %s\n", strerror(errno));
 	free(c);
+	descriptor_freed = true;
 }
 
 /* Whether the headers (after the request line) hold a Connection header
@@ -469,7 +472,7 @@ int main(int argc, char **argv)
 		if (oldest)
 			wait = oldest->idle_since + IDLE_SECONDS * 1000 - now;
 		if (paused_until) {
-			if (paused_until <= now) {
+			if (paused_until <= now || descriptor_freed) {
 				event.data.ptr = &listener_mark;
 				if (epoll_ctl(epoll, EPOLL_CTL_ADD, listener, &event) != 0)
 					fail("epoll_ctl");
@@ -499,6 +502,7 @@ int main(int argc, char **argv)
 					if (epoll_ctl(epoll, EPOLL_CTL_DEL, listener, NULL) != 0)
 						fail("epoll_ctl");
 					paused_until = now_ms() + ACCEPT_PAUSE_MS;
+					descriptor_freed = false;
 				}
 			} else {
 				struct conn *c = what;
