@@ -43,6 +43,7 @@ struct inline_checks {
 	bool timer_set;                     /* libcurl's timer: */
 	struct timespec timer;              /* ... when it fires */
 	size_t count;                       /* checks running */
+	size_t unopened;                    /* transfers yet to open a socket */
 	bool out_of_memory;
 };
 
@@ -85,6 +86,13 @@ void inline_checks_handle(struct inline_checks *checks,
 /* Takes the next ended check's result; false when none. */
 bool inline_checks_next(struct inline_checks *checks,
                         struct inline_result *result);
+
+/*
+ * How many running transfers have not opened their socket yet: libcurl
+ * opens it at its next turn, not at the start, so a caller that counts
+ * descriptors must keep this many free for them.
+ */
+size_t inline_checks_unopened(const struct inline_checks *checks);
 
 /* Frees what `result` holds. */
 void inline_result_release(struct inline_result *result);

@@ -92,6 +92,14 @@ int runner_inline_init(struct runner_inline *tasks, unsigned slots);
  */
 int runner_inline_start(struct runner *runner, const struct runner_task *task);
 
+/*
+ * Whether a check can start here now: the descriptors of the checks
+ * started (their sockets, which libcurl opens at its next turn: given
+ * that turn first) and two for the new one can be had.  False with errno
+ * (EMFILE) when not: the check waits for a place, as a process does.
+ */
+bool runner_inline_room(struct runner *runner);
+
 /* How many descriptors runner_inline_polls fills at most. */
 size_t runner_inline_poll_count(const struct runner_inline *tasks);
 size_t runner_inline_polls(struct runner_inline *tasks, struct pollfd *polls);

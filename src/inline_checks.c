@@ -18,10 +18,12 @@
 
 struct inline_check {
 	struct inline_check *next;
+	struct inline_checks *owner;
 	size_t id;
 	struct declared_check declared;
 	struct timespec started;
 	bool transfer_running;              /* in the multi handle */
+	bool socket_awaited;                /* ... and its socket not open yet */
 	struct check_transfer transfer;     /* URL and certificate checks */
 	struct port_probe probe;            /* port checks */
 	enum check_status status;           /* once ended */
@@ -63,12 +65,34 @@ static void end(struct inline_checks *checks, struct inline_check *check,
 	checks->ended_tail = &check->next;
 }
 
+/* The transfer of `check` has its socket, or needs none any more. */
+static void socket_had(struct inline_check *check)
+{
+	if (check->socket_awaited)
+		check->owner->unopened--;
+	check->socket_awaited = false;
+}
+
+/*
+ * libcurl's CURLOPT_OPENSOCKETFUNCTION: the socket, opened as libcurl
+ * would, noted as had (see inline_checks_unopened).
+ */
+static curl_socket_t open_socket(void *client, curlsocktype purpose,
+                                 struct curl_sockaddr *address)
+{
+	(void)purpose;
+	socket_had(client);
+	return socket(address->family, address->socktype | SOCK_CLOEXEC,
+		      address->protocol);
+}
+
 /* Frees a check that is in no list any more. */
 static void free_check(struct inline_checks *checks,
                        struct inline_check *check)
 {
 	char message[MESSAGE_SIZE];
 
+	socket_had(check);
 	if (check->transfer_running) {
 		curl_lib.multi_remove_handle(checks->multi,
 					     check->transfer.handle);
@@ -183,12 +207,20 @@ static bool start_transfer(struct inline_checks *checks,
 	if (result == CURLE_OK)
 		result = curl_lib.easy_setopt(check->transfer.handle,
 					      CURLOPT_PRIVATE, check);
+	if (result == CURLE_OK)
+		result = curl_lib.easy_setopt(check->transfer.handle,
+					      CURLOPT_OPENSOCKETFUNCTION,
+					      open_socket);
+	if (result == CURLE_OK)
+		result = curl_lib.easy_setopt(check->transfer.handle,
+					      CURLOPT_OPENSOCKETDATA, check);
 	if (result == CURLE_OK &&
 	    curl_lib.multi_add_handle(multi, check->transfer.handle) !=
 		    CURLM_OK)
 		result = CURLE_FAILED_INIT;
 	if (result == CURLE_OK) {
-		check->transfer_running = true;
+		check->transfer_running = check->socket_awaited = true;
+		checks->unopened++;
 		return true;
 	}
 	check->status = url ? check_url_end(&check->transfer, result, message,
@@ -212,6 +244,7 @@ int inline_checks_start(struct inline_checks *checks,
 		return -1;
 	}
 	check->id = id;
+	check->owner = checks;
 	check->declared = *declared;
 	*declared = (struct declared_check){ 0 };
 	check->started = now;
@@ -315,6 +348,7 @@ static void collect_transfers(struct inline_checks *checks,
 		curl_lib.multi_remove_handle(checks->multi,
 					     check->transfer.handle);
 		check->transfer_running = false;
+		socket_had(check);
 		check->status = check->declared.kind == DECLARED_URL
 			? check_url_end(&check->transfer, result, message,
 					sizeof message)
@@ -392,6 +426,11 @@ bool inline_checks_next(struct inline_checks *checks,
 	check->message = NULL;
 	free_check(checks, check);
 	return true;
+}
+
+size_t inline_checks_unopened(const struct inline_checks *checks)
+{
+	return checks->unopened;
 }
 
 void inline_result_release(struct inline_result *result)

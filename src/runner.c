@@ -304,6 +304,14 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		errno = EAGAIN;
 		return -1;
 	}
+	/* A check here that could not have its socket would fail for us. */
+	if (task->declared && !runner_inline_room(runner) &&
+	    out_of_resources(errno) && runner->running > 0) {
+		declared_release(task->declared);
+		runner->start_limit = runner->running;
+		errno = EAGAIN;
+		return -1;
+	}
 	if (task->declared || task->in_helper) {
 		int status = runner_inline_start(runner, task);
 

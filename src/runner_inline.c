@@ -217,6 +217,31 @@ int runner_inline_start(struct runner *runner, const struct runner_task *task)
 	return 0;
 }
 
+bool runner_inline_room(struct runner *runner)
+{
+	struct inline_checks *checks = &runner->inline_tasks.checks;
+	size_t wanted, held = 0;
+	int *spare, error;
+	bool room;
+
+	if (inline_checks_unopened(checks))
+		inline_checks_handle(checks, NULL, 0, monotime_now());
+	wanted = inline_checks_unopened(checks) + 2;
+	spare = calloc(wanted, sizeof *spare);
+	if (!spare)
+		return false;
+	while (held < wanted &&
+	       (spare[held] = fcntl(runner->null_fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+		held++;
+	room = held == wanted;
+	error = errno;
+	while (held)
+		fdio_close_quietly(spare[--held]);
+	free(spare);
+	errno = error;
+	return room;
+}
+
 size_t runner_inline_poll_count(const struct runner_inline *tasks)
 {
 	return inline_checks_poll_count(&tasks->checks) +

@@ -143,3 +143,18 @@ test_inline_checks_are_stopped_by_sigterm() {
 	[[ ! -e home/.slapgrid/promise/result/a-hang.status.json ]] ||
 		fail "an interrupted check has a result file"
 }
+
+# Out of descriptors, a check waits for a place as a process does, never
+# fails for want of a socket (libcurl opens it at its next turn: those
+# not open yet are counted).
+test_300_declared_checks_under_a_limit_of_48_descriptors() {
+	start_server plain 127.0.0.1
+	make_instance home
+	local i
+	for i in $(seq -w 1 150); do
+		declare_check "home/etc/promise/web$i" "url = http://127.0.0.1:$port/ok"
+		declare_check "home/etc/promise/port$i" "host = 127.0.0.1" "port = $port"
+	done
+	( ulimit -n 48; run_pr --no-state -j 100 home; expect_status 0
+	  expect_line 'working \(300 promises\)' ) || exit 1
+}
