@@ -159,14 +159,21 @@ static void connect_next(struct port_probe *probe, int error)
 	       error == ETIMEDOUT ? "timed out" : strerror(error));
 }
 
-/* The lookup's end: its addresses, or why none. */
-static void resolved(struct port_probe *probe, int status, bool timed_out)
+/*
+ * The lookup's end: its addresses, or why none.  `error` words
+ * EAI_SYSTEM: errno where the lookup failed, or 0 when that was in the
+ * resolver's thread, whose errno is not ours to read.
+ */
+static void resolved(struct port_probe *probe, int status, int error,
+                     bool timed_out)
 {
 	if (status != 0) {
 		finish(probe, CHECK_UNREACHABLE,
 		       timed_out ? "name resolution timed out"
-		       : status == EAI_SYSTEM ? strerror(errno)
-		       : gai_strerror(status));
+		       : status == EAI_SYSTEM
+			       ? error ? strerror(error)
+				       : "name resolution failed: a system error"
+			       : gai_strerror(status));
 		return;
 	}
 	probe->address = probe->addresses;
@@ -196,12 +203,12 @@ void port_probe_start(struct port_probe *probe,
 	status = getaddrinfo(options->host, options->port, &hints,
 			     &probe->addresses);
 	if (status == 0) {
-		resolved(probe, 0, false);
+		resolved(probe, 0, 0, false);
 		return;
 	}
 	probe->lookup = lookup_start(options->host, options->port, &status);
 	if (!probe->lookup)
-		resolved(probe, status, false);
+		resolved(probe, status, errno, false);
 }
 
 bool port_probe_poll(const struct port_probe *probe, struct pollfd *poll)
@@ -244,10 +251,10 @@ void port_probe_step(struct port_probe *probe, struct timespec now)
 			probe->addresses = lookup->request.ar_result;
 			lookup->request.ar_result = NULL;
 			lookup_release(lookup, true);
-			resolved(probe, status, false);
+			resolved(probe, status, 0, false);
 		} else {
 			lookup_release(lookup, false);
-			resolved(probe, EAI_AGAIN, true);
+			resolved(probe, EAI_AGAIN, 0, true);
 		}
 		return;
 	}

@@ -337,6 +337,9 @@ static struct runner_outcome *ended(struct runner *runner,
 			capture_release(&capture);
 		else
 			outcome->output = capture_finish(&capture);
+		/* As for a process's output: the run cannot go on unsaid. */
+		if (!outcome->output)
+			runner->out_of_memory = true;
 	}
 	return outcome;
 }
