@@ -74,8 +74,10 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c
 $(UNIT_BIN): $(UNIT_OBJS) $(OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CHECK) $(LIBS)
 
-# The whole suite: Check unit tests, then end-to-end tests on the real binary.
-check: unit e2e
+# The whole suite: Check unit tests and end-to-end tests on the real
+# binary, side by side (each one's output whole, once it is done).
+check:
+	$(MAKE) --no-print-directory --output-sync=target -j2 unit e2e
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)

@@ -63,7 +63,9 @@ test_as_root_a_users_declared_checks_give_the_results_of_processes() {
 }
 
 # In a pid namespace of the run's own, every pid given out is a process
-# or a thread the run made: one a home, the helper, for 60 checks each.
+# or a thread the run made: one a home, the helper, for 20 checks each.
+# (As processes, the same checks take 40 pids: see the mutant
+# check-helper-one-a-home.)
 test_as_root_a_users_checks_take_one_process_a_home() {
 	need_root
 	command -v unshare >/dev/null || skip "unshare is missing (Debian package util-linux)"
@@ -73,7 +75,7 @@ test_as_root_a_users_checks_take_one_process_a_home() {
 	local home i last
 	for home in one two; do
 		make_instance "$home"
-		for i in $(seq -w 1 30); do
+		for i in $(seq -w 1 10); do
 			declare_check "$home/etc/promise/web$i" "url = http://127.0.0.1:$port/ok"
 			declare_check "$home/etc/promise/port$i" "host = 127.0.0.1" "port = $port"
 		done
@@ -86,9 +88,6 @@ test_as_root_a_users_checks_take_one_process_a_home() {
 		sh "$PROMISE_RUN" "$WORK/one" "$WORK/two")
 	[[ $last == "status 0"* ]] || { out=$last; fail "the run failed"; }
 	(($(tail -n 1 <<<"$last") <= 10)) || { out=$last; fail "more than a process a home: $last"; }
-	last=$(unshare -pf sh -c '"$1" -q --no-state --no-inline "$2" "$3"; sh -c "echo \$\$"' \
-		sh "$PROMISE_RUN" "$WORK/one" "$WORK/two")
-	(($(tail -n 1 <<<"$last") > 120)) || { out=$last; fail "--no-inline started no process each"; }
 }
 
 # The helper is the user's process: killed, its checks fail with what
