@@ -43,7 +43,7 @@ struct check_wire_buffer {
 struct check_wire_request {
 	bool cancel;            /* "c": drop it; else "s": run it */
 	uint64_t id;
-	const char *path;       /* "s" only: in the buffer, until the next call */
+	const char *path;       /* "s": in the buffer until the next call */
 };
 
 struct check_wire_result {

@@ -133,7 +133,8 @@ int check_declared_load(const char *path, struct declared_check *check)
 	got = fdio_pread(fd, head, sizeof head - 1, 0);
 	if (got > 0) {
 		head[got] = '\0';
-		if (check_declared_is_ours(head) && (text = read_whole(fd, &size))) {
+		if (check_declared_is_ours(head) &&
+		    (text = read_whole(fd, &size))) {
 			status = declared_parse(text, size, path, check, error,
 						sizeof error);
 			free(text);

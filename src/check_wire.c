@@ -139,8 +139,8 @@ int check_wire_next_result(struct check_wire_buffer *in,
 	if (!end)
 		return in->length > HEADER_MAX ? -1 : 0;
 	*result = (struct check_wire_result){ 0 };
-	if (!(at = number(in->bytes, UINT64_MAX, &result->id)) || *at++ != ' ' ||
-	    !(at = number(at, 3, &status)) || *at++ != ' ' ||
+	if (!(at = number(in->bytes, UINT64_MAX, &result->id)) ||
+	    *at++ != ' ' || !(at = number(at, 3, &status)) || *at++ != ' ' ||
 	    !(at = number(at, UINT64_MAX / 2, &microseconds)) || *at++ != ' ' ||
 	    !(at = number(at, CHECK_WIRE_MAX_MESSAGE, &length)) || at != end)
 		return -1;

@@ -339,8 +339,9 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		.credentials = task->credentials,
 	};
 	started = monotime_now();
-	if (runner_start_child(runner, &request, &runner->groups[slot - runner->slots],
-			&contained, &child) < 0) {
+	if (runner_start_child(runner, &request,
+			       &runner->groups[slot - runner->slots],
+			       &contained, &child) < 0) {
 		int error = errno;
 
 		/* Out of descriptors or processes: wait for a slot. */

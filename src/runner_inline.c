@@ -162,7 +162,8 @@ static int tell(struct runner_helper *helper,
 }
 
 /* Sends `task`'s check to its home's helper, started if need be; 0 or 1. */
-static int start_in_helper(struct runner *runner, const struct runner_task *task,
+static int start_in_helper(struct runner *runner,
+                           const struct runner_task *task,
                            struct runner_inline_task *place)
 {
 	struct runner_inline *tasks = &runner->inline_tasks;
@@ -300,7 +301,8 @@ bool runner_inline_deadline(const struct runner_inline *tasks,
 		if (tasks->tasks[i].used)
 			earliest(when, &any, cut_at(&tasks->tasks[i], NULL));
 		if (tasks->helpers[i].used)
-			earliest(when, &any, tasks->helpers[i].slot.job.deadline);
+			earliest(when, &any,
+				 tasks->helpers[i].slot.job.deadline);
 	}
 	return any;
 }
@@ -421,13 +423,18 @@ static void helper_over(struct runner *runner, struct runner_helper *helper,
 				over.exec_failed ? 0 : strlen(why));
 		if (!outcome)
 			continue;
-		/* Worded as the promise's own process would be. */
+		/*
+		 * Worded as the promise's own process would be: what killed
+		 * the helper (its user), or a failure.
+		 */
 		outcome->exec_failed = over.exec_failed;
 		outcome->failure = over.failure;
-		outcome->exited = over.exec_failed || !helper->broken;
-		outcome->wait_status = over.exited && WIFSIGNALED(over.wait_status)
-					       ? over.wait_status
-					       : W_EXITCODE(1, 0);
+		outcome->exited = true;
+		outcome->wait_status =
+			!helper->broken && over.exited &&
+					WIFSIGNALED(over.wait_status)
+				? over.wait_status
+				: W_EXITCODE(1, 0);
 	}
 	runner_outcome_release(&over);
 	slot_free(&helper->slot);
