@@ -75,6 +75,11 @@ static void same_value(enum setting_id id, const struct setting_value *a,
 			   settings_spec(id)->key, a->choice, b->choice);
 		break;
 	case SETTING_TEXT:
+		/* The operator's plugin-python and plugin-runner. */
+		FUZZ_CHECK(a->given == b->given &&
+				   (!a->given || strcmp(a->text, b->text) == 0),
+			   "%s: %s differs", where, settings_spec(id)->key);
+		break;
 	case SETTING_WORDS:
 	case SETTING_ACTION:
 		/* No key of a file is one. */
