@@ -88,11 +88,12 @@ bool inline_checks_next(struct inline_checks *checks,
                         struct inline_result *result);
 
 /*
- * How many running transfers have not opened their socket yet: libcurl
- * opens it at its next turn, not at the start, so a caller that counts
- * descriptors must keep this many free for them.
+ * Whether one more check can start: two descriptors can be had (dups of
+ * `fd`) beyond one for each transfer whose socket libcurl has yet to open
+ * (it opens them at its next turn, not at the start: given that turn
+ * first).  False with errno (EMFILE) when not: the caller waits.
  */
-size_t inline_checks_unopened(const struct inline_checks *checks);
+bool inline_checks_room(struct inline_checks *checks, int fd);
 
 /* Frees what `result` holds. */
 void inline_result_release(struct inline_result *result);

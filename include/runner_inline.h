@@ -53,7 +53,7 @@ struct runner_helper {
 	int request_fd;                     /* its standard input, or -1 */
 	struct check_wire_buffer requests;  /* not yet written */
 	struct check_wire_buffer results;   /* read, not yet whole */
-	unsigned checks;                    /* sent and not yet ended */
+	unsigned cancels;                   /* drops sent, each may be answered */
 	bool broken;                        /* said what is not a result */
 	bool output_lost;                   /* out of memory reading it */
 };
@@ -78,7 +78,8 @@ struct runner_inline {
 	struct inline_checks checks;
 	struct runner_inline_task *tasks;       /* one per slot */
 	unsigned slot_count;
-	struct runner_helper *helpers;          /* one per slot at most */
+	struct runner_helper *helpers;          /* helper_count of them */
+	unsigned helper_count;
 	struct runner_inline_polled *polled;    /* two per helper */
 	size_t helper_polls;                    /* filled by the last polls */
 	uint64_t next_request;
@@ -91,14 +92,6 @@ int runner_inline_init(struct runner_inline *tasks, unsigned slots);
  * it (it is to run as a process); -1 with errno.
  */
 int runner_inline_start(struct runner *runner, const struct runner_task *task);
-
-/*
- * Whether a check can start here now: the descriptors of the checks
- * started (their sockets, which libcurl opens at its next turn: given
- * that turn first) and two for the new one can be had.  False with errno
- * (EMFILE) when not: the check waits for a place, as a process does.
- */
-bool runner_inline_room(struct runner *runner);
 
 /* How many descriptors runner_inline_polls fills at most. */
 size_t runner_inline_poll_count(const struct runner_inline *tasks);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,6 +160,7 @@ static bool put_ended(struct helper *helper)
 int check_helper_main(int argc, char **argv)
 {
 	struct helper helper = { 0 };
+	struct rlimit files;
 	struct stat input;
 	bool ok = true;
 
@@ -176,6 +178,12 @@ int check_helper_main(int argc, char **argv)
 	inline_checks_init(&helper.checks);
 	if (fcntl(STDIN_FILENO, F_SETFL, O_NONBLOCK) < 0)
 		ok = false;
+	/* A socket a check: as many as the user may have (root bounds -j). */
+	if (getrlimit(RLIMIT_NOFILE, &files) == 0 &&
+	    files.rlim_cur < files.rlim_max) {
+		files.rlim_cur = files.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &files);
+	}
 	while (ok && !(helper.input_ended && helper.checks.count == 0)) {
 		ok = wait_once(&helper) && put_ended(&helper) &&
 		     flush_results(&helper);

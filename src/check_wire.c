@@ -60,14 +60,19 @@ int check_wire_put_request(struct check_wire_buffer *out,
 			      request->cancel ? 'c' : 's', request->id,
 			      request->cancel ? "" : " ");
 
+	size_t before;
+
+	drop_taken(out);
+	before = out->length;
 	/* The NUL after the path (or the id) ends the record. */
-	return check_wire_append(out, header, (size_t)length) < 0 ||
-			       (!request->cancel &&
-				check_wire_append(out, request->path,
-						  strlen(request->path)) < 0) ||
-			       check_wire_append(out, "", 1) < 0
-		       ? -1
-		       : 0;
+	if (check_wire_append(out, header, (size_t)length) < 0 ||
+	    (!request->cancel &&
+	     check_wire_append(out, request->path, strlen(request->path)) < 0) ||
+	    check_wire_append(out, "", 1) < 0) {
+		out->length = before;   /* never half a record */
+		return -1;
+	}
+	return 0;
 }
 
 int check_wire_put_result(struct check_wire_buffer *out,
@@ -82,11 +87,16 @@ int check_wire_put_result(struct check_wire_buffer *out,
 			    result->id, result->status,
 			    microseconds > 0 ? microseconds : 0, length);
 
-	return check_wire_append(out, header, (size_t)size) < 0 ||
-			       check_wire_append(out, result->message,
-						 length) < 0
-		       ? -1
-		       : 0;
+	size_t before;
+
+	drop_taken(out);
+	before = out->length;
+	if (check_wire_append(out, header, (size_t)size) < 0 ||
+	    check_wire_append(out, result->message, length) < 0) {
+		out->length = before;   /* never half a record */
+		return -1;
+	}
+	return 0;
 }
 
 /* A decimal number without sign or leading blank; NULL when none. */

@@ -4,12 +4,14 @@
 #include "inline_checks.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_transfer.h"
 #include "curl_lib.h"
+#include "fdio.h"
 #include "monotime.h"
 #include "port_probe.h"
 
@@ -75,7 +77,7 @@ static void socket_had(struct inline_check *check)
 
 /*
  * libcurl's CURLOPT_OPENSOCKETFUNCTION: the socket, opened as libcurl
- * would, noted as had (see inline_checks_unopened).
+ * would, noted as had (see inline_checks_room).
  */
 static curl_socket_t open_socket(void *client, curlsocktype purpose,
                                  struct curl_sockaddr *address)
@@ -428,9 +430,29 @@ bool inline_checks_next(struct inline_checks *checks,
 	return true;
 }
 
-size_t inline_checks_unopened(const struct inline_checks *checks)
+bool inline_checks_room(struct inline_checks *checks, int fd)
 {
-	return checks->unopened;
+	size_t wanted, held = 0;
+	int *spare, error;
+	bool room;
+
+	/* libcurl's turn first: the sockets it opens then are counted. */
+	if (checks->unopened)
+		inline_checks_handle(checks, NULL, 0, monotime_now());
+	wanted = checks->unopened + 2;
+	spare = calloc(wanted, sizeof *spare);
+	if (!spare)
+		return false;
+	while (held < wanted &&
+	       (spare[held] = fcntl(fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+		held++;
+	room = held == wanted;
+	error = errno;
+	while (held)
+		fdio_close_quietly(spare[--held]);
+	free(spare);
+	errno = error;
+	return room;
 }
 
 void inline_result_release(struct inline_result *result)

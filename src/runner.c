@@ -305,7 +305,8 @@ int runner_start(struct runner *runner, const struct runner_task *task)
 		return -1;
 	}
 	/* A check here that could not have its socket would fail for us. */
-	if (task->declared && !runner_inline_room(runner) &&
+	if (task->declared &&
+	    !inline_checks_room(&runner->inline_tasks.checks, runner->null_fd) &&
 	    out_of_resources(errno) && runner->running > 0) {
 		declared_release(task->declared);
 		runner->start_limit = runner->running;

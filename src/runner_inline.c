@@ -17,30 +17,29 @@
 #include "runner.h"
 #include "signals.h"
 
-/*
- * A helper's own timeout: none that matters.  It ends when its home is
- * over, or is stopped with the run; each check keeps its own timeout.
- */
+/* A helper's own timeout: none (stopped when its home is over). */
 #define HELPER_TIMEOUT (365 * 24 * 3600.0)
 
 /* Why a helper's checks ended without their results. */
 #define HELPER_GONE "promise-run's check helper for this home ended before the check did"
 #define HELPER_BROKEN "promise-run's check helper for this home answered what is not a result: it was stopped"
 
-static const struct cgroup_group no_group = {
-	.dir_fd = -1, .events_fd = -1, .stat_fd = -1, .peak_fd = -1 };
-
 int runner_inline_init(struct runner_inline *tasks, unsigned slots)
 {
 	inline_checks_init(&tasks->checks);
 	tasks->slot_count = slots;
+	/* Homes side by side, and those whose helper is still ending. */
+	tasks->helper_count = 2 * slots;
 	tasks->helper_polls = 0;
 	tasks->next_request = 1;
 	tasks->tasks = calloc(slots, sizeof *tasks->tasks);
-	tasks->helpers = calloc(slots, sizeof *tasks->helpers);
-	tasks->polled = calloc(2 * (size_t)slots, sizeof *tasks->polled);
-	for (unsigned i = 0; tasks->helpers && i < slots; i++) {
-		tasks->helpers[i].group = no_group;
+	tasks->helpers = calloc(tasks->helper_count, sizeof *tasks->helpers);
+	tasks->polled = calloc(2 * (size_t)tasks->helper_count,
+			       sizeof *tasks->polled);
+	for (unsigned i = 0; tasks->helpers && i < tasks->helper_count; i++) {
+		tasks->helpers[i].group = (struct cgroup_group){
+			.dir_fd = -1, .events_fd = -1, .stat_fd = -1,
+			.peak_fd = -1 };
 		tasks->helpers[i].request_fd = -1;
 	}
 	return tasks->tasks && tasks->helpers && tasks->polled ? 0 : -1;
@@ -63,11 +62,14 @@ static int take_output(void *context, const void *bytes, size_t size)
 static struct runner_helper *helper_of(struct runner_inline *tasks,
                                        size_t home)
 {
-	for (unsigned i = 0; i < tasks->slot_count; i++) {
+	for (unsigned i = 0; i < tasks->helper_count; i++) {
 		struct runner_helper *helper = &tasks->helpers[i];
 
+		/* Not one that has exited, even before it is reaped. */
 		if (helper->used && helper->home == home &&
-		    helper->request_fd >= 0 && !helper->broken)
+		    helper->request_fd >= 0 && !helper->broken &&
+		    helper->slot.job.state == JOB_RUNNING &&
+		    !helper->slot.job.exited)
 			return helper;
 	}
 	return NULL;
@@ -88,7 +90,7 @@ static struct runner_helper *start_helper(struct runner *runner,
 	struct spawn_child child;
 	int requests[2];
 
-	for (unsigned i = 0; i < tasks->slot_count && !helper; i++)
+	for (unsigned i = 0; i < tasks->helper_count && !helper; i++)
 		if (!tasks->helpers[i].used)
 			helper = &tasks->helpers[i];
 	if (!helper || pipe2(requests, O_CLOEXEC) < 0)
@@ -125,7 +127,7 @@ static struct runner_helper *start_helper(struct runner *runner,
 	helper->used = true;
 	helper->home = task->home;
 	helper->request_fd = requests[1];
-	helper->checks = 0;
+	helper->cancels = 0;
 	helper->broken = helper->output_lost = false;
 	runner->processes++;
 	return helper;
@@ -178,7 +180,6 @@ static int start_in_helper(struct runner *runner,
 	if (tell(helper, &request) < 0)
 		return -1;
 	tasks->next_request++;
-	helper->checks++;
 	place->helper = helper;
 	place->request = request.id;
 	return 0;
@@ -218,42 +219,17 @@ int runner_inline_start(struct runner *runner, const struct runner_task *task)
 	return 0;
 }
 
-bool runner_inline_room(struct runner *runner)
-{
-	struct inline_checks *checks = &runner->inline_tasks.checks;
-	size_t wanted, held = 0;
-	int *spare, error;
-	bool room;
-
-	if (inline_checks_unopened(checks))
-		inline_checks_handle(checks, NULL, 0, monotime_now());
-	wanted = inline_checks_unopened(checks) + 2;
-	spare = calloc(wanted, sizeof *spare);
-	if (!spare)
-		return false;
-	while (held < wanted &&
-	       (spare[held] = fcntl(runner->null_fd, F_DUPFD_CLOEXEC, 0)) >= 0)
-		held++;
-	room = held == wanted;
-	error = errno;
-	while (held)
-		fdio_close_quietly(spare[--held]);
-	free(spare);
-	errno = error;
-	return room;
-}
-
 size_t runner_inline_poll_count(const struct runner_inline *tasks)
 {
 	return inline_checks_poll_count(&tasks->checks) +
-	       2 * (size_t)tasks->slot_count;
+	       2 * (size_t)tasks->helper_count;
 }
 
 size_t runner_inline_polls(struct runner_inline *tasks, struct pollfd *polls)
 {
 	size_t count = 0;
 
-	for (unsigned i = 0; i < tasks->slot_count; i++) {
+	for (unsigned i = 0; i < tasks->helper_count; i++) {
 		struct runner_helper *helper = &tasks->helpers[i];
 
 		if (!helper->used)
@@ -297,13 +273,13 @@ bool runner_inline_deadline(const struct runner_inline *tasks,
 {
 	bool any = inline_checks_deadline(&tasks->checks, when);
 
-	for (unsigned i = 0; i < tasks->slot_count; i++) {
+	for (unsigned i = 0; i < tasks->slot_count; i++)
 		if (tasks->tasks[i].used)
 			earliest(when, &any, cut_at(&tasks->tasks[i], NULL));
+	for (unsigned i = 0; i < tasks->helper_count; i++)
 		if (tasks->helpers[i].used)
 			earliest(when, &any,
 				 tasks->helpers[i].slot.job.deadline);
-	}
 	return any;
 }
 
@@ -319,8 +295,6 @@ static struct runner_outcome *ended(struct runner *runner,
 	struct runner_outcome *outcome = runner_queue_outcome(runner);
 
 	task->used = false;
-	if (task->helper)
-		task->helper->checks--;
 	runner_task_ended(runner);
 	if (!outcome)
 		return NULL;
@@ -356,8 +330,12 @@ static void check_ended(struct runner *runner, struct runner_inline_task *task,
 
 	if (!outcome)
 		return;
-	/* The check's own time, not when the loop saw it. */
-	outcome->duration = duration;
+	/*
+	 * The check's own time, not when the loop saw it; a helper's word
+	 * for it within what root saw.
+	 */
+	if (duration >= 0 && duration < outcome->duration)
+		outcome->duration = duration;
 	outcome->exited = true;
 	outcome->wait_status = W_EXITCODE(status, 0);
 }
@@ -387,10 +365,18 @@ static void take_results(struct runner *runner, struct runner_helper *helper,
 		struct runner_inline_task *task =
 			task_of(tasks, helper, result.id);
 
-		if (task)
+		if (task) {
 			check_ended(runner, task, now, result.status,
 				    result.duration, result.message,
 				    result.message_length);
+			continue;
+		}
+		/* Only a check dropped may answer unawaited, once. */
+		if (helper->cancels == 0) {
+			status = -1;
+			break;
+		}
+		helper->cancels--;
 	}
 	if (status < 0 || helper->output_lost) {
 		helper->broken = true;
@@ -463,7 +449,7 @@ static void handle_helpers(struct runner *runner, const struct pollfd *polls,
 				   RUNNER_READ_CHUNK) < 0)
 			runner->out_of_memory = true;
 	}
-	for (unsigned i = 0; i < tasks->slot_count; i++) {
+	for (unsigned i = 0; i < tasks->helper_count; i++) {
 		struct runner_helper *helper = &tasks->helpers[i];
 
 		if (!helper->used)
@@ -484,7 +470,9 @@ static void cancel(struct runner_inline *tasks, struct runner_inline_task *task)
 	if (!task->helper)
 		inline_checks_cancel(&tasks->checks,
 				     (size_t)(task - tasks->tasks));
-	else if (tell(task->helper, &drop) < 0)
+	else if (tell(task->helper, &drop) == 0)
+		task->helper->cancels++;
+	else
 		/* It cannot be told: it is stopped rather than left running. */
 		slot_stop(&task->helper->slot, true, monotime_now());
 }
@@ -524,14 +512,14 @@ void runner_inline_handle(struct runner *runner, const struct pollfd *polls,
 
 void runner_inline_notice_exits(struct runner_inline *tasks)
 {
-	for (unsigned i = 0; i < tasks->slot_count; i++)
+	for (unsigned i = 0; i < tasks->helper_count; i++)
 		if (tasks->helpers[i].used)
 			slot_notice_exit(&tasks->helpers[i].slot);
 }
 
 bool runner_inline_owns(const struct runner_inline *tasks, pid_t pid)
 {
-	for (unsigned i = 0; i < tasks->slot_count; i++)
+	for (unsigned i = 0; i < tasks->helper_count; i++)
 		if (tasks->helpers[i].used && tasks->helpers[i].slot.pid == pid)
 			return true;
 	return false;
@@ -541,11 +529,12 @@ void runner_inline_home_done(struct runner_inline *tasks, size_t home)
 {
 	struct runner_helper *helper = helper_of(tasks, home);
 
-	/* End of input: it ends once its last check has (none is left). */
+	/* No check of it is left; one its user holds must not keep its place. */
 	if (helper) {
 		check_wire_release(&helper->requests);
 		fdio_close_quietly(helper->request_fd);
 		helper->request_fd = -1;
+		slot_stop(&helper->slot, false, monotime_now());
 	}
 }
 
@@ -554,12 +543,13 @@ void runner_inline_stop(struct runner *runner, bool again)
 	struct runner_inline *tasks = &runner->inline_tasks;
 	struct timespec now = monotime_now();
 
+	for (unsigned i = 0; i < tasks->helper_count; i++)
+		if (tasks->helpers[i].used)
+			slot_stop(&tasks->helpers[i].slot, again, now);
 	for (unsigned i = 0; i < tasks->slot_count; i++) {
 		struct runner_inline_task *task = &tasks->tasks[i];
 		struct runner_outcome *outcome;
 
-		if (tasks->helpers[i].used)
-			slot_stop(&tasks->helpers[i].slot, again, now);
 		if (!task->used)
 			continue;
 		if (!task->helper)
@@ -588,7 +578,7 @@ void runner_inline_release(struct runner *runner)
 {
 	struct runner_inline *tasks = &runner->inline_tasks;
 
-	for (unsigned i = 0; tasks->helpers && i < tasks->slot_count; i++) {
+	for (unsigned i = 0; tasks->helpers && i < tasks->helper_count; i++) {
 		struct runner_helper *helper = &tasks->helpers[i];
 
 		if (helper->used) {

@@ -7,8 +7,9 @@
 start_server() {
 	local name=$1; shift
 	python3 "$REPO/tests/e2e/http_server.py" "$WORK/$name.port" "$@" &
+	# Through at_exit: a plain trap would drop make_user's userdel.
+	[[ -n ${servers-} ]] || at_exit 'kill $servers 2>/dev/null; wait 2>/dev/null'
 	servers+=" $!"
-	trap 'kill $servers 2>/dev/null; wait 2>/dev/null' EXIT
 	wait_for_file "$WORK/$name.port"
 	port=$(cat "$WORK/$name.port")
 }
@@ -116,8 +117,9 @@ tcp = socket.socket(); tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 tcp.bind((sys.argv[1], 53)); tcp.listen(8)
 open(sys.argv[2], "w").close()
 threading.Event().wait()' "$address" "$WORK/dns.ready" &
+	# Through at_exit: a plain trap would drop make_user's userdel.
+	[[ -n ${servers-} ]] || at_exit 'kill $servers 2>/dev/null; wait 2>/dev/null'
 	servers+=" $!"
-	trap 'kill $servers 2>/dev/null; wait 2>/dev/null' EXIT
 	wait_for_file "$WORK/dns.ready"
 	printf 'nameserver %s\noptions timeout:5 attempts:3\n' "$address" >resolv.conf
 	out=$(timeout -s KILL 20 unshare -m sh -c '
