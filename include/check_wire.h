@@ -76,6 +76,9 @@ int check_wire_next_request(struct check_wire_buffer *in,
 int check_wire_next_result(struct check_wire_buffer *in,
                            struct check_wire_result *result);
 
+/* Whether nothing is left in `in` but the record handed out last. */
+bool check_wire_empty(const struct check_wire_buffer *in);
+
 /* Drops `count` bytes from the front of `out` (written). */
 void check_wire_consume(struct check_wire_buffer *out, size_t count);
 

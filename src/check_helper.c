@@ -27,6 +27,7 @@ struct helper {
 	struct inline_checks checks;
 	struct check_wire_buffer requests, results;
 	bool input_ended;
+	bool waiting;           /* a request waits for descriptors */
 	struct pollfd *polls;
 	size_t poll_capacity;
 };
@@ -81,30 +82,49 @@ static bool start(struct helper *helper,
 				   monotime_now()) == 0;
 }
 
-/* Reads what root sent and acts on every whole request; false: broken. */
-static bool read_requests(struct helper *helper)
+/*
+ * Acts on root's requests one after another; the next waits, unread,
+ * while the checks started leave no descriptors for it (as root's own
+ * checks wait).  False: broken.
+ */
+static bool take_requests(struct helper *helper)
 {
-	char buffer[4096];
 	struct check_wire_request request;
-	ssize_t got = fdio_read(STDIN_FILENO, buffer, sizeof buffer);
-	int status;
+	int status = 1;
 
-	if (got < 0 && errno == EAGAIN)
-		return true;
-	if (got <= 0) {
-		helper->input_ended = true;
-		return helper->requests.length == 0;
-	}
-	if (check_wire_append(&helper->requests, buffer, (size_t)got) < 0)
-		return false;
-	while ((status = check_wire_next_request(&helper->requests,
-						 &request)) == 1) {
+	helper->waiting = false;
+	while (!check_wire_empty(&helper->requests)) {
+		if (helper->checks.count &&
+		    !inline_checks_room(&helper->checks, STDIN_FILENO)) {
+			helper->waiting = true;
+			return true;
+		}
+		status = check_wire_next_request(&helper->requests, &request);
+		if (status != 1)
+			break;
 		if (request.cancel)
 			inline_checks_cancel(&helper->checks, request.id);
 		else if (!start(helper, &request))
 			return false;
 	}
-	return status == 0;
+	/* A request cut by the end of input can never be whole. */
+	return status == 1 || (status == 0 && !helper->input_ended);
+}
+
+/* Reads what root sent and acts on it; false: broken. */
+static bool read_requests(struct helper *helper)
+{
+	char buffer[4096];
+	ssize_t got = fdio_read(STDIN_FILENO, buffer, sizeof buffer);
+
+	if (got < 0 && errno == EAGAIN)
+		return true;
+	if (got <= 0)
+		helper->input_ended = true;
+	else if (check_wire_append(&helper->requests, buffer,
+				   (size_t)got) < 0)
+		return false;
+	return take_requests(helper);
 }
 
 /* Waits once for root or the checks; false: broken. */
@@ -124,7 +144,7 @@ static bool wait_once(struct helper *helper)
 		helper->poll_capacity = count;
 	}
 	helper->polls[0] = (struct pollfd){
-		.fd = helper->input_ended ? -1 : STDIN_FILENO,
+		.fd = helper->input_ended || helper->waiting ? -1 : STDIN_FILENO,
 		.events = POLLIN,
 	};
 	count = 1 + inline_checks_polls(&helper->checks, helper->polls + 1);
@@ -140,6 +160,8 @@ static bool wait_once(struct helper *helper)
 		return false;
 	inline_checks_handle(&helper->checks, helper->polls + 1, count - 1,
 			     monotime_now());
+	if (helper->waiting && !take_requests(helper))
+		return false;
 	return !helper->checks.out_of_memory;
 }
 
@@ -184,7 +206,8 @@ int check_helper_main(int argc, char **argv)
 		files.rlim_cur = files.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &files);
 	}
-	while (ok && !(helper.input_ended && helper.checks.count == 0)) {
+	while (ok && !(helper.input_ended && helper.checks.count == 0 &&
+		       check_wire_empty(&helper.requests))) {
 		ok = wait_once(&helper) && put_ended(&helper) &&
 		     flush_results(&helper);
 	}

@@ -164,6 +164,11 @@ int check_wire_next_result(struct check_wire_buffer *in,
 	return 1;
 }
 
+bool check_wire_empty(const struct check_wire_buffer *in)
+{
+	return in->length == in->taken;
+}
+
 void check_wire_consume(struct check_wire_buffer *out, size_t count)
 {
 	out->taken = count;

@@ -165,3 +165,20 @@ test_a_users_checks_in_a_helper_are_stopped_by_sigterm() {
 	[[ ! -e home/.slapgrid/promise/result/a-hang.status.json ]] ||
 		fail "an interrupted check has a result file"
 }
+
+# In a helper too, out of descriptors a check waits (its request unread)
+# rather than fail for want of a socket.
+test_100_checks_in_a_helper_under_a_limit_of_48_descriptors() {
+	need_root
+	make_user
+	start_server plain 127.0.0.1
+	make_instance home
+	local i
+	for i in $(seq -w 1 50); do
+		declare_check "home/etc/promise/web$i" "url = http://127.0.0.1:$port/ok"
+		declare_check "home/etc/promise/port$i" "host = 127.0.0.1" "port = $port"
+	done
+	user_home home
+	( ulimit -n 48; run_pr --no-state -j 100 home; expect_status 0
+	  expect_line 'working \(100 promises\)' ) || exit 1
+}
