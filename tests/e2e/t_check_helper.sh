@@ -3,8 +3,9 @@
 # As root over another user's home, the home's declared checks run in one
 # check helper process, as that user: the same results as processes, one
 # process a home, the user's identity, and a helper its user kills or
-# stops stalls nothing.  (inline_home and normalised are t_inline.sh's,
-# start_server t_checks.sh's, declare_check t_declared.sh's.)
+# stops stalls nothing.  (inline_home, same_report and same_result_files
+# are t_inline.sh's, start_server t_checks.sh's, declare_check
+# t_declared.sh's.)
 
 # user_home HOME: makes HOME's tree the test user's.
 user_home() {
@@ -48,23 +49,14 @@ test_as_root_a_users_declared_checks_give_the_results_of_processes() {
 	local helper_out=$out helper_status=$status
 	run_pr --no-inline process
 	[[ $status == "$helper_status" ]] || fail "exit status $helper_status in the helper, $status as processes"
-	diff <(sed "s#$WORK/helper#HOME#g" <<<"$helper_out" | normalised) \
-		<(sed "s#$WORK/process#HOME#g" <<<"$out" | normalised) ||
-		fail "the reports differ"
+	same_report helper "$helper_out" process "$out"
 	expect_status 2
 	expect_line "^failed +[0-9.]+s  secret \(exit code 1\)$"
 	expect_line "^ +$WORK/secret/file cannot be checked \(Permission denied\)$"
 	expect_line "^ok .* port$"
 	expect_line "^failed +[0-9.]+s  bad \(exit code 3\)$"
-	for promise in web web-missing web-content web-hang port port-closed backup bad secret shell; do
-		diff <(jq -S '.result | del(.date, ."execution-time")' \
-			"helper/.slapgrid/promise/result/$promise.status.json" |
-			sed "s#$WORK/helper#HOME#g" | normalised) \
-			<(jq -S '.result | del(.date, ."execution-time")' \
-			"process/.slapgrid/promise/result/$promise.status.json" |
-			sed "s#$WORK/process#HOME#g" | normalised) ||
-			fail "result file of $promise"
-	done
+	same_result_files helper process web web-missing web-content web-hang \
+		port port-closed backup bad secret shell
 }
 
 # In a pid namespace of the run's own, every pid given out is a process

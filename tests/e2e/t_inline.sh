@@ -27,6 +27,33 @@ normalised() {
 		sed -E 's/(after )[0-9]+( ms| milliseconds)/\1N\2/'
 }
 
+# same_report HOME OUT OTHER OTHER_OUT: the reports OUT of HOME and
+# OTHER_OUT of OTHER are the same but for the home and what may differ.
+same_report() {
+	diff <(sed "s#$WORK/$1#HOME#g" <<<"$2" | normalised) \
+		<(sed "s#$WORK/$3#HOME#g" <<<"$4" | normalised) ||
+		fail "the reports differ"
+}
+
+# result_without_time HOME PROMISE: its result file, but for its date and time.
+result_without_time() {
+	jq -S '.result | del(.date, ."execution-time")' \
+		"$1/.slapgrid/promise/result/$2.status.json" |
+		sed "s#$WORK/$1#HOME#g" | normalised
+}
+
+# same_result_files HOME OTHER PROMISE...: each PROMISE's result file is
+# the same in both homes, but for what may differ.
+same_result_files() {
+	local home=$1 other=$2 promise
+	shift 2
+	for promise; do
+		diff <(result_without_time "$home" "$promise") \
+			<(result_without_time "$other" "$promise") ||
+			fail "result file of $promise"
+	done
+}
+
 test_inline_checks_give_the_results_of_processes() {
 	local closed
 	start_server plain 127.0.0.1
@@ -37,23 +64,14 @@ test_inline_checks_give_the_results_of_processes() {
 	local inline_out=$out inline_status=$status
 	run_pr --no-inline process
 	[[ $status == "$inline_status" ]] || fail "exit status $inline_status inside, $status as processes"
-	diff <(sed "s#$WORK/inline#HOME#g" <<<"$inline_out" | normalised) \
-		<(sed "s#$WORK/process#HOME#g" <<<"$out" | normalised) ||
-		fail "the reports differ"
+	same_report inline "$inline_out" process "$out"
 	expect_status 2
 	expect_line "^failed +[0-9.]+s  web-missing \(exit code 2\)$"
 	expect_line "^ +http://127\.0\.0\.1:$port/missing is not available \(returned 404, expected 2xx\)\.$"
 	expect_line "^failed +[0-9.]+s  web-hang \(exit code 1\)$"
 	expect_line "^ok .* port$"
-	for promise in web web-missing web-content web-hang port port-closed backup bad shell; do
-		diff <(jq -S '.result | del(.date, ."execution-time")' \
-			"inline/.slapgrid/promise/result/$promise.status.json" |
-			sed "s#$WORK/inline#HOME#g" | normalised) \
-			<(jq -S '.result | del(.date, ."execution-time")' \
-			"process/.slapgrid/promise/result/$promise.status.json" |
-			sed "s#$WORK/process#HOME#g" | normalised) ||
-			fail "result file of $promise"
-	done
+	same_result_files inline process web web-missing web-content web-hang \
+		port port-closed backup bad shell
 }
 
 test_inline_checks_keep_the_promise_timeout_and_the_deadline() {
@@ -64,9 +82,7 @@ test_inline_checks_keep_the_promise_timeout_and_the_deadline() {
 	run_pr --timeout 0.3 inline
 	local inline_out=$out
 	run_pr --timeout 0.3 --no-inline process
-	diff <(sed "s#$WORK/inline#HOME#g" <<<"$inline_out" | normalised) \
-		<(sed "s#$WORK/process#HOME#g" <<<"$out" | normalised) ||
-		fail "the reports differ"
+	same_report inline "$inline_out" process "$out"
 	expect_status 2
 	expect_line '^timeout .* hang$'
 	expect_line '^ +Error: Promise timed out after 0\.3 seconds$'
