@@ -385,28 +385,38 @@ static void take_results(struct runner *runner, struct runner_helper *helper,
 	}
 }
 
-/*
- * The helper's process is over: each check it still had ends as a
- * process that died would, and its slot is freed (its cgroup kept).
- */
+/* Gives a helper's place back (its cgroup kept, for the next). */
+static void free_helper(struct runner *runner, struct runner_helper *helper)
+{
+	slot_free(&helper->slot);
+	fdio_close_quietly(helper->request_fd);
+	helper->request_fd = -1;
+	check_wire_release(&helper->requests);
+	check_wire_release(&helper->results);
+	helper->used = false;
+	runner->processes--;
+}
+
+/* The helper is over: each check it had ends as a process that died. */
 static void helper_over(struct runner *runner, struct runner_helper *helper,
                         struct timespec now)
 {
 	struct runner_inline *tasks = &runner->inline_tasks;
 	struct runner_outcome over = { 0 };
-	const char *why = helper->broken ? HELPER_BROKEN : HELPER_GONE;
+	const char *why;
 
 	if (slot_finish(&helper->slot, &over) < 0)
 		runner->out_of_memory = true;
+	why = over.exec_failed ? NULL
+	      : helper->broken ? HELPER_BROKEN
+			       : HELPER_GONE;
 	for (unsigned i = 0; i < tasks->slot_count; i++) {
 		struct runner_inline_task *task = &tasks->tasks[i];
 		struct runner_outcome *outcome;
 
 		if (!task->used || task->helper != helper)
 			continue;
-		outcome = ended(runner, task, now,
-				over.exec_failed ? NULL : why,
-				over.exec_failed ? 0 : strlen(why));
+		outcome = ended(runner, task, now, why, why ? strlen(why) : 0);
 		if (!outcome)
 			continue;
 		/*
@@ -423,13 +433,7 @@ static void helper_over(struct runner *runner, struct runner_helper *helper,
 				: W_EXITCODE(1, 0);
 	}
 	runner_outcome_release(&over);
-	slot_free(&helper->slot);
-	fdio_close_quietly(helper->request_fd);
-	helper->request_fd = -1;
-	check_wire_release(&helper->requests);
-	check_wire_release(&helper->results);
-	helper->used = false;
-	runner->processes--;
+	free_helper(runner, helper);
 }
 
 /* Reads, writes and moves on each helper, as the runner does its slots. */
@@ -583,11 +587,7 @@ void runner_inline_release(struct runner *runner)
 
 		if (helper->used) {
 			slot_kill(&helper->slot);
-			slot_free(&helper->slot);
-			fdio_close_quietly(helper->request_fd);
-			check_wire_release(&helper->requests);
-			check_wire_release(&helper->results);
-			runner->processes--;
+			free_helper(runner, helper);
 		}
 		if (helper->group.dir_fd >= 0)
 			cgroup_group_close(&runner->cgroups, &helper->group);
